@@ -1,0 +1,1 @@
+//! Benchmarks for carefund; see benches/README.md.

@@ -1,0 +1,225 @@
+//! The library's one error type, and the diagnostics it carries.
+
+use std::fmt;
+
+/// Everything that can go wrong in carefund.
+///
+/// Input errors carry a [`Diagnostic`] that names the file, position, key, value and what
+/// would have been accepted, so that a user can fix a hand-edited scenario file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A scenario (or other input) file is malformed or breaks a rule of the model.
+    #[error("{0}")]
+    Input(Box<Diagnostic>),
+    /// Run options are invalid (for example zero paths).
+    #[error("invalid run options: {0}")]
+    Options(String),
+    /// A chart could not be drawn.
+    #[error("could not draw chart `{name}`: {source}")]
+    Chart {
+        /// Which chart.
+        name: &'static str,
+        /// What went wrong.
+        source: crate::chart::ChartError,
+    },
+    /// An output table could not be serialised.
+    #[error("could not write {what}: {message}")]
+    Export {
+        /// Which output.
+        what: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A `Result` with carefund's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A precise account of a bad input: where, which key, which value, what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diagnostic {
+    /// The file (as the user named it), or `<input>` for text without a file.
+    pub file: String,
+    /// 1-based line, where known.
+    pub line: Option<usize>,
+    /// 1-based column, where known.
+    pub column: Option<usize>,
+    /// The dotted key, e.g. `scenario.horizon_years` or `scheme.Reablement.effect`.
+    pub key: Option<String>,
+    /// The offending value as written, where there is one.
+    pub value: Option<String>,
+    /// What is wrong, in words.
+    pub problem: String,
+    /// What would be accepted.
+    pub allowed: Option<String>,
+    /// A close valid alternative ("did you mean").
+    pub suggestion: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic for `file` with the given problem; fill in the rest with the builders.
+    pub fn new(file: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            problem: problem.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Set the key.
+    #[must_use]
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Set the offending value.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Set what would be accepted.
+    #[must_use]
+    pub fn allowed(mut self, allowed: impl Into<String>) -> Self {
+        self.allowed = Some(allowed.into());
+        self
+    }
+
+    /// Set a suggestion.
+    #[must_use]
+    pub fn suggestion(mut self, suggestion: Option<String>) -> Self {
+        self.suggestion = suggestion;
+        self
+    }
+
+    /// Set line and column from a byte offset into `text`.
+    #[must_use]
+    pub fn at(mut self, text: &str, offset: Option<usize>) -> Self {
+        if let Some(offset) = offset {
+            let (line, column) = line_column(text, offset);
+            self.line = Some(line);
+            self.column = Some(column);
+        }
+        self
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::Input(Box::new(d))
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": ")?;
+        if let Some(key) = &self.key {
+            write!(f, "`{key}`: ")?;
+        }
+        write!(f, "{}", self.problem)?;
+        if let Some(value) = &self.value {
+            write!(f, " (found {value})")?;
+        }
+        if let Some(allowed) = &self.allowed {
+            write!(f, "; allowed: {allowed}")?;
+        }
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, "; did you mean `{suggestion}`?")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text
+        .get(line_start..offset)
+        .map_or(1, |s| s.chars().count() + 1);
+    (line, column)
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+///
+/// Uses the Levenshtein distance on lower-cased text; "close enough" is at most a third
+/// of the word's length (and at least one edit).
+pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let word_lc = word.to_lowercase();
+    let limit = (word_lc.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(&word_lc, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levenshtein_counts_edits() {
+        assert_eq!(levenshtein("horizon_year", "horizon_years"), 1);
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_keys_only() {
+        let keys = ["horizon_years", "periods_per_year", "start_year"];
+        assert_eq!(did_you_mean("horizon_yaers", keys).as_deref(), Some("horizon_years"));
+        assert_eq!(did_you_mean("colour", keys), None);
+    }
+
+    #[test]
+    fn line_column_is_one_based() {
+        let text = "a = 1\nbb = 2\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 6), (2, 1));
+        assert_eq!(line_column(text, 11), (2, 6));
+    }
+
+    #[test]
+    fn diagnostic_names_everything() {
+        let d = Diagnostic::new("s.toml", "must be positive")
+            .key("fund.pooled")
+            .value("-5")
+            .allowed("a number ≥ 0");
+        assert_eq!(
+            d.to_string(),
+            "s.toml: `fund.pooled`: must be positive (found -5); allowed: a number ≥ 0"
+        );
+    }
+}

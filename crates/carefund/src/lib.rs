@@ -1,0 +1,54 @@
+//! # carefund
+//!
+//! Monte Carlo stress tests of the savings forecasts of pooled health and social care
+//! funds, such as England's Better Care Fund. A scenario file describes a pooled fund, the
+//! out-of-hospital schemes it pays for (with uncertain effects, ramp-up, failure and cost
+//! overruns), growing demand, cashable versus non-cashable savings, payment for
+//! performance and a contingency. carefund projects thousands of possible futures and
+//! reports how likely the plan is to pay for itself, when, and for whom.
+//!
+//! The model is specified in `MODEL.md` (shipped with the project); the items that
+//! implement each equation quote it. Data flows one way:
+//!
+//! ```text
+//! scenario file ─parse→ raw ─check→ Scenario ─sample→ inputs per path
+//!     ─project→ per-period ledger ─summarise→ Summary ─chart/export→ bytes
+//! ```
+//!
+//! ```
+//! use carefund::{RunOptions, Scenario, simulate, summarise};
+//!
+//! let scenario = Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
+//! let options = RunOptions { paths: 2_000, seed: 7, threads: Some(1) };
+//! let sim = simulate(&scenario, &options, &|_done| {})?;
+//! let summary = summarise(&scenario, &sim);
+//! println!("{}: P(break even) = {:.2}", summary.rating, summary.headline.p_break_even);
+//! assert!(summary.headline.p_break_even >= 0.0);
+//! # Ok::<(), carefund::Error>(())
+//! ```
+//!
+//! Reproducibility: the same scenario, seed and number of paths give bit-identical
+//! results on any number of threads ([`rng`] explains the streams).
+
+#![deny(missing_docs)]
+#![deny(clippy::float_cmp)]
+
+pub mod chart;
+pub mod copula;
+pub mod dist;
+pub mod engine;
+mod error;
+pub mod export;
+pub mod model;
+pub mod rng;
+pub mod sample;
+pub mod scenario;
+pub mod stats;
+pub mod summary;
+pub mod time;
+
+pub use engine::{RunOptions, Simulation, simulate};
+pub use error::{Diagnostic, Error, Result};
+pub use model::{Model, PathSummary, Quantity};
+pub use scenario::{Credibility, EXAMPLE as EXAMPLE_SCENARIO, Scenario};
+pub use summary::{Rating, Summary, summarise};

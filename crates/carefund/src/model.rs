@@ -1,0 +1,395 @@
+//! One path through the horizon: MODEL.md §4, period by period.
+//!
+//! [`Model`] holds what does not change between paths (mid-points, discount factors, the
+//! plan, scheme timings); [`Model::project`] takes one path's inputs (in the order of
+//! [`crate::scenario::idx`]) and its per-period noise, and writes the ledger.
+
+use rand_distr::{Distribution, Poisson, StandardNormal};
+
+use crate::rng::Generator;
+use crate::scenario::{Payment, PlanTarget, Ramp, Scenario, idx};
+
+/// The per-period quantities of the ledger (MODEL.md §5), in storage order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantity {
+    /// `A_t`: counterfactual emergency admissions (no schemes).
+    Counterfactual,
+    /// `V_t = F_t·A_t`: avoided admissions.
+    Avoided,
+    /// `A_t − V_t`: admissions that happen.
+    Actual,
+    /// `F_t = 1 − ∏(1 − E_i,t)`: combined effect (share of admissions avoided).
+    Effect,
+    /// `I_t`: scheme spend (£).
+    Investment,
+    /// `G_t = V_t·c`: gross economic savings (£).
+    Gross,
+    /// `C_t = G_t·m(τ_t)`: cashable savings (£).
+    Cashable,
+    /// `N_t = C_t − I_t`: system net (£).
+    Net,
+    /// `Σ_{k≤t} N_k`: cumulative system net (£).
+    CumNet,
+    /// `R_t`: pay-for-performance money released (£).
+    Released,
+    /// `W_t`: pay-for-performance money withheld (£).
+    Withheld,
+    /// `K_t`: contingency paid to the acute provider (£).
+    Contingency,
+    /// The NHS commissioner's net position (£).
+    Commissioner,
+    /// The acute provider's net position (£).
+    Provider,
+    /// The council's net position (£).
+    Council,
+}
+
+impl Quantity {
+    /// Every quantity, in storage order.
+    pub const ALL: [Quantity; 15] = [
+        Quantity::Counterfactual,
+        Quantity::Avoided,
+        Quantity::Actual,
+        Quantity::Effect,
+        Quantity::Investment,
+        Quantity::Gross,
+        Quantity::Cashable,
+        Quantity::Net,
+        Quantity::CumNet,
+        Quantity::Released,
+        Quantity::Withheld,
+        Quantity::Contingency,
+        Quantity::Commissioner,
+        Quantity::Provider,
+        Quantity::Council,
+    ];
+    /// Number of quantities.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// The name used in `percentiles.csv` and `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Quantity::Counterfactual => "counterfactual",
+            Quantity::Avoided => "avoided",
+            Quantity::Actual => "actual",
+            Quantity::Effect => "effect",
+            Quantity::Investment => "investment",
+            Quantity::Gross => "gross",
+            Quantity::Cashable => "cashable",
+            Quantity::Net => "net",
+            Quantity::CumNet => "cum_net",
+            Quantity::Released => "released",
+            Quantity::Withheld => "withheld",
+            Quantity::Contingency => "contingency",
+            Quantity::Commissioner => "commissioner",
+            Quantity::Provider => "provider",
+            Quantity::Council => "council",
+        }
+    }
+
+    /// The unit: `admissions`, `share` or `GBP`.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Quantity::Counterfactual | Quantity::Avoided | Quantity::Actual => "admissions",
+            Quantity::Effect => "share",
+            _ => "GBP",
+        }
+    }
+
+    /// Position in storage order.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One path's summary (MODEL.md §5, "per path").
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct PathSummary {
+    /// NPV of system net: `Σ D_t·N_t` (£).
+    pub npv: f64,
+    /// Cumulative system net at the horizon (£).
+    pub cum_net: f64,
+    /// First period from which cumulative net stays ≥ 0 to the horizon; `None`: never.
+    pub break_even: Option<u32>,
+    /// Avoided admissions over the horizon.
+    pub avoided: f64,
+    /// Scheme spend over the horizon (£).
+    pub investment: f64,
+    /// Cashable savings over the horizon (£).
+    pub cashable: f64,
+    /// `Σ C / Σ I`; `None` when nothing is spent.
+    pub roi: Option<f64>,
+    /// Avoided admissions in year 1.
+    pub avoided_year1: f64,
+    /// Whether year 1's avoided admissions reached the plan's year-1 claim.
+    pub target_met_year1: bool,
+    /// The commissioner's cumulative net position (£).
+    pub commissioner: f64,
+    /// The provider's cumulative net position (£).
+    pub provider: f64,
+    /// The council's cumulative net position (£).
+    pub council: f64,
+    /// Pay for performance released over the horizon (£).
+    pub released: f64,
+    /// Pay for performance withheld over the horizon (£).
+    pub withheld: f64,
+    /// Contingency paid over the horizon (£).
+    pub contingency: f64,
+}
+
+/// Per-period demand noise of one path: `ε_t` and the Poisson counts.
+pub struct Noise {
+    eps: Generator,
+    count: Generator,
+}
+
+impl Noise {
+    /// Noise from the path's two streams (see [`crate::rng`]).
+    pub fn new(eps: Generator, count: Generator) -> Self {
+        Self { eps, count }
+    }
+}
+
+/// What every path of a scenario shares, precomputed.
+#[derive(Debug, Clone)]
+pub struct Model<'a> {
+    scenario: &'a Scenario,
+    /// Plan's claimed avoided admissions per period.
+    plan: Vec<f64>,
+    /// `min(1, τ_t / capacity_release_years)`.
+    release: Vec<f64>,
+    /// `⌊τ_t⌋` as a float (fund uplift exponent).
+    year: Vec<f64>,
+    /// Lognormal ε: (μ, σ) of the log.
+    eps_log: (f64, f64),
+}
+
+impl<'a> Model<'a> {
+    /// Precompute the per-period constants of `scenario`.
+    pub fn new(scenario: &'a Scenario) -> Self {
+        let tl = &scenario.timeline;
+        let dt = tl.dt();
+        let central_growth = scenario.inputs[idx::GROWTH]
+            .dist
+            .mean()
+            .clamp(scenario.inputs[idx::GROWTH].lo, scenario.inputs[idx::GROWTH].hi);
+        let plan = (0..tl.periods())
+            .map(|t| match &scenario.plan {
+                PlanTarget::Reduction(r) => {
+                    r * scenario.baseline_admissions * dt * (1.0 + central_growth).powf(tl.tau()[t])
+                }
+                PlanTarget::PerYear(v) => v[tl.year_of(t)] * dt,
+            })
+            .collect();
+        let release = tl
+            .tau()
+            .iter()
+            .map(|&tau| {
+                if scenario.capacity_release_years > 0.0 {
+                    (tau / scenario.capacity_release_years).min(1.0)
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let year = (0..tl.periods()).map(|t| tl.year_of(t) as f64).collect();
+        let v = scenario.variability;
+        let s2 = (1.0 + v * v).ln();
+        Self {
+            scenario,
+            plan,
+            release,
+            year,
+            eps_log: (-s2 / 2.0, s2.sqrt()),
+        }
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        self.scenario
+    }
+
+    /// The plan's claimed avoided admissions per period (MODEL.md §4.5).
+    ///
+    /// # Formula
+    /// `plan_t = target_reduction · A0 · dt · (1 + ḡ)^τ_t` with `ḡ` the mean growth, or
+    /// `avoided_admissions[year] · dt`.
+    pub fn plan(&self) -> &[f64] {
+        &self.plan
+    }
+
+    /// Project one path.
+    ///
+    /// `x` holds the path's inputs in the order of [`idx`]; `noise` is `None` for the plan
+    /// case (ε = 1, no count noise). `out` receives the ledger, quantity-major:
+    /// `out[q·T + t]` for [`Quantity`] `q` and period `t` (length `15·T`).
+    ///
+    /// # Formula
+    /// MODEL.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`;
+    /// `E_i,t = s_i·e_i·ramp_i(τ_t)·fade_i(τ_t)` while the scheme runs;
+    /// `F_t = 1 − ∏(1 − E_i,t)`; `V_t = F_t·A_t`; `I_t = Σ cost_i·dt·o_i`;
+    /// `C_t = V_t·c·m(τ_t)`; `N_t = C_t − I_t`; P4P: `R_t = min(max(V_t, 0), plan_t)·v`
+    /// capped at the pot, `W_t = pot_t − R_t`; contingency
+    /// `K_t = min(reserve_t, max(0, plan_t − V_t)·tariff)`; perspectives by §4.6.
+    pub fn project(&self, x: &[f64], noise: Option<&mut Noise>, out: &mut [f64]) -> PathSummary {
+        let sc = self.scenario;
+        let tl = &sc.timeline;
+        let n = tl.periods();
+        debug_assert_eq!(out.len(), Quantity::COUNT * n);
+        let dt = tl.dt();
+        let ln_growth = x[idx::GROWTH].ln_1p();
+        let ln_uplift = x[idx::UPLIFT].ln_1p();
+        let (unit_cost, m_s, m_l) = (x[idx::UNIT_COST], x[idx::CASH_SHORT], x[idx::CASH_LONG]);
+        let (p4p_value, p4p_share) = sc.p4p.unwrap_or((0.0, None));
+        let mut noise = noise;
+        let count_noise = sc.count_noise && noise.is_some();
+
+        let mut cum = 0.0;
+        let mut s = PathSummary::default();
+        let mut last_negative: Option<usize> = None;
+        let mut plan_year1 = 0.0;
+        for t in 0..n {
+            let tau = tl.tau()[t];
+            let eps = match noise.as_deref_mut() {
+                Some(nz) if sc.variability > 0.0 => {
+                    let z: f64 = StandardNormal.sample(&mut nz.eps);
+                    (self.eps_log.0 + self.eps_log.1 * z).exp()
+                }
+                _ => 1.0,
+            };
+            let lambda = sc.baseline_admissions * dt * (tau * ln_growth).exp() * eps;
+            let a = match noise.as_deref_mut() {
+                Some(nz) if count_noise => poisson(lambda, &mut nz.count),
+                _ => lambda,
+            };
+
+            let mut keep = 1.0; // ∏(1 − E_i,t)
+            let mut spend = 0.0;
+            let mut spend_nhs = 0.0;
+            for (i, scheme) in sc.schemes.iter().enumerate() {
+                let runs = scheme.start <= tau && tau < scheme.end;
+                if runs {
+                    let cost = scheme.annual_cost * dt * x[idx::scheme(i, idx::OVERRUN)];
+                    spend += cost;
+                    spend_nhs += cost * scheme.nhs_share;
+                }
+                if !(runs || (scheme.persists_after_end && tau >= scheme.start)) {
+                    continue;
+                }
+                let success = x[idx::scheme(i, idx::SUCCESS)];
+                let effect = x[idx::scheme(i, idx::EFFECT)];
+                let since = tau - scheme.start;
+                let r = x[idx::scheme(i, idx::RAMP)];
+                let ramp = if r > 0.0 {
+                    let y = (since / r).min(1.0);
+                    match scheme.ramp {
+                        Ramp::Linear => y,
+                        Ramp::SCurve => y * y * (3.0 - 2.0 * y),
+                    }
+                } else {
+                    1.0
+                };
+                let fade = if scheme.decay > 0.0 {
+                    (1.0 - scheme.decay).powf((since - r).max(0.0))
+                } else {
+                    1.0
+                };
+                keep *= 1.0 - success * effect * ramp * fade;
+            }
+            let f = 1.0 - keep;
+            let v = f * a;
+            let m = m_s + (m_l - m_s) * self.release[t];
+            let gross = v * unit_cost;
+            let cashable = gross * m;
+            let net = cashable - spend;
+            cum += net;
+
+            let plan = self.plan[t];
+            let fund = sc.pooled * (self.year[t] * ln_uplift).exp() * dt;
+            let mut pot = plan * p4p_value;
+            if let Some(share) = p4p_share {
+                pot = pot.min(share * fund);
+            }
+            let released = (v.max(0.0).min(plan) * p4p_value).min(pot);
+            let withheld = pot - released;
+            let contingency = (sc.contingency_share * fund).min((plan - v).max(0.0) * sc.tariff);
+            let spend_council = spend - spend_nhs;
+            let (commissioner, provider) = match sc.payment {
+                Payment::Tariff => (
+                    v * sc.tariff - spend_nhs - contingency + withheld,
+                    -v * sc.tariff + cashable + contingency,
+                ),
+                Payment::Capitation => (-spend_nhs - contingency + withheld, cashable + contingency),
+            };
+            let council = -spend_council - withheld;
+
+            let row = [
+                a,
+                v,
+                a - v,
+                f,
+                spend,
+                gross,
+                cashable,
+                net,
+                cum,
+                released,
+                withheld,
+                contingency,
+                commissioner,
+                provider,
+                council,
+            ];
+            for (q, value) in row.into_iter().enumerate() {
+                out[q * n + t] = value;
+            }
+
+            s.npv += tl.discount_factors()[t] * net;
+            s.avoided += v;
+            s.investment += spend;
+            s.cashable += cashable;
+            s.commissioner += commissioner;
+            s.provider += provider;
+            s.council += council;
+            s.released += released;
+            s.withheld += withheld;
+            s.contingency += contingency;
+            if tl.year_of(t) == 0 {
+                s.avoided_year1 += v;
+                plan_year1 += plan;
+            }
+            if cum < 0.0 {
+                last_negative = Some(t);
+            }
+        }
+        s.cum_net = cum;
+        s.break_even = match last_negative {
+            None => Some(0),
+            Some(t) if t + 1 < n => Some((t + 1) as u32),
+            Some(_) => None,
+        };
+        s.roi = (s.investment > 0.0).then(|| s.cashable / s.investment);
+        s.target_met_year1 = s.avoided_year1 >= plan_year1;
+        s
+    }
+
+    /// The plan case's inputs: every input at its central value and every scheme
+    /// succeeding (MODEL.md §5, `plan_claim`).
+    pub fn central_inputs(&self) -> Vec<f64> {
+        let mut x: Vec<f64> = self.scenario.inputs.iter().map(|i| i.central()).collect();
+        for i in 0..self.scenario.schemes.len() {
+            x[idx::scheme(i, idx::SUCCESS)] = 1.0;
+        }
+        x
+    }
+}
+
+/// A Poisson draw; `λ ≤ 0` (possible only through underflow) gives 0.
+fn poisson(lambda: f64, rng: &mut Generator) -> f64 {
+    match Poisson::new(lambda) {
+        Ok(p) => p.sample(rng),
+        Err(_) if lambda > 0.0 => lambda.round(),
+        Err(_) => 0.0,
+    }
+}

@@ -1,0 +1,883 @@
+//! Raw scenario → checked [`Scenario`]: one function per section, one rule per check.
+//!
+//! Share inputs whose distribution has unbounded support (a normal, a lognormal) are
+//! accepted when at most [`MAX_MASS_OUTSIDE`] of their probability lies outside the allowed
+//! range; draws are then clamped to the range. More than that is an error, because
+//! clamping would pile a visible lump of probability on the boundary.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use nalgebra::DMatrix;
+use sha2::{Digest, Sha256};
+use toml::{Spanned, Value};
+
+use super::raw::{self, RawFile, RawInput, RawNum};
+use super::{
+    Credibility, Discount, Input, Payment, PlanTarget, Ramp, Scenario, Scheme, idx,
+};
+use crate::copula::{Built, Copula};
+use crate::dist::Dist;
+use crate::error::{Diagnostic, Result, did_you_mean};
+use crate::time::Timeline;
+
+/// The most probability a distribution may put outside its input's allowed range.
+pub const MAX_MASS_OUTSIDE: f64 = 1e-3;
+
+/// The distribution forms of MODEL.md §7.
+const FORMS: &[&str] = &[
+    "uniform",
+    "triangular",
+    "pert",
+    "normal",
+    "lognormal",
+    "beta",
+    "ci90",
+    "bernoulli",
+];
+
+const FORMS_HELP: &str = "a number, or one of { uniform = [min, max] }, { triangular = [min, mode, max] }, \
+{ pert = [min, mode, max] }, { normal = { mean, sd, min?, max? } }, { lognormal = { median, p90 } }, \
+{ lognormal = { mean, sd } }, { beta = { alpha, beta } }, { ci90 = [low, high] }";
+
+/// The range of values the model allows for an input.
+#[derive(Clone, Copy)]
+struct Bounds {
+    lo: f64,
+    hi: f64,
+    words: &'static str,
+}
+
+const SHARE: Bounds = Bounds {
+    lo: 0.0,
+    hi: 1.0,
+    words: "a share between 0 and 1",
+};
+const EFFECT: Bounds = Bounds {
+    lo: -1.0,
+    hi: 1.0,
+    words: "a share of admissions between -1 and 1 (negative: the scheme adds admissions)",
+};
+const GROWTH: Bounds = Bounds {
+    lo: -0.99,
+    hi: 1.0,
+    words: "an annual rate between -0.99 and 1 (0.025 means 2.5% a year)",
+};
+const NON_NEGATIVE: Bounds = Bounds {
+    lo: 0.0,
+    hi: f64::INFINITY,
+    words: "a number ≥ 0",
+};
+
+struct Ctx<'a> {
+    text: &'a str,
+    origin: &'a str,
+}
+
+impl Ctx<'_> {
+    fn diag(&self, span: Range<usize>, key: &str, problem: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.origin, problem)
+            .key(key)
+            .at(self.text, Some(span.start))
+    }
+
+    fn written(&self, span: &Range<usize>) -> String {
+        self.text.get(span.clone()).unwrap_or("").trim().to_string()
+    }
+
+    /// A plain number within `[lo, hi]`.
+    fn number(&self, raw: &RawNum, key: &str, lo: f64, hi: f64, words: &str) -> Result<f64> {
+        let x = *raw.get_ref();
+        if !x.is_finite() || x < lo || x > hi {
+            return Err(self
+                .diag(raw.span(), key, "value out of range")
+                .value(self.written(&raw.span()))
+                .allowed(words)
+                .into());
+        }
+        Ok(x)
+    }
+
+    fn optional(&self, raw: Option<&RawNum>, default: f64, key: &str, b: Bounds) -> Result<f64> {
+        raw.map_or(Ok(default), |r| self.number(r, key, b.lo, b.hi, b.words))
+    }
+
+    /// A number or distribution whose mass lies (almost) inside `bounds`.
+    fn input(&self, raw: &RawInput, key: &str, bounds: Bounds) -> Result<Dist> {
+        let span = raw.span();
+        let dist = self.dist(raw.get_ref(), span.clone(), key)?;
+        let bad = |problem: String| {
+            self.diag(span.clone(), key, problem)
+                .value(self.written(&span))
+                .allowed(bounds.words)
+        };
+        if let Dist::Fixed(x) = dist {
+            if x < bounds.lo || x > bounds.hi {
+                return Err(bad("value out of range".into()).into());
+            }
+            return Ok(dist);
+        }
+        let outside = dist.mass_outside(bounds.lo, bounds.hi);
+        if outside > MAX_MASS_OUTSIDE {
+            return Err(bad(format!(
+                "the distribution puts {:.2}% of its probability outside the allowed range \
+                 (at most {}% may lie outside; give a normal `min`/`max`, or use a bounded form \
+                 such as pert, triangular, uniform or beta)",
+                100.0 * outside,
+                100.0 * MAX_MASS_OUTSIDE
+            ))
+            .into());
+        }
+        Ok(dist)
+    }
+
+    fn dist(&self, value: &Value, span: Range<usize>, key: &str) -> Result<Dist> {
+        let bad = |problem: &str| {
+            self.diag(span.clone(), key, problem)
+                .value(self.written(&span))
+                .allowed(FORMS_HELP)
+        };
+        match value {
+            Value::Integer(_) | Value::Float(_) => {
+                let x = self.finite(value, &span, key)?;
+                Ok(Dist::Fixed(x))
+            }
+            Value::Table(t) => {
+                if t.len() != 1 {
+                    return Err(bad("a distribution table has exactly one form").into());
+                }
+                let (form, params) = t.iter().next().map(|(k, v)| (k.as_str(), v)).ok_or_else(
+                    || bad("a distribution table has exactly one form"),
+                )?;
+                self.form(form, params, &span, key)
+            }
+            _ => Err(bad("expected a number or a distribution").into()),
+        }
+    }
+
+    fn finite(&self, value: &Value, span: &Range<usize>, key: &str) -> Result<f64> {
+        let x = match value {
+            Value::Integer(i) => *i as f64,
+            Value::Float(f) => *f,
+            _ => {
+                return Err(self
+                    .diag(span.clone(), key, "expected a number")
+                    .value(self.written(span))
+                    .into());
+            }
+        };
+        if !x.is_finite() {
+            return Err(self
+                .diag(span.clone(), key, "numbers must be finite")
+                .value(self.written(span))
+                .allowed("a finite number (not nan or inf)")
+                .into());
+        }
+        Ok(x)
+    }
+
+    fn array(&self, v: &Value, n: usize, span: &Range<usize>, key: &str, shape: &str) -> Result<Vec<f64>> {
+        let wrong = || {
+            self.diag(span.clone(), key, format!("expected an array of {n} numbers"))
+                .value(self.written(span))
+                .allowed(shape.to_string())
+        };
+        let items = v.as_array().ok_or_else(wrong)?;
+        if items.len() != n {
+            return Err(wrong().into());
+        }
+        items.iter().map(|x| self.finite(x, span, key)).collect()
+    }
+
+    fn fields(
+        &self,
+        v: &Value,
+        allowed: &[&str],
+        span: &Range<usize>,
+        key: &str,
+        shape: &str,
+    ) -> Result<Vec<Option<f64>>> {
+        let table = v.as_table().ok_or_else(|| {
+            self.diag(span.clone(), key, "expected an inline table")
+                .value(self.written(span))
+                .allowed(shape.to_string())
+        })?;
+        for name in table.keys() {
+            if !allowed.contains(&name.as_str()) {
+                return Err(self
+                    .diag(span.clone(), key, format!("unknown parameter `{name}`"))
+                    .allowed(shape.to_string())
+                    .suggestion(did_you_mean(name, allowed.iter().copied()))
+                    .into());
+            }
+        }
+        allowed
+            .iter()
+            .map(|name| table.get(*name).map(|x| self.finite(x, span, key)).transpose())
+            .collect()
+    }
+
+    fn form(&self, form: &str, v: &Value, span: &Range<usize>, key: &str) -> Result<Dist> {
+        let rule = |problem: &str, shape: &str| -> crate::Error {
+            self.diag(span.clone(), key, problem)
+                .value(self.written(span))
+                .allowed(shape.to_string())
+                .into()
+        };
+        match form {
+            "uniform" => {
+                let shape = "{ uniform = [min, max] } with min < max";
+                let a = self.array(v, 2, span, key, shape)?;
+                if a[0] >= a[1] {
+                    return Err(rule("min must be below max", shape));
+                }
+                Ok(Dist::Uniform { min: a[0], max: a[1] })
+            }
+            "triangular" | "pert" => {
+                let shape = if form == "pert" {
+                    "{ pert = [min, mode, max] } with min ≤ mode ≤ max and min < max"
+                } else {
+                    "{ triangular = [min, mode, max] } with min ≤ mode ≤ max and min < max"
+                };
+                let a = self.array(v, 3, span, key, shape)?;
+                let (min, mode, max) = (a[0], a[1], a[2]);
+                if min >= max {
+                    return Err(rule("min must be below max", shape));
+                }
+                if mode < min || mode > max {
+                    return Err(rule("the mode must lie between min and max", shape));
+                }
+                if form == "pert" {
+                    Dist::pert(min, mode, max).ok_or_else(|| rule("invalid PERT parameters", shape))
+                } else {
+                    Ok(Dist::Triangular { min, mode, max })
+                }
+            }
+            "ci90" => {
+                let shape = "{ ci90 = [low, high] } with low < high (lognormal if low > 0, else normal)";
+                let a = self.array(v, 2, span, key, shape)?;
+                if a[0] >= a[1] {
+                    return Err(rule("low must be below high", shape));
+                }
+                Ok(Dist::ci90(a[0], a[1]))
+            }
+            "normal" => {
+                let shape = "{ normal = { mean = m, sd = s } } with s ≥ 0, optional min < max";
+                let f = self.fields(v, &["mean", "sd", "min", "max"], span, key, shape)?;
+                let (Some(mean), Some(sd)) = (f[0], f[1]) else {
+                    return Err(rule("a normal needs `mean` and `sd`", shape));
+                };
+                let (min, max) = (f[2].unwrap_or(f64::NEG_INFINITY), f[3].unwrap_or(f64::INFINITY));
+                if sd < 0.0 {
+                    return Err(rule("sd must not be negative", shape));
+                }
+                if min >= max {
+                    return Err(rule("min must be below max", shape));
+                }
+                if sd == 0.0 {
+                    if mean < min || mean > max {
+                        return Err(rule("with sd = 0 the mean must lie between min and max", shape));
+                    }
+                    return Ok(Dist::Fixed(mean));
+                }
+                let mass = crate::dist::std_cdf((max - mean) / sd) - crate::dist::std_cdf((min - mean) / sd);
+                if mass < 1e-9 {
+                    return Err(rule("[min, max] holds no probability of this normal", shape));
+                }
+                Ok(Dist::Normal { mean, sd, min, max })
+            }
+            "lognormal" => {
+                let shape = "{ lognormal = { median = m, p90 = q } } with 0 < m < q, or { lognormal = { mean = m, sd = s } } with m > 0, s > 0";
+                let f = self.fields(v, &["median", "p90", "mean", "sd"], span, key, shape)?;
+                match (f[0], f[1], f[2], f[3]) {
+                    (Some(median), Some(p90), None, None) => {
+                        if median <= 0.0 || p90 <= median {
+                            return Err(rule("needs 0 < median < p90", shape));
+                        }
+                        Ok(Dist::lognormal_median_p90(median, p90))
+                    }
+                    (None, None, Some(mean), Some(sd)) => {
+                        if mean <= 0.0 || sd <= 0.0 {
+                            return Err(rule("needs mean > 0 and sd > 0", shape));
+                        }
+                        Ok(Dist::lognormal_mean_sd(mean, sd))
+                    }
+                    _ => Err(rule("give either `median` and `p90`, or `mean` and `sd`", shape)),
+                }
+            }
+            "beta" => {
+                let shape = "{ beta = { alpha = a, beta = b } } with a > 0, b > 0";
+                let f = self.fields(v, &["alpha", "beta"], span, key, shape)?;
+                match (f[0], f[1]) {
+                    (Some(a), Some(b)) if a > 0.0 && b > 0.0 => statrs::distribution::Beta::new(a, b)
+                        .map(|beta| Dist::Beta { beta })
+                        .map_err(|_| rule("invalid beta parameters", shape)),
+                    _ => Err(rule("needs alpha > 0 and beta > 0", shape)),
+                }
+            }
+            "bernoulli" => {
+                let shape = "{ bernoulli = p } with 0 ≤ p ≤ 1";
+                let p = self.finite(v, span, key)?;
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(rule("p must lie between 0 and 1", shape));
+                }
+                Ok(bernoulli(p))
+            }
+            other => Err(self
+                .diag(span.clone(), key, format!("unknown distribution form `{other}`"))
+                .allowed(FORMS_HELP)
+                .suggestion(did_you_mean(other, FORMS.iter().copied()))
+                .into()),
+        }
+    }
+
+    fn choice(&self, raw: &Spanned<String>, key: &str, options: &[&str]) -> Result<usize> {
+        options
+            .iter()
+            .position(|o| o == raw.get_ref())
+            .ok_or_else(|| {
+                self.diag(raw.span(), key, "unknown value")
+                    .value(format!("\"{}\"", raw.get_ref()))
+                    .allowed(options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(" or "))
+                    .suggestion(did_you_mean(raw.get_ref(), options.iter().copied()))
+                    .into()
+            })
+    }
+}
+
+fn bernoulli(p: f64) -> Dist {
+    if p <= 0.0 || p >= 1.0 {
+        Dist::Fixed(p)
+    } else {
+        Dist::Bernoulli(p)
+    }
+}
+
+/// Parse and check a scenario.
+pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(text, origin, &e))?;
+    let ctx = Ctx { text, origin };
+
+    // [scenario]
+    let s = raw.scenario.get_ref();
+    let name = s.name.get_ref().trim().to_string();
+    if name.is_empty() {
+        return Err(ctx.diag(s.name.span(), "scenario.name", "the name is empty").allowed("a non-empty string").into());
+    }
+    let int_in = |v: &Spanned<i64>, key: &str, lo: i64, hi: i64, words: &str| -> Result<i64> {
+        let x = *v.get_ref();
+        if x < lo || x > hi {
+            return Err(ctx.diag(v.span(), key, "value out of range").value(x.to_string()).allowed(words).into());
+        }
+        Ok(x)
+    };
+    let start_year = int_in(&s.start_year, "scenario.start_year", 1900, 2200, "a year from 1900 to 2200 (2015 means 2015/16)")? as i32;
+    let horizon = int_in(&s.horizon_years, "scenario.horizon_years", 1, 60, "a whole number of years from 1 to 60")? as u32;
+    let per_year = match &s.periods_per_year {
+        None => 4,
+        Some(p) => {
+            if ![1, 2, 4, 12].contains(p.get_ref()) {
+                return Err(ctx
+                    .diag(p.span(), "scenario.periods_per_year", "unsupported number of periods per year")
+                    .value(p.get_ref().to_string())
+                    .allowed("1 (years), 2 (halves), 4 (quarters) or 12 (months)")
+                    .into());
+            }
+            *p.get_ref() as u32
+        }
+    };
+    let discount = match &s.discount {
+        None => Discount::Constant(0.035),
+        Some(d) => match d.get_ref() {
+            Value::String(s) if s == "green-book" => Discount::GreenBook,
+            Value::Integer(_) | Value::Float(_) => {
+                let r = ctx.finite(d.get_ref(), &d.span(), "scenario.discount")?;
+                if !(0.0..=0.5).contains(&r) {
+                    return Err(ctx
+                        .diag(d.span(), "scenario.discount", "value out of range")
+                        .value(ctx.written(&d.span()))
+                        .allowed("an annual real rate from 0 to 0.5 (0.035 = 3.5%), or \"green-book\"")
+                        .into());
+                }
+                Discount::Constant(r)
+            }
+            other => {
+                let suggestion = other.as_str().and_then(|s| did_you_mean(s, ["green-book"]));
+                return Err(ctx
+                    .diag(d.span(), "scenario.discount", "unknown discounting")
+                    .value(ctx.written(&d.span()))
+                    .allowed("an annual real rate such as 0.035, or \"green-book\"")
+                    .suggestion(suggestion)
+                    .into());
+            }
+        },
+    };
+    let payment = match &s.payment {
+        None => Payment::Tariff,
+        Some(p) => [Payment::Tariff, Payment::Capitation][ctx.choice(p, "scenario.payment", &["tariff", "capitation"])?],
+    };
+    let timeline = Timeline::new(start_year, horizon, per_year, discount);
+    let h = f64::from(horizon);
+
+    // [fund], [demand], [costs]
+    let fund = raw.fund.get_ref();
+    let pooled = ctx.number(&fund.pooled, "fund.pooled", 0.0, 1e13, "an amount in £ a year, ≥ 0")?;
+    let contingency_share = ctx.optional(fund.contingency_share.as_ref(), 0.0, "fund.contingency_share", SHARE)?;
+    let demand = raw.demand.get_ref();
+    let baseline_admissions = ctx.number(
+        &demand.baseline_admissions,
+        "demand.baseline_admissions",
+        f64::MIN_POSITIVE,
+        1e9,
+        "admissions a year, > 0 and at most 1e9",
+    )?;
+    let variability = ctx.optional(
+        demand.variability.as_ref(),
+        0.0,
+        "demand.variability",
+        Bounds { lo: 0.0, hi: 2.0, words: "a standard deviation from 0 to 2 (0.03 = 3%)" },
+    )?;
+    let costs = raw.costs.get_ref();
+    let tariff = ctx.number(&costs.tariff, "costs.tariff", 0.0, 1e7, "£ per admission, ≥ 0")?;
+    let capacity_release_years = ctx.number(
+        &costs.capacity_release_years,
+        "costs.capacity_release_years",
+        0.0,
+        100.0,
+        "years from 0 to 100",
+    )?;
+
+    let fixed = |v: f64| Spanned::new(0..0, Value::Float(v));
+    let mut inputs = vec![
+        Input::new("demand.growth", ctx.input(demand.growth.as_ref().unwrap_or(&fixed(0.0)), "demand.growth", GROWTH)?, GROWTH),
+        Input::new("costs.unit_cost", ctx.input(&costs.unit_cost, "costs.unit_cost", NON_NEGATIVE)?, NON_NEGATIVE),
+        Input::new(
+            "costs.cashable_share_short",
+            ctx.input(&costs.cashable_share_short, "costs.cashable_share_short", SHARE)?,
+            SHARE,
+        ),
+        Input::new(
+            "costs.cashable_share_long",
+            ctx.input(&costs.cashable_share_long, "costs.cashable_share_long", SHARE)?,
+            SHARE,
+        ),
+        Input::new("fund.uplift", ctx.input(fund.uplift.as_ref().unwrap_or(&fixed(0.0)), "fund.uplift", GROWTH)?, GROWTH),
+    ];
+
+    // [plan], [p4p]
+    let plan_raw = raw.plan.get_ref();
+    let plan = match (&plan_raw.target_reduction, &plan_raw.avoided_admissions) {
+        (Some(t), None) => PlanTarget::Reduction(ctx.number(t, "plan.target_reduction", 0.0, 1.0, SHARE.words)?),
+        (None, Some(list)) => {
+            if list.get_ref().len() != horizon as usize {
+                return Err(ctx
+                    .diag(list.span(), "plan.avoided_admissions", "wrong number of years")
+                    .value(format!("{} figures", list.get_ref().len()))
+                    .allowed(format!("one figure per year of the horizon ({horizon})"))
+                    .into());
+            }
+            let per_year = list
+                .get_ref()
+                .iter()
+                .map(|x| ctx.number(x, "plan.avoided_admissions", 0.0, 1e9, "admissions a year, ≥ 0"))
+                .collect::<Result<Vec<_>>>()?;
+            PlanTarget::PerYear(per_year)
+        }
+        _ => {
+            return Err(ctx
+                .diag(raw.plan.span(), "plan", "give exactly one of `target_reduction` and `avoided_admissions`")
+                .allowed("target_reduction = 0.035, or avoided_admissions = [one figure per year]")
+                .into());
+        }
+    };
+    let minimum_ambition = plan_raw
+        .minimum_ambition
+        .as_ref()
+        .map(|m| ctx.number(m, "plan.minimum_ambition", 0.0, 1.0, SHARE.words))
+        .transpose()?;
+    let p4p = raw
+        .p4p
+        .as_ref()
+        .map(|p| -> Result<(f64, Option<f64>)> {
+            let p = p.get_ref();
+            let value = ctx.number(&p.value_per_admission, "p4p.value_per_admission", 0.0, 1e7, "£ per admission, ≥ 0")?;
+            let share = p.share.as_ref().map(|s| ctx.number(s, "p4p.share", 0.0, 1.0, SHARE.words)).transpose()?;
+            Ok((value, share))
+        })
+        .transpose()?;
+
+    // [[scheme]]
+    let raw_schemes = match &raw.scheme {
+        Some(list) if !list.get_ref().is_empty() => list.get_ref(),
+        _ => {
+            let at = raw.scheme.as_ref().map_or(text.len(), |l| l.span().start);
+            return Err(Diagnostic::new(origin, "the scenario has no schemes")
+                .key("scheme")
+                .at(text, Some(at))
+                .allowed("at least one [[scheme]] table with name, annual_cost and effect")
+                .into());
+        }
+    };
+    let mut schemes = Vec::with_capacity(raw_schemes.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for sp in raw_schemes {
+        let r = sp.get_ref();
+        let name = r.name.get_ref().trim().to_string();
+        if name.is_empty() || name.contains('*') {
+            return Err(ctx
+                .diag(r.name.span(), "scheme.name", "invalid scheme name")
+                .value(format!("\"{}\"", r.name.get_ref()))
+                .allowed("a non-empty name without `*` (reserved for wildcards)")
+                .into());
+        }
+        if let Some((_, at)) = seen.iter().find(|(n, _)| *n == name) {
+            let (line, _) = crate::error::line_column(text, *at);
+            return Err(ctx
+                .diag(r.name.span(), "scheme.name", format!("duplicate scheme name (first used on line {line})"))
+                .value(format!("\"{name}\""))
+                .allowed("a name used by one scheme only")
+                .into());
+        }
+        seen.push((name.clone(), r.name.span().start));
+        let key = |k: &str| format!("scheme.{name}.{k}");
+        let annual_cost = ctx.number(&r.annual_cost, &key("annual_cost"), 0.0, 1e12, "£ a year, ≥ 0")?;
+        let nhs_share = match &r.funder {
+            None => 1.0,
+            Some(f) => funder(&ctx, f, &key("funder"))?,
+        };
+        let start = ctx.number(
+            r.start.as_ref().unwrap_or(&Spanned::new(0..0, 0.0)),
+            &key("start"),
+            0.0,
+            h - f64::EPSILON * h,
+            &format!("years after the start, from 0 to below the horizon ({horizon})"),
+        )?;
+        let end = match &r.end {
+            None => h,
+            Some(e) => ctx.number(e, &key("end"), start + f64::EPSILON, f64::MAX, &format!("years after the start, above `start` ({start})"))?,
+        };
+        let ramp = match &r.ramp {
+            None => Ramp::Linear,
+            Some(x) => [Ramp::Linear, Ramp::SCurve][ctx.choice(x, &key("ramp"), &["linear", "s-curve"])?],
+        };
+        let decay = ctx.optional(
+            r.decay.as_ref(),
+            0.0,
+            &key("decay"),
+            Bounds { lo: 0.0, hi: 1.0 - 1e-12, words: "a share lost per year, from 0 up to (not including) 1" },
+        )?;
+        let success = match &r.success_probability {
+            None => Dist::Fixed(1.0),
+            Some(v) => match v.get_ref() {
+                Value::Integer(_) | Value::Float(_) => {
+                    let p = ctx.finite(v.get_ref(), &v.span(), &key("success_probability"))?;
+                    if !(0.0..=1.0).contains(&p) {
+                        return Err(ctx
+                            .diag(v.span(), &key("success_probability"), "value out of range")
+                            .value(ctx.written(&v.span()))
+                            .allowed("a probability from 0 to 1")
+                            .into());
+                    }
+                    bernoulli(p)
+                }
+                _ => match ctx.dist(v.get_ref(), v.span(), &key("success_probability"))? {
+                    d @ (Dist::Bernoulli(_) | Dist::Fixed(_)) => d,
+                    _ => {
+                        return Err(ctx
+                            .diag(v.span(), &key("success_probability"), "a success probability is a plain probability")
+                            .value(ctx.written(&v.span()))
+                            .allowed("a number from 0 to 1, or { bernoulli = p }")
+                            .into());
+                    }
+                },
+            },
+        };
+        let one = fixed(1.0);
+        let zero = fixed(0.0);
+        inputs.push(Input::new(&key("effect"), ctx.input(&r.effect, &key("effect"), EFFECT)?, EFFECT));
+        inputs.push(Input::new(
+            &key("ramp_years"),
+            ctx.input(r.ramp_years.as_ref().unwrap_or(&zero), &key("ramp_years"), NON_NEGATIVE)?,
+            NON_NEGATIVE,
+        ));
+        inputs.push(Input::new(&key("success_probability"), success, SHARE));
+        inputs.push(Input::new(
+            &key("cost_overrun"),
+            ctx.input(r.cost_overrun.as_ref().unwrap_or(&one), &key("cost_overrun"), NON_NEGATIVE)?,
+            NON_NEGATIVE,
+        ));
+        schemes.push(Scheme {
+            name,
+            annual_cost,
+            nhs_share,
+            start,
+            end,
+            ramp,
+            decay,
+            persists_after_end: r.persists_after_end.unwrap_or(false),
+        });
+    }
+    debug_assert_eq!(inputs.len(), idx::SCHEME_BASE + idx::PER_SCHEME * schemes.len());
+
+    // [[correlation]]
+    let mut notes = Vec::new();
+    let copula = correlations(&ctx, &raw.correlation, &inputs, &mut notes)?;
+
+    // [credibility]
+    let credibility = credibility(&ctx, raw.credibility.as_ref())?;
+
+    Ok(Scenario {
+        name,
+        description: s.description.clone(),
+        origin: origin.to_string(),
+        hash: hex_sha256(text.as_bytes()),
+        timeline,
+        payment,
+        pooled,
+        contingency_share,
+        baseline_admissions,
+        variability,
+        count_noise: demand.count_noise.unwrap_or(true),
+        tariff,
+        capacity_release_years,
+        plan,
+        minimum_ambition,
+        p4p,
+        schemes,
+        inputs,
+        copula,
+        credibility,
+        notes,
+    })
+}
+
+impl Input {
+    fn new(name: &str, dist: Dist, bounds: Bounds) -> Self {
+        Self {
+            name: name.to_string(),
+            dist,
+            lo: bounds.lo,
+            hi: bounds.hi,
+        }
+    }
+}
+
+fn funder(ctx: &Ctx<'_>, f: &Spanned<Value>, key: &str) -> Result<f64> {
+    let allowed = "\"nhs\", \"council\", or { nhs = share, council = share } with shares summing to 1";
+    let bad = |problem: &str| -> crate::Error {
+        ctx.diag(f.span(), key, problem).value(ctx.written(&f.span())).allowed(allowed).into()
+    };
+    match f.get_ref() {
+        Value::String(s) if s == "nhs" => Ok(1.0),
+        Value::String(s) if s == "council" => Ok(0.0),
+        Value::String(s) => Err(ctx
+            .diag(f.span(), key, "unknown funder")
+            .value(format!("\"{s}\""))
+            .allowed(allowed)
+            .suggestion(did_you_mean(s, ["nhs", "council"]))
+            .into()),
+        Value::Table(t) => {
+            let f = ctx.fields(f.get_ref(), &["nhs", "council"], &f.span(), key, allowed)?;
+            let (nhs, council) = (f[0].unwrap_or(0.0), f[1].unwrap_or(0.0));
+            if t.is_empty() || nhs < 0.0 || council < 0.0 || (nhs + council - 1.0).abs() > 1e-9 {
+                return Err(bad("funding shares must be ≥ 0 and sum to 1"));
+            }
+            Ok(nhs)
+        }
+        _ => Err(bad("expected a funder")),
+    }
+}
+
+fn correlations(
+    ctx: &Ctx<'_>,
+    raw: &[Spanned<raw::RawCorrelation>],
+    inputs: &[Input],
+    notes: &mut Vec<String>,
+) -> Result<Option<Copula>> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
+    let mut repair = false;
+    for c in raw {
+        let c = c.get_ref();
+        let list = c.inputs.get_ref();
+        if list.len() != 2 {
+            return Err(ctx
+                .diag(c.inputs.span(), "correlation.inputs", "a correlation names exactly two inputs")
+                .value(format!("{} names", list.len()))
+                .allowed("inputs = [\"scheme.<name>.effect\", \"costs.unit_cost\"]")
+                .into());
+        }
+        let mut ix = [0usize; 2];
+        for (k, name) in list.iter().enumerate() {
+            let i = names.iter().position(|n| *n == name.get_ref()).ok_or_else(|| {
+                ctx.diag(name.span(), "correlation.inputs", "unknown input")
+                    .value(format!("\"{}\"", name.get_ref()))
+                    .allowed("an uncertain input of this scenario: ".to_string() + &uncertain_names(inputs).join(", "))
+                    .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
+            })?;
+            if inputs[i].dist.is_fixed() {
+                return Err(ctx
+                    .diag(name.span(), "correlation.inputs", "this input is fixed, so it cannot be correlated")
+                    .value(format!("\"{}\"", name.get_ref()))
+                    .allowed("an input with a distribution: ".to_string() + &uncertain_names(inputs).join(", "))
+                    .into());
+            }
+            ix[k] = i;
+        }
+        if ix[0] == ix[1] {
+            return Err(ctx
+                .diag(c.inputs.span(), "correlation.inputs", "an input cannot be correlated with itself")
+                .into());
+        }
+        let (a, b) = (ix[0].min(ix[1]), ix[0].max(ix[1]));
+        if pairs.iter().any(|&(x, y, _)| x == a && y == b) {
+            return Err(ctx
+                .diag(c.inputs.span(), "correlation.inputs", "this pair is correlated twice")
+                .value(format!("\"{}\" and \"{}\"", names[a], names[b]))
+                .into());
+        }
+        let rank = ctx.number(&c.rank, "correlation.rank", -1.0, 1.0, "a rank correlation from -1 to 1")?;
+        pairs.push((a, b, rank));
+        repair |= c.repair.unwrap_or(false);
+    }
+    let members: Vec<usize> = pairs
+        .iter()
+        .flat_map(|&(a, b, _)| [a, b])
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let n = members.len();
+    let pos = |i: usize| members.iter().position(|&m| m == i).unwrap_or(0);
+    let mut m = DMatrix::identity(n, n);
+    for &(a, b, r) in &pairs {
+        m[(pos(a), pos(b))] = r;
+        m[(pos(b), pos(a))] = r;
+    }
+    let first = raw[0].span();
+    match Copula::build(members, &m, repair) {
+        Built::Ok(copula, moved) => {
+            if moved > 0.0 {
+                notes.push(format!(
+                    "the correlation matrix was not positive definite and was repaired to the nearest \
+                     valid one (repair = true): rank correlations moved by at most {moved:.3}"
+                ));
+            }
+            Ok(Some(copula))
+        }
+        Built::NotPositiveDefinite { min_eigenvalue, culprits } => {
+            let who: Vec<String> = culprits.iter().map(|&i| format!("`{}`", names[i])).collect();
+            Err(ctx
+                .diag(first, "correlation", "the correlations cannot all hold at once (the matrix is not positive definite)")
+                .value(format!("smallest eigenvalue {min_eigenvalue:.4}; inputs involved: {}", who.join(", ")))
+                .allowed("a consistent set of rank correlations, or `repair = true` on a [[correlation]] to use the nearest valid matrix")
+                .into())
+        }
+    }
+}
+
+fn uncertain_names(inputs: &[Input]) -> Vec<String> {
+    inputs.iter().filter(|i| !i.dist.is_fixed()).map(|i| format!("\"{}\"", i.name)).collect()
+}
+
+fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credibility> {
+    let d = Credibility::default();
+    let Some(r) = raw else { return Ok(d) };
+    let p = |x: &Option<RawNum>, default: f64, key: &str| ctx.optional(x.as_ref(), default, key, Bounds { lo: 0.0, hi: 1.0, words: "a probability from 0 to 1" });
+    let c = Credibility {
+        approved_p_break_even: p(&r.approved_p_break_even, d.approved_p_break_even, "credibility.approved_p_break_even")?,
+        approved_p_target_met_year1: p(&r.approved_p_target_met_year1, d.approved_p_target_met_year1, "credibility.approved_p_target_met_year1")?,
+        support_p_break_even: p(&r.support_p_break_even, d.support_p_break_even, "credibility.support_p_break_even")?,
+        conditions_p_break_even: p(&r.conditions_p_break_even, d.conditions_p_break_even, "credibility.conditions_p_break_even")?,
+    };
+    if !(c.conditions_p_break_even <= c.support_p_break_even && c.support_p_break_even <= c.approved_p_break_even) {
+        let span = r
+            .support_p_break_even
+            .as_ref()
+            .or(r.conditions_p_break_even.as_ref())
+            .or(r.approved_p_break_even.as_ref())
+            .map(Spanned::span)
+            .unwrap_or(0..0);
+        return Err(ctx
+            .diag(span, "credibility", "thresholds out of order")
+            .value(format!(
+                "conditions {} / support {} / approved {}",
+                c.conditions_p_break_even, c.support_p_break_even, c.approved_p_break_even
+            ))
+            .allowed("conditions_p_break_even ≤ support_p_break_even ≤ approved_p_break_even")
+            .into());
+    }
+    Ok(c)
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Turn a TOML/serde error into a diagnostic that names the key and suggests a fix.
+fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
+    let msg = e.message().trim();
+    let offset = e.span().map(|s| s.start);
+    let section = offset.map_or(String::new(), |o| section_at(text, o));
+    let within = |k: &str| if section.is_empty() { k.to_string() } else { format!("{section}.{k}") };
+    let table_keys = raw::KEYS.iter().find(|(t, _)| *t == section).map_or(&[][..], |(_, k)| *k);
+    let mut d = Diagnostic::new(origin, "").at(text, offset);
+
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        d.key = Some(within(field));
+        d.problem = if section.is_empty() { "unknown section".into() } else { format!("unknown key in [{section}]") };
+        d.allowed = Some(table_keys.join(", "));
+        d.suggestion = did_you_mean(field, table_keys.iter().copied());
+    } else if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let top = raw::KEYS[0].1.contains(&field) && section.is_empty();
+        d.key = Some(within(field));
+        d.problem = if top { format!("missing section [{field}]") } else { "missing required key".into() };
+        if top {
+            d.line = None;
+            d.column = None;
+        }
+    } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        let key = offset.and_then(|o| key_at(text, o)).unwrap_or_default();
+        d.key = Some(if key.is_empty() { section.clone() } else { within(&key) });
+        d.problem = friendly_types(msg);
+    } else {
+        d.problem = format!("not valid TOML: {}", friendly_types(msg));
+    }
+    if d.key.as_deref() == Some("") {
+        d.key = None;
+    }
+    d.into()
+}
+
+fn friendly_types(msg: &str) -> String {
+    msg.replace("expected i64", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a string", "expected a string in quotes")
+        .replace("expected a sequence", "expected an array [ … ]")
+}
+
+/// The table header (`[name]` or `[[name]]`) in force at byte `offset`.
+fn section_at(text: &str, offset: usize) -> String {
+    let before = text.get(..offset.min(text.len())).unwrap_or("");
+    before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The key written on the line of byte `offset` (`key = value`).
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(start..)?.lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
+}

@@ -1,0 +1,268 @@
+//! Scenario files: parse (TOML → [`raw`] types), then check (→ [`Scenario`]).
+//!
+//! The engine only accepts a checked [`Scenario`]. Every rule the check enforces gives a
+//! [`Diagnostic`](crate::Diagnostic) naming the file, line and column, key, value and what
+//! would be accepted. The file format is MODEL.md §8; `carefund init` writes a fully
+//! commented example ([`EXAMPLE`]).
+
+mod check;
+mod raw;
+
+use crate::copula::Copula;
+use crate::dist::Dist;
+use crate::error::Result;
+use crate::time::Timeline;
+
+/// A fully commented example scenario (what `carefund init` writes).
+pub const EXAMPLE: &str = include_str!("example.toml");
+
+/// How future cash flows are discounted (MODEL.md §2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Discount {
+    /// A constant annual rate `r`: `D_t = (1 + r)^(−τ_t)`.
+    Constant(f64),
+    /// HM Treasury Green Book schedule: 3.5% a year to year 30, 3.0% after.
+    GreenBook,
+}
+
+/// How the acute provider is paid (MODEL.md §4.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Payment {
+    /// Payment by results: the commissioner pays the tariff per admission.
+    Tariff,
+    /// A fixed amount per resident: the provider keeps what it saves.
+    Capitation,
+}
+
+/// The shape of a scheme's ramp to full effect (MODEL.md §4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ramp {
+    /// `min(1, (τ − S)/r)`.
+    Linear,
+    /// Smoothstep `y²(3 − 2y)` of the linear ramp `y`.
+    SCurve,
+}
+
+/// The plan's claimed avoided admissions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanTarget {
+    /// A share of counterfactual admissions (`plan.target_reduction`).
+    Reduction(f64),
+    /// Avoided admissions per year (`plan.avoided_admissions`), one per year of the horizon.
+    PerYear(Vec<f64>),
+}
+
+/// One out-of-hospital scheme: the fixed parts (its uncertain inputs live in
+/// [`Scenario::inputs`]).
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    pub(crate) name: String,
+    pub(crate) annual_cost: f64,
+    /// Share of spend funded by the NHS commissioner; the council funds the rest.
+    pub(crate) nhs_share: f64,
+    pub(crate) start: f64,
+    pub(crate) end: f64,
+    pub(crate) ramp: Ramp,
+    pub(crate) decay: f64,
+    pub(crate) persists_after_end: bool,
+}
+
+impl Scheme {
+    /// The scheme's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Planned spend per year (£).
+    pub fn annual_cost(&self) -> f64 {
+        self.annual_cost
+    }
+}
+
+/// Thresholds of the credibility rating (MODEL.md §5). The defaults are this tool's
+/// choice, not NHS England's: NHS England named the categories but published no
+/// probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Credibility {
+    /// `approved` needs at least this `p_break_even` (default 0.80) …
+    pub approved_p_break_even: f64,
+    /// … and at least this `p_target_met_year1` (default 0.50).
+    pub approved_p_target_met_year1: f64,
+    /// `approved with support` needs at least this `p_break_even` (default 0.50).
+    pub support_p_break_even: f64,
+    /// `approved with conditions` needs at least this `p_break_even` (default 0.20).
+    pub conditions_p_break_even: f64,
+}
+
+impl Default for Credibility {
+    fn default() -> Self {
+        Self {
+            approved_p_break_even: 0.80,
+            approved_p_target_met_year1: 0.50,
+            support_p_break_even: 0.50,
+            conditions_p_break_even: 0.20,
+        }
+    }
+}
+
+/// One named uncertain input, drawn once per path (MODEL.md §3).
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub(crate) name: String,
+    pub(crate) dist: Dist,
+    /// Draws are clamped to `[lo, hi]`, the values the model allows for this input
+    /// (the check has made sure at most 0.1% of the mass lies outside).
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+}
+
+impl Input {
+    /// The input's name, e.g. `demand.growth` or `scheme.Reablement.effect`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its distribution.
+    pub fn dist(&self) -> &Dist {
+        &self.dist
+    }
+    /// The value used by the plan case: the distribution's central value, clamped.
+    pub fn central(&self) -> f64 {
+        self.dist.central().clamp(self.lo, self.hi)
+    }
+    /// The value at quantile `u`, clamped to the allowed range.
+    pub fn quantile(&self, u: f64) -> f64 {
+        self.dist.inverse_cdf(u).clamp(self.lo, self.hi)
+    }
+}
+
+/// Positions of the inputs in [`Scenario::inputs`] (and in every per-path input record).
+pub mod idx {
+    /// `demand.growth`
+    pub const GROWTH: usize = 0;
+    /// `costs.unit_cost`
+    pub const UNIT_COST: usize = 1;
+    /// `costs.cashable_share_short`
+    pub const CASH_SHORT: usize = 2;
+    /// `costs.cashable_share_long`
+    pub const CASH_LONG: usize = 3;
+    /// `fund.uplift`
+    pub const UPLIFT: usize = 4;
+    /// Where the schemes' inputs start.
+    pub const SCHEME_BASE: usize = 5;
+    /// Inputs per scheme.
+    pub const PER_SCHEME: usize = 4;
+    /// Offset of `scheme.<name>.effect` within a scheme's inputs.
+    pub const EFFECT: usize = 0;
+    /// Offset of `scheme.<name>.ramp_years`.
+    pub const RAMP: usize = 1;
+    /// Offset of `scheme.<name>.success_probability`.
+    pub const SUCCESS: usize = 2;
+    /// Offset of `scheme.<name>.cost_overrun`.
+    pub const OVERRUN: usize = 3;
+
+    /// Index of input `offset` of scheme `i`.
+    pub const fn scheme(i: usize, offset: usize) -> usize {
+        SCHEME_BASE + i * PER_SCHEME + offset
+    }
+}
+
+/// A checked scenario: every value valid, every distribution well formed. Build one with
+/// [`Scenario::from_toml`].
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) origin: String,
+    pub(crate) hash: String,
+    pub(crate) timeline: Timeline,
+    pub(crate) payment: Payment,
+    pub(crate) pooled: f64,
+    pub(crate) contingency_share: f64,
+    pub(crate) baseline_admissions: f64,
+    pub(crate) variability: f64,
+    pub(crate) count_noise: bool,
+    pub(crate) tariff: f64,
+    pub(crate) capacity_release_years: f64,
+    pub(crate) plan: PlanTarget,
+    pub(crate) minimum_ambition: Option<f64>,
+    pub(crate) p4p: Option<(f64, Option<f64>)>,
+    pub(crate) schemes: Vec<Scheme>,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) copula: Option<Copula>,
+    pub(crate) credibility: Credibility,
+    /// Notes from the check that are not errors (e.g. a repaired correlation matrix).
+    pub(crate) notes: Vec<String>,
+}
+
+impl Scenario {
+    /// Parse and check a scenario from TOML text. `origin` names the file in messages
+    /// (the library never reads files itself).
+    ///
+    /// # Errors
+    /// [`Error::Input`](crate::Error::Input) with a [`Diagnostic`](crate::Diagnostic) for
+    /// malformed TOML, unknown or misspelt keys, wrong types, and every rule of MODEL.md
+    /// §2–§8 (ranges, distribution parameters, correlation matrices).
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
+        check::load(text, origin)
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Free-text description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// The file (or label) it was read from.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+    /// SHA-256 of the scenario text, hex.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+    /// Periods, labels and discount factors.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+    /// The payment model.
+    pub fn payment(&self) -> Payment {
+        self.payment
+    }
+    /// Pooled fund, £ a year in year 1.
+    pub fn pooled(&self) -> f64 {
+        self.pooled
+    }
+    /// The schemes, in file order.
+    pub fn schemes(&self) -> &[Scheme] {
+        &self.schemes
+    }
+    /// Every per-path input, in the order of [`idx`].
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+    /// The credibility thresholds.
+    pub fn credibility(&self) -> &Credibility {
+        &self.credibility
+    }
+    /// Notes from checking (not errors), e.g. how far a correlation matrix was repaired.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+    /// The plan's target.
+    pub fn plan(&self) -> &PlanTarget {
+        &self.plan
+    }
+    /// Total planned scheme spend per year (£), before overruns.
+    pub fn annual_scheme_cost(&self) -> f64 {
+        self.schemes.iter().map(|s| s.annual_cost).sum()
+    }
+    /// Index of the input with this name.
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests;
