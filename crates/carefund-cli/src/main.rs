@@ -1,1 +1,30 @@
-fn main() {}
+//! The `carefund` command: argument parsing and file I/O around the carefund library.
+
+mod args;
+mod files;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            files::exit_code(&e)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run(a) => run::run(&a),
+        Command::Check(a) => run::check(&a),
+        Command::Init(a) => run::init(&a),
+    }
+}

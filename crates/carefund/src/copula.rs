@@ -80,7 +80,10 @@ impl Copula {
         match matrix.cholesky() {
             Some(c) => {
                 let l = c.l();
-                let chol = (0..n).flat_map(|i| (0..n).map(move |j| (i, j))).map(|(i, j)| l[(i, j)]).collect();
+                let chol = (0..n)
+                    .flat_map(|i| (0..n).map(move |j| (i, j)))
+                    .map(|(i, j)| l[(i, j)])
+                    .collect();
                 Built::Ok(Copula { members, chol }, moved)
             }
             None => Built::NotPositiveDefinite {
@@ -165,7 +168,10 @@ mod tests {
         // a~b strongly, b~c strongly, but a~c strongly negative: impossible.
         let m = DMatrix::from_row_slice(3, 3, &[1.0, 0.9, -0.9, 0.9, 1.0, 0.9, -0.9, 0.9, 1.0]);
         match Copula::build(vec![10, 11, 12], &m, false) {
-            Built::NotPositiveDefinite { min_eigenvalue, culprits } => {
+            Built::NotPositiveDefinite {
+                min_eigenvalue,
+                culprits,
+            } => {
                 assert!(min_eigenvalue < 0.0);
                 assert!(!culprits.is_empty());
             }

@@ -349,7 +349,11 @@ impl Dist {
 
 fn fmt_num(x: f64) -> String {
     if x.is_infinite() {
-        return if x > 0.0 { "∞".into() } else { "−∞".into() };
+        return if x > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     let s = format!("{x:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -420,7 +424,11 @@ mod tests {
         for d in &dists {
             for &u in &[0.01, 0.1, 0.37, 0.5, 0.9, 0.99] {
                 let x = d.inverse_cdf(u);
-                assert!(close(d.cdf(x), u, 1e-7), "{d:?} at u = {u}: cdf = {}", d.cdf(x));
+                assert!(
+                    close(d.cdf(x), u, 1e-7),
+                    "{d:?} at u = {u}: cdf = {}",
+                    d.cdf(x)
+                );
             }
         }
     }

@@ -86,7 +86,12 @@ impl Simulation {
     pub fn column(&self, q: Quantity, t: usize) -> Vec<f64> {
         let stride = Quantity::COUNT * self.periods;
         let offset = q.index() * self.periods + t;
-        self.ledger.iter().skip(offset).step_by(stride).copied().collect()
+        self.ledger
+            .iter()
+            .skip(offset)
+            .step_by(stride)
+            .copied()
+            .collect()
     }
 }
 
@@ -150,9 +155,11 @@ pub fn simulate(
                     sampler.uniforms(path, &mut u, &mut z);
                     sampler.values(&u, x);
                     let mut noise = sampler.noise(path);
-                    *summary = model.project(x, Some(&mut noise), &mut ledger[j * width..(j + 1) * width]);
+                    *summary =
+                        model.project(x, Some(&mut noise), &mut ledger[j * width..(j + 1) * width]);
                 }
-                let total = done.fetch_add(summaries.len() as u64, Ordering::Relaxed) + summaries.len() as u64;
+                let total = done.fetch_add(summaries.len() as u64, Ordering::Relaxed)
+                    + summaries.len() as u64;
                 progress(total);
             });
         rayon::current_num_threads()

@@ -154,8 +154,10 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 ///
-/// Uses the Levenshtein distance on lower-cased text; "close enough" is at most a third
-/// of the word's length (and at least one edit).
+/// A candidate is close when its Levenshtein distance (on lower-cased text) is at most a
+/// third of the word's length (and at least one edit), when one is a prefix of the other
+/// (`sdev` → `sd`), or when they share their first five characters (`triangle` →
+/// `triangular`). The closest by distance wins.
 pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
@@ -164,8 +166,18 @@ where
     let limit = (word_lc.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (levenshtein(&word_lc, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| {
+            let c_lc = c.to_lowercase();
+            let d = levenshtein(&word_lc, &c_lc);
+            let shared = word_lc
+                .chars()
+                .zip(c_lc.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let shorter = word_lc.chars().count().min(c_lc.chars().count());
+            let close = d <= limit || (shared == shorter && shorter >= 2) || shared >= 5;
+            (close && d > 0).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.to_string())
 }
@@ -178,7 +190,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }
@@ -199,7 +213,10 @@ mod tests {
     #[test]
     fn did_you_mean_finds_close_keys_only() {
         let keys = ["horizon_years", "periods_per_year", "start_year"];
-        assert_eq!(did_you_mean("horizon_yaers", keys).as_deref(), Some("horizon_years"));
+        assert_eq!(
+            did_you_mean("horizon_yaers", keys).as_deref(),
+            Some("horizon_years")
+        );
         assert_eq!(did_you_mean("colour", keys), None);
     }
 

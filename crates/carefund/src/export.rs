@@ -20,7 +20,8 @@ fn export_err(what: &'static str) -> impl Fn(String) -> Error {
 /// # Errors
 /// [`Error::Export`] if serialisation fails (it does not for finite numbers).
 pub fn summary_json(summary: &Summary) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(summary).map_err(|e| export_err("summary.json")(e.to_string()))?;
+    let mut bytes = serde_json::to_vec_pretty(summary)
+        .map_err(|e| export_err("summary.json")(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
@@ -45,8 +46,14 @@ pub fn percentiles_csv(summary: &Summary) -> Result<Vec<u8>> {
         }
         w.write_record([index.as_str(), &p.label, "plan", "value", &num(p.plan)])
             .map_err(|e| err(e.to_string()))?;
-        w.write_record([index.as_str(), &p.label, "plan_case_cum_net", "value", &num(p.plan_case_cum_net)])
-            .map_err(|e| err(e.to_string()))?;
+        w.write_record([
+            index.as_str(),
+            &p.label,
+            "plan_case_cum_net",
+            "value",
+            &num(p.plan_case_cum_net),
+        ])
+        .map_err(|e| err(e.to_string()))?;
     }
     w.into_inner().map_err(|e| err(e.to_string()))
 }
@@ -88,8 +95,10 @@ pub fn paths_csv(scenario: &Scenario, sim: &Simulation) -> Result<Vec<u8>> {
             p.to_string(),
             num(s.npv),
             num(s.cum_net),
-            s.break_even.map_or("never".into(), |b| tl.label(b as usize)),
-            s.break_even.map_or("never".into(), |b| tl.year_label(tl.year_of(b as usize))),
+            s.break_even
+                .map_or("never".into(), |b| tl.label(b as usize)),
+            s.break_even
+                .map_or("never".into(), |b| tl.year_label(tl.year_of(b as usize))),
             num(s.avoided),
             num(s.avoided_year1),
             s.target_met_year1.to_string(),

@@ -45,6 +45,7 @@ pub mod sample;
 pub mod scenario;
 pub mod stats;
 pub mod summary;
+pub mod text;
 pub mod time;
 
 pub use engine::{RunOptions, Simulation, simulate};

@@ -170,10 +170,10 @@ impl<'a> Model<'a> {
     pub fn new(scenario: &'a Scenario) -> Self {
         let tl = &scenario.timeline;
         let dt = tl.dt();
-        let central_growth = scenario.inputs[idx::GROWTH]
-            .dist
-            .mean()
-            .clamp(scenario.inputs[idx::GROWTH].lo, scenario.inputs[idx::GROWTH].hi);
+        let central_growth = scenario.inputs[idx::GROWTH].dist.mean().clamp(
+            scenario.inputs[idx::GROWTH].lo,
+            scenario.inputs[idx::GROWTH].hi,
+        );
         let plan = (0..tl.periods())
             .map(|t| match &scenario.plan {
                 PlanTarget::Reduction(r) => {
@@ -320,7 +320,9 @@ impl<'a> Model<'a> {
                     v * sc.tariff - spend_nhs - contingency + withheld,
                     -v * sc.tariff + cashable + contingency,
                 ),
-                Payment::Capitation => (-spend_nhs - contingency + withheld, cashable + contingency),
+                Payment::Capitation => {
+                    (-spend_nhs - contingency + withheld, cashable + contingency)
+                }
             };
             let council = -spend_council - withheld;
 

@@ -33,7 +33,9 @@ pub fn stream_key(seed: u64, name: &str) -> u64 {
 
 /// The generator of stream `key` for path `path`.
 pub fn stream(key: u64, path: u64) -> Generator {
-    Generator::seed_from_u64(splitmix(key ^ splitmix(path.wrapping_add(0x9e37_79b9_7f4a_7c15))))
+    Generator::seed_from_u64(splitmix(
+        key ^ splitmix(path.wrapping_add(0x9e37_79b9_7f4a_7c15)),
+    ))
 }
 
 /// A uniform in the open interval (0, 1): `(k + 0.5)·2⁻⁵²` from the top 52 bits `k`.
@@ -62,7 +64,10 @@ mod tests {
         let key = stream_key(1, "demand.growth");
         let u = open_uniform(&mut stream(key, 0));
         let v = open_uniform(&mut stream(key, 1));
-        assert_eq!(format!("{key:016x}"), format!("{:016x}", stream_key(1, "demand.growth")));
+        assert_eq!(
+            format!("{key:016x}"),
+            format!("{:016x}", stream_key(1, "demand.growth"))
+        );
         assert!(u > 0.0 && u < 1.0 && v > 0.0 && v < 1.0);
         assert!((u - v).abs() > 1e-6, "paths must differ");
         assert!((u - open_uniform(&mut stream(stream_key(2, "demand.growth"), 0))).abs() > 1e-6);

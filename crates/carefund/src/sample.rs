@@ -19,7 +19,11 @@ impl<'a> Sampler<'a> {
     pub fn new(scenario: &'a Scenario, seed: u64) -> Self {
         Self {
             scenario,
-            keys: scenario.inputs.iter().map(|i| stream_key(seed, &i.name)).collect(),
+            keys: scenario
+                .inputs
+                .iter()
+                .map(|i| stream_key(seed, &i.name))
+                .collect(),
             eps_key: stream_key(seed, EPSILON_STREAM),
             count_key: stream_key(seed, COUNT_STREAM),
         }

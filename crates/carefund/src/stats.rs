@@ -143,7 +143,11 @@ mod tests {
         let exact = 1e8 + 0.1 * 9_999_999.0;
         let pairwise = pairwise_sum(&v);
         let naive: f64 = v.iter().sum();
-        assert!((pairwise - exact).abs() < 1e-6, "pairwise error {}", pairwise - exact);
+        assert!(
+            (pairwise - exact).abs() < 1e-6,
+            "pairwise error {}",
+            pairwise - exact
+        );
         assert!((naive - exact).abs() > (pairwise - exact).abs());
     }
 

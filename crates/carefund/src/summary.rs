@@ -219,7 +219,8 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
     // The plan case.
     let mut plan_ledger = vec![0.0; Quantity::COUNT * n_periods];
     let claim = model.project(&model.central_inputs(), None, &mut plan_ledger);
-    let plan_series = |q: Quantity| &plan_ledger[q.index() * n_periods..(q.index() + 1) * n_periods];
+    let plan_series =
+        |q: Quantity| &plan_ledger[q.index() * n_periods..(q.index() + 1) * n_periods];
 
     let periods: Vec<PeriodSummary> = (0..n_periods)
         .map(|t| PeriodSummary {
@@ -229,7 +230,10 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
             plan: model.plan()[t],
             plan_case_counterfactual: plan_series(Quantity::Counterfactual)[t],
             plan_case_cum_net: plan_series(Quantity::CumNet)[t],
-            quantities: Quantity::ALL.iter().map(|&q| (q.name(), stat(q, t))).collect(),
+            quantities: Quantity::ALL
+                .iter()
+                .map(|&q| (q.name(), stat(q, t)))
+                .collect(),
         })
         .collect();
 
@@ -335,7 +339,9 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
             periods_per_year: tl.periods_per_year(),
             discount: match tl.discount() {
                 Discount::Constant(r) => format!("constant {:.2}% a year", 100.0 * r),
-                Discount::GreenBook => "HM Treasury Green Book (3.5% to year 30, 3.0% after)".into(),
+                Discount::GreenBook => {
+                    "HM Treasury Green Book (3.5% to year 30, 3.0% after)".into()
+                }
             },
             payment: scenario.payment(),
             percentile_definition: "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)",
@@ -352,7 +358,9 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
 /// The rating from the headline metrics and the scenario's thresholds (MODEL.md §5).
 pub fn rate(scenario: &Scenario, h: &Headline) -> Rating {
     let c = scenario.credibility();
-    if h.p_break_even >= c.approved_p_break_even && h.p_target_met_year1 >= c.approved_p_target_met_year1 {
+    if h.p_break_even >= c.approved_p_break_even
+        && h.p_target_met_year1 >= c.approved_p_target_met_year1
+    {
         Rating::Approved
     } else if h.p_break_even >= c.support_p_break_even {
         Rating::ApprovedWithSupport
@@ -387,7 +395,12 @@ fn pct(p: f64) -> String {
     }
 }
 
-fn reasons(scenario: &Scenario, h: &Headline, years: &[YearSummary], rating: Rating) -> Vec<String> {
+fn reasons(
+    scenario: &Scenario,
+    h: &Headline,
+    years: &[YearSummary],
+    rating: Rating,
+) -> Vec<String> {
     let tl = scenario.timeline();
     let c = scenario.credibility();
     let last = tl.year_label(tl.horizon_years() as usize - 1);
@@ -408,7 +421,11 @@ fn reasons(scenario: &Scenario, h: &Headline, years: &[YearSummary], rating: Rat
         pct(h.p_target_met_year1),
         plan1,
         if rating != Rating::Approved && h.p_break_even >= c.approved_p_break_even {
-            format!(" ({} needs {})", Rating::Approved, pct(c.approved_p_target_met_year1))
+            format!(
+                " ({} needs {})",
+                Rating::Approved,
+                pct(c.approved_p_target_met_year1)
+            )
         } else {
             String::new()
         }
@@ -476,7 +493,12 @@ pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
         ));
     }
     let keep: f64 = (0..scenario.schemes().len())
-        .map(|i| 1.0 - scenario.inputs()[idx::scheme(i, idx::EFFECT)].dist.practical_max().clamp(0.0, 1.0))
+        .map(|i| {
+            1.0 - scenario.inputs()[idx::scheme(i, idx::EFFECT)]
+                .dist
+                .practical_max()
+                .clamp(0.0, 1.0)
+        })
         .product();
     let max_effect = 1.0 - keep;
     let growth = scenario.inputs()[idx::GROWTH].dist.mean();

@@ -155,6 +155,8 @@ mod tests {
 
     #[test]
     fn constant_discount() {
-        assert!((discount_factor(Discount::Constant(0.035), 2.0) - 1.035_f64.powi(-2)).abs() < 1e-15);
+        assert!(
+            (discount_factor(Discount::Constant(0.035), 2.0) - 1.035_f64.powi(-2)).abs() < 1e-15
+        );
     }
 }

@@ -13,9 +13,7 @@ use sha2::{Digest, Sha256};
 use toml::{Spanned, Value};
 
 use super::raw::{self, RawFile, RawInput, RawNum};
-use super::{
-    Credibility, Discount, Input, Payment, PlanTarget, Ramp, Scenario, Scheme, idx,
-};
+use super::{Credibility, Discount, Input, Payment, PlanTarget, Ramp, Scenario, Scheme, idx};
 use crate::copula::{Built, Copula};
 use crate::dist::Dist;
 use crate::error::{Diagnostic, Result, did_you_mean};
@@ -146,9 +144,11 @@ impl Ctx<'_> {
                 if t.len() != 1 {
                     return Err(bad("a distribution table has exactly one form").into());
                 }
-                let (form, params) = t.iter().next().map(|(k, v)| (k.as_str(), v)).ok_or_else(
-                    || bad("a distribution table has exactly one form"),
-                )?;
+                let (form, params) = t
+                    .iter()
+                    .next()
+                    .map(|(k, v)| (k.as_str(), v))
+                    .ok_or_else(|| bad("a distribution table has exactly one form"))?;
                 self.form(form, params, &span, key)
             }
             _ => Err(bad("expected a number or a distribution").into()),
@@ -176,11 +176,22 @@ impl Ctx<'_> {
         Ok(x)
     }
 
-    fn array(&self, v: &Value, n: usize, span: &Range<usize>, key: &str, shape: &str) -> Result<Vec<f64>> {
+    fn array(
+        &self,
+        v: &Value,
+        n: usize,
+        span: &Range<usize>,
+        key: &str,
+        shape: &str,
+    ) -> Result<Vec<f64>> {
         let wrong = || {
-            self.diag(span.clone(), key, format!("expected an array of {n} numbers"))
-                .value(self.written(span))
-                .allowed(shape.to_string())
+            self.diag(
+                span.clone(),
+                key,
+                format!("expected an array of {n} numbers"),
+            )
+            .value(self.written(span))
+            .allowed(shape.to_string())
         };
         let items = v.as_array().ok_or_else(wrong)?;
         if items.len() != n {
@@ -213,7 +224,12 @@ impl Ctx<'_> {
         }
         allowed
             .iter()
-            .map(|name| table.get(*name).map(|x| self.finite(x, span, key)).transpose())
+            .map(|name| {
+                table
+                    .get(*name)
+                    .map(|x| self.finite(x, span, key))
+                    .transpose()
+            })
             .collect()
     }
 
@@ -231,7 +247,10 @@ impl Ctx<'_> {
                 if a[0] >= a[1] {
                     return Err(rule("min must be below max", shape));
                 }
-                Ok(Dist::Uniform { min: a[0], max: a[1] })
+                Ok(Dist::Uniform {
+                    min: a[0],
+                    max: a[1],
+                })
             }
             "triangular" | "pert" => {
                 let shape = if form == "pert" {
@@ -254,7 +273,8 @@ impl Ctx<'_> {
                 }
             }
             "ci90" => {
-                let shape = "{ ci90 = [low, high] } with low < high (lognormal if low > 0, else normal)";
+                let shape =
+                    "{ ci90 = [low, high] } with low < high (lognormal if low > 0, else normal)";
                 let a = self.array(v, 2, span, key, shape)?;
                 if a[0] >= a[1] {
                     return Err(rule("low must be below high", shape));
@@ -267,7 +287,10 @@ impl Ctx<'_> {
                 let (Some(mean), Some(sd)) = (f[0], f[1]) else {
                     return Err(rule("a normal needs `mean` and `sd`", shape));
                 };
-                let (min, max) = (f[2].unwrap_or(f64::NEG_INFINITY), f[3].unwrap_or(f64::INFINITY));
+                let (min, max) = (
+                    f[2].unwrap_or(f64::NEG_INFINITY),
+                    f[3].unwrap_or(f64::INFINITY),
+                );
                 if sd < 0.0 {
                     return Err(rule("sd must not be negative", shape));
                 }
@@ -276,13 +299,20 @@ impl Ctx<'_> {
                 }
                 if sd == 0.0 {
                     if mean < min || mean > max {
-                        return Err(rule("with sd = 0 the mean must lie between min and max", shape));
+                        return Err(rule(
+                            "with sd = 0 the mean must lie between min and max",
+                            shape,
+                        ));
                     }
                     return Ok(Dist::Fixed(mean));
                 }
-                let mass = crate::dist::std_cdf((max - mean) / sd) - crate::dist::std_cdf((min - mean) / sd);
+                let mass = crate::dist::std_cdf((max - mean) / sd)
+                    - crate::dist::std_cdf((min - mean) / sd);
                 if mass < 1e-9 {
-                    return Err(rule("[min, max] holds no probability of this normal", shape));
+                    return Err(rule(
+                        "[min, max] holds no probability of this normal",
+                        shape,
+                    ));
                 }
                 Ok(Dist::Normal { mean, sd, min, max })
             }
@@ -302,16 +332,21 @@ impl Ctx<'_> {
                         }
                         Ok(Dist::lognormal_mean_sd(mean, sd))
                     }
-                    _ => Err(rule("give either `median` and `p90`, or `mean` and `sd`", shape)),
+                    _ => Err(rule(
+                        "give either `median` and `p90`, or `mean` and `sd`",
+                        shape,
+                    )),
                 }
             }
             "beta" => {
                 let shape = "{ beta = { alpha = a, beta = b } } with a > 0, b > 0";
                 let f = self.fields(v, &["alpha", "beta"], span, key, shape)?;
                 match (f[0], f[1]) {
-                    (Some(a), Some(b)) if a > 0.0 && b > 0.0 => statrs::distribution::Beta::new(a, b)
-                        .map(|beta| Dist::Beta { beta })
-                        .map_err(|_| rule("invalid beta parameters", shape)),
+                    (Some(a), Some(b)) if a > 0.0 && b > 0.0 => {
+                        statrs::distribution::Beta::new(a, b)
+                            .map(|beta| Dist::Beta { beta })
+                            .map_err(|_| rule("invalid beta parameters", shape))
+                    }
                     _ => Err(rule("needs alpha > 0 and beta > 0", shape)),
                 }
             }
@@ -324,7 +359,11 @@ impl Ctx<'_> {
                 Ok(bernoulli(p))
             }
             other => Err(self
-                .diag(span.clone(), key, format!("unknown distribution form `{other}`"))
+                .diag(
+                    span.clone(),
+                    key,
+                    format!("unknown distribution form `{other}`"),
+                )
                 .allowed(FORMS_HELP)
                 .suggestion(did_you_mean(other, FORMS.iter().copied()))
                 .into()),
@@ -338,7 +377,13 @@ impl Ctx<'_> {
             .ok_or_else(|| {
                 self.diag(raw.span(), key, "unknown value")
                     .value(format!("\"{}\"", raw.get_ref()))
-                    .allowed(options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(" or "))
+                    .allowed(
+                        options
+                            .iter()
+                            .map(|o| format!("\"{o}\""))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    )
                     .suggestion(did_you_mean(raw.get_ref(), options.iter().copied()))
                     .into()
             })
@@ -362,23 +407,46 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
     let s = raw.scenario.get_ref();
     let name = s.name.get_ref().trim().to_string();
     if name.is_empty() {
-        return Err(ctx.diag(s.name.span(), "scenario.name", "the name is empty").allowed("a non-empty string").into());
+        return Err(ctx
+            .diag(s.name.span(), "scenario.name", "the name is empty")
+            .allowed("a non-empty string")
+            .into());
     }
     let int_in = |v: &Spanned<i64>, key: &str, lo: i64, hi: i64, words: &str| -> Result<i64> {
         let x = *v.get_ref();
         if x < lo || x > hi {
-            return Err(ctx.diag(v.span(), key, "value out of range").value(x.to_string()).allowed(words).into());
+            return Err(ctx
+                .diag(v.span(), key, "value out of range")
+                .value(x.to_string())
+                .allowed(words)
+                .into());
         }
         Ok(x)
     };
-    let start_year = int_in(&s.start_year, "scenario.start_year", 1900, 2200, "a year from 1900 to 2200 (2015 means 2015/16)")? as i32;
-    let horizon = int_in(&s.horizon_years, "scenario.horizon_years", 1, 60, "a whole number of years from 1 to 60")? as u32;
+    let start_year = int_in(
+        &s.start_year,
+        "scenario.start_year",
+        1900,
+        2200,
+        "a year from 1900 to 2200 (2015 means 2015/16)",
+    )? as i32;
+    let horizon = int_in(
+        &s.horizon_years,
+        "scenario.horizon_years",
+        1,
+        60,
+        "a whole number of years from 1 to 60",
+    )? as u32;
     let per_year = match &s.periods_per_year {
         None => 4,
         Some(p) => {
             if ![1, 2, 4, 12].contains(p.get_ref()) {
                 return Err(ctx
-                    .diag(p.span(), "scenario.periods_per_year", "unsupported number of periods per year")
+                    .diag(
+                        p.span(),
+                        "scenario.periods_per_year",
+                        "unsupported number of periods per year",
+                    )
                     .value(p.get_ref().to_string())
                     .allowed("1 (years), 2 (halves), 4 (quarters) or 12 (months)")
                     .into());
@@ -388,41 +456,55 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
     };
     let discount = match &s.discount {
         None => Discount::Constant(0.035),
-        Some(d) => match d.get_ref() {
-            Value::String(s) if s == "green-book" => Discount::GreenBook,
-            Value::Integer(_) | Value::Float(_) => {
-                let r = ctx.finite(d.get_ref(), &d.span(), "scenario.discount")?;
-                if !(0.0..=0.5).contains(&r) {
-                    return Err(ctx
+        Some(d) => {
+            match d.get_ref() {
+                Value::String(s) if s == "green-book" => Discount::GreenBook,
+                Value::Integer(_) | Value::Float(_) => {
+                    let r = ctx.finite(d.get_ref(), &d.span(), "scenario.discount")?;
+                    if !(0.0..=0.5).contains(&r) {
+                        return Err(ctx
                         .diag(d.span(), "scenario.discount", "value out of range")
                         .value(ctx.written(&d.span()))
                         .allowed("an annual real rate from 0 to 0.5 (0.035 = 3.5%), or \"green-book\"")
                         .into());
+                    }
+                    Discount::Constant(r)
                 }
-                Discount::Constant(r)
+                other => {
+                    let suggestion = other.as_str().and_then(|s| did_you_mean(s, ["green-book"]));
+                    return Err(ctx
+                        .diag(d.span(), "scenario.discount", "unknown discounting")
+                        .value(ctx.written(&d.span()))
+                        .allowed("an annual real rate such as 0.035, or \"green-book\"")
+                        .suggestion(suggestion)
+                        .into());
+                }
             }
-            other => {
-                let suggestion = other.as_str().and_then(|s| did_you_mean(s, ["green-book"]));
-                return Err(ctx
-                    .diag(d.span(), "scenario.discount", "unknown discounting")
-                    .value(ctx.written(&d.span()))
-                    .allowed("an annual real rate such as 0.035, or \"green-book\"")
-                    .suggestion(suggestion)
-                    .into());
-            }
-        },
+        }
     };
     let payment = match &s.payment {
         None => Payment::Tariff,
-        Some(p) => [Payment::Tariff, Payment::Capitation][ctx.choice(p, "scenario.payment", &["tariff", "capitation"])?],
+        Some(p) => [Payment::Tariff, Payment::Capitation]
+            [ctx.choice(p, "scenario.payment", &["tariff", "capitation"])?],
     };
     let timeline = Timeline::new(start_year, horizon, per_year, discount);
     let h = f64::from(horizon);
 
     // [fund], [demand], [costs]
     let fund = raw.fund.get_ref();
-    let pooled = ctx.number(&fund.pooled, "fund.pooled", 0.0, 1e13, "an amount in £ a year, ≥ 0")?;
-    let contingency_share = ctx.optional(fund.contingency_share.as_ref(), 0.0, "fund.contingency_share", SHARE)?;
+    let pooled = ctx.number(
+        &fund.pooled,
+        "fund.pooled",
+        0.0,
+        1e13,
+        "an amount in £ a year, ≥ 0",
+    )?;
+    let contingency_share = ctx.optional(
+        fund.contingency_share.as_ref(),
+        0.0,
+        "fund.contingency_share",
+        SHARE,
+    )?;
     let demand = raw.demand.get_ref();
     let baseline_admissions = ctx.number(
         &demand.baseline_admissions,
@@ -435,10 +517,20 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         demand.variability.as_ref(),
         0.0,
         "demand.variability",
-        Bounds { lo: 0.0, hi: 2.0, words: "a standard deviation from 0 to 2 (0.03 = 3%)" },
+        Bounds {
+            lo: 0.0,
+            hi: 2.0,
+            words: "a standard deviation from 0 to 2 (0.03 = 3%)",
+        },
     )?;
     let costs = raw.costs.get_ref();
-    let tariff = ctx.number(&costs.tariff, "costs.tariff", 0.0, 1e7, "£ per admission, ≥ 0")?;
+    let tariff = ctx.number(
+        &costs.tariff,
+        "costs.tariff",
+        0.0,
+        1e7,
+        "£ per admission, ≥ 0",
+    )?;
     let capacity_release_years = ctx.number(
         &costs.capacity_release_years,
         "costs.capacity_release_years",
@@ -449,29 +541,63 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
 
     let fixed = |v: f64| Spanned::new(0..0, Value::Float(v));
     let mut inputs = vec![
-        Input::new("demand.growth", ctx.input(demand.growth.as_ref().unwrap_or(&fixed(0.0)), "demand.growth", GROWTH)?, GROWTH),
-        Input::new("costs.unit_cost", ctx.input(&costs.unit_cost, "costs.unit_cost", NON_NEGATIVE)?, NON_NEGATIVE),
+        Input::new(
+            "demand.growth",
+            ctx.input(
+                demand.growth.as_ref().unwrap_or(&fixed(0.0)),
+                "demand.growth",
+                GROWTH,
+            )?,
+            GROWTH,
+        ),
+        Input::new(
+            "costs.unit_cost",
+            ctx.input(&costs.unit_cost, "costs.unit_cost", NON_NEGATIVE)?,
+            NON_NEGATIVE,
+        ),
         Input::new(
             "costs.cashable_share_short",
-            ctx.input(&costs.cashable_share_short, "costs.cashable_share_short", SHARE)?,
+            ctx.input(
+                &costs.cashable_share_short,
+                "costs.cashable_share_short",
+                SHARE,
+            )?,
             SHARE,
         ),
         Input::new(
             "costs.cashable_share_long",
-            ctx.input(&costs.cashable_share_long, "costs.cashable_share_long", SHARE)?,
+            ctx.input(
+                &costs.cashable_share_long,
+                "costs.cashable_share_long",
+                SHARE,
+            )?,
             SHARE,
         ),
-        Input::new("fund.uplift", ctx.input(fund.uplift.as_ref().unwrap_or(&fixed(0.0)), "fund.uplift", GROWTH)?, GROWTH),
+        Input::new(
+            "fund.uplift",
+            ctx.input(
+                fund.uplift.as_ref().unwrap_or(&fixed(0.0)),
+                "fund.uplift",
+                GROWTH,
+            )?,
+            GROWTH,
+        ),
     ];
 
     // [plan], [p4p]
     let plan_raw = raw.plan.get_ref();
     let plan = match (&plan_raw.target_reduction, &plan_raw.avoided_admissions) {
-        (Some(t), None) => PlanTarget::Reduction(ctx.number(t, "plan.target_reduction", 0.0, 1.0, SHARE.words)?),
+        (Some(t), None) => {
+            PlanTarget::Reduction(ctx.number(t, "plan.target_reduction", 0.0, 1.0, SHARE.words)?)
+        }
         (None, Some(list)) => {
             if list.get_ref().len() != horizon as usize {
                 return Err(ctx
-                    .diag(list.span(), "plan.avoided_admissions", "wrong number of years")
+                    .diag(
+                        list.span(),
+                        "plan.avoided_admissions",
+                        "wrong number of years",
+                    )
                     .value(format!("{} figures", list.get_ref().len()))
                     .allowed(format!("one figure per year of the horizon ({horizon})"))
                     .into());
@@ -479,13 +605,25 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             let per_year = list
                 .get_ref()
                 .iter()
-                .map(|x| ctx.number(x, "plan.avoided_admissions", 0.0, 1e9, "admissions a year, ≥ 0"))
+                .map(|x| {
+                    ctx.number(
+                        x,
+                        "plan.avoided_admissions",
+                        0.0,
+                        1e9,
+                        "admissions a year, ≥ 0",
+                    )
+                })
                 .collect::<Result<Vec<_>>>()?;
             PlanTarget::PerYear(per_year)
         }
         _ => {
             return Err(ctx
-                .diag(raw.plan.span(), "plan", "give exactly one of `target_reduction` and `avoided_admissions`")
+                .diag(
+                    raw.plan.span(),
+                    "plan",
+                    "give exactly one of `target_reduction` and `avoided_admissions`",
+                )
                 .allowed("target_reduction = 0.035, or avoided_admissions = [one figure per year]")
                 .into());
         }
@@ -500,8 +638,18 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         .as_ref()
         .map(|p| -> Result<(f64, Option<f64>)> {
             let p = p.get_ref();
-            let value = ctx.number(&p.value_per_admission, "p4p.value_per_admission", 0.0, 1e7, "£ per admission, ≥ 0")?;
-            let share = p.share.as_ref().map(|s| ctx.number(s, "p4p.share", 0.0, 1.0, SHARE.words)).transpose()?;
+            let value = ctx.number(
+                &p.value_per_admission,
+                "p4p.value_per_admission",
+                0.0,
+                1e7,
+                "£ per admission, ≥ 0",
+            )?;
+            let share = p
+                .share
+                .as_ref()
+                .map(|s| ctx.number(s, "p4p.share", 0.0, 1.0, SHARE.words))
+                .transpose()?;
             Ok((value, share))
         })
         .transpose()?;
@@ -533,14 +681,24 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         if let Some((_, at)) = seen.iter().find(|(n, _)| *n == name) {
             let (line, _) = crate::error::line_column(text, *at);
             return Err(ctx
-                .diag(r.name.span(), "scheme.name", format!("duplicate scheme name (first used on line {line})"))
+                .diag(
+                    r.name.span(),
+                    "scheme.name",
+                    format!("duplicate scheme name (first used on line {line})"),
+                )
                 .value(format!("\"{name}\""))
                 .allowed("a name used by one scheme only")
                 .into());
         }
         seen.push((name.clone(), r.name.span().start));
         let key = |k: &str| format!("scheme.{name}.{k}");
-        let annual_cost = ctx.number(&r.annual_cost, &key("annual_cost"), 0.0, 1e12, "£ a year, ≥ 0")?;
+        let annual_cost = ctx.number(
+            &r.annual_cost,
+            &key("annual_cost"),
+            0.0,
+            1e12,
+            "£ a year, ≥ 0",
+        )?;
         let nhs_share = match &r.funder {
             None => 1.0,
             Some(f) => funder(&ctx, f, &key("funder"))?,
@@ -554,17 +712,29 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         )?;
         let end = match &r.end {
             None => h,
-            Some(e) => ctx.number(e, &key("end"), start + f64::EPSILON, f64::MAX, &format!("years after the start, above `start` ({start})"))?,
+            Some(e) => ctx.number(
+                e,
+                &key("end"),
+                start + f64::EPSILON,
+                f64::MAX,
+                &format!("years after the start, above `start` ({start})"),
+            )?,
         };
         let ramp = match &r.ramp {
             None => Ramp::Linear,
-            Some(x) => [Ramp::Linear, Ramp::SCurve][ctx.choice(x, &key("ramp"), &["linear", "s-curve"])?],
+            Some(x) => {
+                [Ramp::Linear, Ramp::SCurve][ctx.choice(x, &key("ramp"), &["linear", "s-curve"])?]
+            }
         };
         let decay = ctx.optional(
             r.decay.as_ref(),
             0.0,
             &key("decay"),
-            Bounds { lo: 0.0, hi: 1.0 - 1e-12, words: "a share lost per year, from 0 up to (not including) 1" },
+            Bounds {
+                lo: 0.0,
+                hi: 1.0 - 1e-12,
+                words: "a share lost per year, from 0 up to (not including) 1",
+            },
         )?;
         let success = match &r.success_probability {
             None => Dist::Fixed(1.0),
@@ -584,7 +754,11 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                     d @ (Dist::Bernoulli(_) | Dist::Fixed(_)) => d,
                     _ => {
                         return Err(ctx
-                            .diag(v.span(), &key("success_probability"), "a success probability is a plain probability")
+                            .diag(
+                                v.span(),
+                                &key("success_probability"),
+                                "a success probability is a plain probability",
+                            )
                             .value(ctx.written(&v.span()))
                             .allowed("a number from 0 to 1, or { bernoulli = p }")
                             .into());
@@ -594,16 +768,28 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         };
         let one = fixed(1.0);
         let zero = fixed(0.0);
-        inputs.push(Input::new(&key("effect"), ctx.input(&r.effect, &key("effect"), EFFECT)?, EFFECT));
+        inputs.push(Input::new(
+            &key("effect"),
+            ctx.input(&r.effect, &key("effect"), EFFECT)?,
+            EFFECT,
+        ));
         inputs.push(Input::new(
             &key("ramp_years"),
-            ctx.input(r.ramp_years.as_ref().unwrap_or(&zero), &key("ramp_years"), NON_NEGATIVE)?,
+            ctx.input(
+                r.ramp_years.as_ref().unwrap_or(&zero),
+                &key("ramp_years"),
+                NON_NEGATIVE,
+            )?,
             NON_NEGATIVE,
         ));
         inputs.push(Input::new(&key("success_probability"), success, SHARE));
         inputs.push(Input::new(
             &key("cost_overrun"),
-            ctx.input(r.cost_overrun.as_ref().unwrap_or(&one), &key("cost_overrun"), NON_NEGATIVE)?,
+            ctx.input(
+                r.cost_overrun.as_ref().unwrap_or(&one),
+                &key("cost_overrun"),
+                NON_NEGATIVE,
+            )?,
             NON_NEGATIVE,
         ));
         schemes.push(Scheme {
@@ -617,7 +803,10 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             persists_after_end: r.persists_after_end.unwrap_or(false),
         });
     }
-    debug_assert_eq!(inputs.len(), idx::SCHEME_BASE + idx::PER_SCHEME * schemes.len());
+    debug_assert_eq!(
+        inputs.len(),
+        idx::SCHEME_BASE + idx::PER_SCHEME * schemes.len()
+    );
 
     // [[correlation]]
     let mut notes = Vec::new();
@@ -663,9 +852,13 @@ impl Input {
 }
 
 fn funder(ctx: &Ctx<'_>, f: &Spanned<Value>, key: &str) -> Result<f64> {
-    let allowed = "\"nhs\", \"council\", or { nhs = share, council = share } with shares summing to 1";
+    let allowed =
+        "\"nhs\", \"council\", or { nhs = share, council = share } with shares summing to 1";
     let bad = |problem: &str| -> crate::Error {
-        ctx.diag(f.span(), key, problem).value(ctx.written(&f.span())).allowed(allowed).into()
+        ctx.diag(f.span(), key, problem)
+            .value(ctx.written(&f.span()))
+            .allowed(allowed)
+            .into()
     };
     match f.get_ref() {
         Value::String(s) if s == "nhs" => Ok(1.0),
@@ -705,41 +898,72 @@ fn correlations(
         let list = c.inputs.get_ref();
         if list.len() != 2 {
             return Err(ctx
-                .diag(c.inputs.span(), "correlation.inputs", "a correlation names exactly two inputs")
+                .diag(
+                    c.inputs.span(),
+                    "correlation.inputs",
+                    "a correlation names exactly two inputs",
+                )
                 .value(format!("{} names", list.len()))
                 .allowed("inputs = [\"scheme.<name>.effect\", \"costs.unit_cost\"]")
                 .into());
         }
         let mut ix = [0usize; 2];
         for (k, name) in list.iter().enumerate() {
-            let i = names.iter().position(|n| *n == name.get_ref()).ok_or_else(|| {
-                ctx.diag(name.span(), "correlation.inputs", "unknown input")
-                    .value(format!("\"{}\"", name.get_ref()))
-                    .allowed("an uncertain input of this scenario: ".to_string() + &uncertain_names(inputs).join(", "))
-                    .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
-            })?;
+            let i = names
+                .iter()
+                .position(|n| *n == name.get_ref())
+                .ok_or_else(|| {
+                    ctx.diag(name.span(), "correlation.inputs", "unknown input")
+                        .value(format!("\"{}\"", name.get_ref()))
+                        .allowed(
+                            "an uncertain input of this scenario: ".to_string()
+                                + &uncertain_names(inputs).join(", "),
+                        )
+                        .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
+                })?;
             if inputs[i].dist.is_fixed() {
                 return Err(ctx
-                    .diag(name.span(), "correlation.inputs", "this input is fixed, so it cannot be correlated")
+                    .diag(
+                        name.span(),
+                        "correlation.inputs",
+                        "this input is fixed, so it cannot be correlated",
+                    )
                     .value(format!("\"{}\"", name.get_ref()))
-                    .allowed("an input with a distribution: ".to_string() + &uncertain_names(inputs).join(", "))
+                    .allowed(
+                        "an input with a distribution: ".to_string()
+                            + &uncertain_names(inputs).join(", "),
+                    )
                     .into());
             }
             ix[k] = i;
         }
         if ix[0] == ix[1] {
             return Err(ctx
-                .diag(c.inputs.span(), "correlation.inputs", "an input cannot be correlated with itself")
+                .diag(
+                    c.inputs.span(),
+                    "correlation.inputs",
+                    "an input cannot be correlated with itself",
+                )
                 .into());
         }
         let (a, b) = (ix[0].min(ix[1]), ix[0].max(ix[1]));
         if pairs.iter().any(|&(x, y, _)| x == a && y == b) {
             return Err(ctx
-                .diag(c.inputs.span(), "correlation.inputs", "this pair is correlated twice")
+                .diag(
+                    c.inputs.span(),
+                    "correlation.inputs",
+                    "this pair is correlated twice",
+                )
                 .value(format!("\"{}\" and \"{}\"", names[a], names[b]))
                 .into());
         }
-        let rank = ctx.number(&c.rank, "correlation.rank", -1.0, 1.0, "a rank correlation from -1 to 1")?;
+        let rank = ctx.number(
+            &c.rank,
+            "correlation.rank",
+            -1.0,
+            1.0,
+            "a rank correlation from -1 to 1",
+        )?;
         pairs.push((a, b, rank));
         repair |= c.repair.unwrap_or(false);
     }
@@ -767,8 +991,14 @@ fn correlations(
             }
             Ok(Some(copula))
         }
-        Built::NotPositiveDefinite { min_eigenvalue, culprits } => {
-            let who: Vec<String> = culprits.iter().map(|&i| format!("`{}`", names[i])).collect();
+        Built::NotPositiveDefinite {
+            min_eigenvalue,
+            culprits,
+        } => {
+            let who: Vec<String> = culprits
+                .iter()
+                .map(|&i| format!("`{}`", names[i]))
+                .collect();
             Err(ctx
                 .diag(first, "correlation", "the correlations cannot all hold at once (the matrix is not positive definite)")
                 .value(format!("smallest eigenvalue {min_eigenvalue:.4}; inputs involved: {}", who.join(", ")))
@@ -779,20 +1009,53 @@ fn correlations(
 }
 
 fn uncertain_names(inputs: &[Input]) -> Vec<String> {
-    inputs.iter().filter(|i| !i.dist.is_fixed()).map(|i| format!("\"{}\"", i.name)).collect()
+    inputs
+        .iter()
+        .filter(|i| !i.dist.is_fixed())
+        .map(|i| format!("\"{}\"", i.name))
+        .collect()
 }
 
 fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credibility> {
     let d = Credibility::default();
     let Some(r) = raw else { return Ok(d) };
-    let p = |x: &Option<RawNum>, default: f64, key: &str| ctx.optional(x.as_ref(), default, key, Bounds { lo: 0.0, hi: 1.0, words: "a probability from 0 to 1" });
-    let c = Credibility {
-        approved_p_break_even: p(&r.approved_p_break_even, d.approved_p_break_even, "credibility.approved_p_break_even")?,
-        approved_p_target_met_year1: p(&r.approved_p_target_met_year1, d.approved_p_target_met_year1, "credibility.approved_p_target_met_year1")?,
-        support_p_break_even: p(&r.support_p_break_even, d.support_p_break_even, "credibility.support_p_break_even")?,
-        conditions_p_break_even: p(&r.conditions_p_break_even, d.conditions_p_break_even, "credibility.conditions_p_break_even")?,
+    let p = |x: &Option<RawNum>, default: f64, key: &str| {
+        ctx.optional(
+            x.as_ref(),
+            default,
+            key,
+            Bounds {
+                lo: 0.0,
+                hi: 1.0,
+                words: "a probability from 0 to 1",
+            },
+        )
     };
-    if !(c.conditions_p_break_even <= c.support_p_break_even && c.support_p_break_even <= c.approved_p_break_even) {
+    let c = Credibility {
+        approved_p_break_even: p(
+            &r.approved_p_break_even,
+            d.approved_p_break_even,
+            "credibility.approved_p_break_even",
+        )?,
+        approved_p_target_met_year1: p(
+            &r.approved_p_target_met_year1,
+            d.approved_p_target_met_year1,
+            "credibility.approved_p_target_met_year1",
+        )?,
+        support_p_break_even: p(
+            &r.support_p_break_even,
+            d.support_p_break_even,
+            "credibility.support_p_break_even",
+        )?,
+        conditions_p_break_even: p(
+            &r.conditions_p_break_even,
+            d.conditions_p_break_even,
+            "credibility.conditions_p_break_even",
+        )?,
+    };
+    if !(c.conditions_p_break_even <= c.support_p_break_even
+        && c.support_p_break_even <= c.approved_p_break_even)
+    {
         let span = r
             .support_p_break_even
             .as_ref()
@@ -813,36 +1076,66 @@ fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credi
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Turn a TOML/serde error into a diagnostic that names the key and suggests a fix.
 fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
     let msg = e.message().trim();
     let offset = e.span().map(|s| s.start);
-    let section = offset.map_or(String::new(), |o| section_at(text, o));
-    let within = |k: &str| if section.is_empty() { k.to_string() } else { format!("{section}.{k}") };
-    let table_keys = raw::KEYS.iter().find(|(t, _)| *t == section).map_or(&[][..], |(_, k)| *k);
+    let on_header = offset.is_some_and(|o| line_at(text, o).trim_start().starts_with('['));
+    let section = match offset {
+        // An unknown key on a header line is an unknown top-level table.
+        Some(_) if on_header && msg.starts_with("unknown field") => String::new(),
+        Some(o) => section_at(text, o),
+        None => String::new(),
+    };
+    let within = |k: &str| {
+        if section.is_empty() {
+            k.to_string()
+        } else {
+            format!("{section}.{k}")
+        }
+    };
+    let table_keys = raw::KEYS
+        .iter()
+        .find(|(t, _)| *t == section)
+        .map_or(&[][..], |(_, k)| *k);
     let mut d = Diagnostic::new(origin, "").at(text, offset);
 
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
         d.key = Some(within(field));
-        d.problem = if section.is_empty() { "unknown section".into() } else { format!("unknown key in [{section}]") };
+        d.problem = if section.is_empty() {
+            "unknown section".into()
+        } else {
+            format!("unknown key in [{section}]")
+        };
         d.allowed = Some(table_keys.join(", "));
         d.suggestion = did_you_mean(field, table_keys.iter().copied());
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
         let top = raw::KEYS[0].1.contains(&field) && section.is_empty();
         d.key = Some(within(field));
-        d.problem = if top { format!("missing section [{field}]") } else { "missing required key".into() };
+        d.problem = if top {
+            format!("missing section [{field}]")
+        } else {
+            "missing required key".into()
+        };
         if top {
             d.line = None;
             d.column = None;
         }
     } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
         let key = offset.and_then(|o| key_at(text, o)).unwrap_or_default();
-        d.key = Some(if key.is_empty() { section.clone() } else { within(&key) });
+        d.key = Some(if key.is_empty() {
+            section.clone()
+        } else {
+            within(&key)
+        });
         d.problem = friendly_types(msg);
     } else {
         d.problem = format!("not valid TOML: {}", friendly_types(msg));
@@ -860,16 +1153,41 @@ fn friendly_types(msg: &str) -> String {
         .replace("expected a sequence", "expected an array [ … ]")
 }
 
-/// The table header (`[name]` or `[[name]]`) in force at byte `offset`.
+/// The table header (`[name]` or `[[name]]`) in force at byte `offset` (a header on the
+/// line of `offset` itself counts).
 fn section_at(text: &str, offset: usize) -> String {
-    let before = text.get(..offset.min(text.len())).unwrap_or("");
+    let offset = offset.min(text.len());
+    let line_end = text
+        .get(offset..)
+        .and_then(|r| r.find('\n'))
+        .map_or(text.len(), |i| offset + i);
+    let before = text.get(..line_end).unwrap_or("");
     before
         .lines()
         .rev()
         .map(str::trim)
         .find(|l| l.starts_with('['))
-        .map(|l| l.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string())
+        .map(|l| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
         .unwrap_or_default()
+}
+
+/// The whole line that holds byte `offset`.
+fn line_at(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text
+        .get(..offset)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    text.get(start..)
+        .and_then(|r| r.lines().next())
+        .unwrap_or("")
 }
 
 /// The key written on the line of byte `offset` (`key = value`).

@@ -146,7 +146,12 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
     ("fund", &["pooled", "uplift", "contingency_share"]),
     (
         "demand",
-        &["baseline_admissions", "growth", "variability", "count_noise"],
+        &[
+            "baseline_admissions",
+            "growth",
+            "variability",
+            "count_noise",
+        ],
     ),
     (
         "costs",

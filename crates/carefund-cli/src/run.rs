@@ -1,0 +1,159 @@
+//! The subcommands: each turns its arguments into library calls and writes the files.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use carefund::{RunOptions, Scenario, export, summarise};
+
+use crate::args::{ChartFormat, CheckArgs, InitArgs, RunArgs};
+use crate::files::{BadInput, read_text, write_outputs};
+
+fn load(path: &Path) -> anyhow::Result<Scenario> {
+    let text = read_text(path)?;
+    Ok(Scenario::from_toml(&text, &path.display().to_string())?)
+}
+
+/// `carefund run`.
+pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
+    let scenario = load(&a.scenario)?;
+    let options = RunOptions {
+        paths: a.paths,
+        seed: a.seed,
+        threads: a.threads,
+    };
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .scenario
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("carefund-out").join(stem)
+    });
+    let need = carefund::engine::memory_estimate(&scenario, a.paths);
+    check_memory(need, a.paths)?;
+
+    let bar = if std::io::stderr().is_terminal() && !a.json {
+        ProgressBar::new(a.paths)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} simulating {pos}/{len} paths [{bar:40}] {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let sim = carefund::simulate(&scenario, &options, &|done| bar.set_position(done))?;
+    bar.finish_and_clear();
+    let summary = summarise(&scenario, &sim);
+
+    let _ = ChartFormat::Png; // CHARTS-TODO
+    let mut files = vec![
+        ("summary.json".to_string(), export::summary_json(&summary)?),
+        (
+            "percentiles.csv".to_string(),
+            export::percentiles_csv(&summary)?,
+        ),
+        ("paths.csv".to_string(), export::paths_csv(&scenario, &sim)?),
+    ];
+    write_outputs(&out, &files)?;
+
+    let mut stdout = std::io::stdout().lock();
+    if a.json {
+        stdout.write_all(&files[0].1)?;
+    } else {
+        write!(stdout, "{}", carefund::text::render(&summary))?;
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        writeln!(
+            stdout,
+            "\nseed {} · wrote {}: {}",
+            summary.meta.seed,
+            out.display(),
+            names.join(", ")
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuse runs that would not fit in memory, saying how many paths would.
+fn check_memory(need: u64, paths: u64) -> anyhow::Result<()> {
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let budget = available / 10 * 8;
+    if need > budget {
+        let per_path = (need / paths.max(1)).max(1);
+        return Err(BadInput(format!(
+            "--paths {paths} needs about {:.1} GB but only {:.1} GB is available; at most about {} paths would fit",
+            need as f64 / 1e9,
+            available as f64 / 1e9,
+            budget / per_path
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Available memory from /proc/meminfo (Linux); `None` elsewhere.
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// `carefund check`.
+pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let scenario = load(&a.scenario)?;
+    let mut warnings = carefund::summary::plan_warnings(&scenario);
+    warnings.extend(scenario.notes().iter().cloned());
+    let tl = scenario.timeline();
+    println!(
+        "{}: OK — {} scheme{}, {} years from {} in {} periods, {} uncertain inputs",
+        a.scenario.display(),
+        scenario.schemes().len(),
+        if scenario.schemes().len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        tl.horizon_years(),
+        tl.year_label(0),
+        tl.periods(),
+        scenario
+            .inputs()
+            .iter()
+            .filter(|i| !i.dist().is_fixed())
+            .count()
+    );
+    if warnings.is_empty() {
+        println!("no plan-level warnings");
+    } else {
+        println!("warnings:");
+        for w in warnings {
+            println!("  ! {w}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `carefund init`.
+pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
+    if a.path.exists() && !a.force {
+        return Err(BadInput(format!(
+            "{} already exists; choose another path or pass --force to overwrite it",
+            a.path.display()
+        ))
+        .into());
+    }
+    std::fs::write(&a.path, carefund::EXAMPLE_SCENARIO)
+        .with_context(|| format!("cannot write {}", a.path.display()))?;
+    println!(
+        "wrote {}; edit it, then run: carefund run {}",
+        a.path.display(),
+        a.path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,160 @@
+//! The plain-text report printed by `carefund run`: verdict, reasons, headline metrics
+//! with their Monte Carlo standard errors, and a per-year table.
+
+use std::fmt::Write;
+
+use crate::summary::{Summary, money};
+
+/// Render the summary for a terminal (UTF-8, at most about 100 columns).
+pub fn render(s: &Summary) -> String {
+    let mut o = String::new();
+    let h = &s.headline;
+    let m = &s.meta;
+    let last = s.years.last().map_or("", |y| y.year.as_str());
+    let _ = writeln!(
+        o,
+        "{} — {} paths, seed {}, {} thread{}",
+        m.scenario_name,
+        group(m.paths as f64),
+        m.seed,
+        m.threads,
+        if m.threads == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(o, "\nRating: {}", s.rating.to_string().to_uppercase());
+    for r in &s.reasons {
+        let _ = writeln!(o, "  - {r}");
+    }
+    if !s.warnings.is_empty() {
+        let _ = writeln!(o, "\nWarnings:");
+        for w in &s.warnings {
+            let _ = writeln!(o, "  ! {w}");
+        }
+    }
+    let _ = writeln!(o, "\nHeadline (± one Monte Carlo standard error)");
+    let row = |o: &mut String, label: &str, value: String| {
+        let _ = writeln!(o, "  {label:<36}{value}");
+    };
+    let p = |x: f64, se: f64| format!("{:.1}% ± {:.1}%", 100.0 * x, 100.0 * se);
+    row(
+        &mut o,
+        &format!("P(break even by {last})"),
+        p(h.p_break_even, h.p_break_even_se),
+    );
+    row(
+        &mut o,
+        "P(year-1 target met)",
+        p(h.p_target_met_year1, h.p_target_met_year1_se),
+    );
+    row(
+        &mut o,
+        "P(as good as the plan's own case)",
+        p(h.p_meets_claim, h.p_meets_claim_se),
+    );
+    let c = &h.cum_net_horizon;
+    row(
+        &mut o,
+        "Cumulative net at the horizon",
+        format!(
+            "mean {} ± {}, median {}, 90% of futures in [{}, {}]",
+            money(c.mean),
+            money(c.se),
+            money(c.p50),
+            money(c.p5),
+            money(c.p95)
+        ),
+    );
+    let n = &h.npv;
+    row(
+        &mut o,
+        "NPV",
+        format!(
+            "mean {} ± {}, 90% in [{}, {}] ({})",
+            money(n.mean),
+            money(n.se),
+            money(n.p5),
+            money(n.p95),
+            m.discount
+        ),
+    );
+    let a = &h.avoided_total;
+    row(
+        &mut o,
+        "Avoided admissions, all years",
+        format!(
+            "mean {} ± {}, 90% in [{}, {}]",
+            group(a.mean),
+            group(a.se),
+            group(a.p5),
+            group(a.p95)
+        ),
+    );
+    row(
+        &mut o,
+        "The plan's own case",
+        format!(
+            "cumulative net {}, {} admissions avoided; claim gap {}",
+            money(h.plan_claim.cum_net_horizon),
+            group(h.plan_claim.avoided_total),
+            money(h.claim_gap)
+        ),
+    );
+    row(
+        &mut o,
+        "Worst 5% of futures",
+        format!("mean cumulative net {}", money(h.expected_shortfall_5)),
+    );
+    let never = h.break_even_year.last().map_or(0.0, |b| b.probability);
+    row(
+        &mut o,
+        "Never breaks even",
+        format!("{:.1}% of futures", 100.0 * never),
+    );
+
+    let _ = writeln!(
+        o,
+        "\n  {:<9}{:>10}{:>10}{:>11}{:>11}{:>11}{:>16}{:>12}",
+        "year", "avoided", "plan", "cashable", "spend", "net", "median cum net", "P(cum ≥ 0)"
+    );
+    for y in &s.years {
+        let _ = writeln!(
+            o,
+            "  {:<9}{:>10}{:>10}{:>11}{:>11}{:>11}{:>16}{:>11.0}%",
+            y.year,
+            group(y.avoided),
+            group(y.plan),
+            money(y.cashable),
+            money(y.investment),
+            money(y.net),
+            money(y.cum_net_median),
+            100.0 * y.p_cum_net_non_negative
+        );
+    }
+    o
+}
+
+/// `12,345` (rounded to a whole number, thousands separated).
+pub fn group(x: f64) -> String {
+    let r = x.round();
+    let digits = format!("{:.0}", r.abs());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if r < 0.0 { format!("−{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group(12_675_000.0), "12,675,000");
+        assert_eq!(group(-1234.4), "−1,234");
+        assert_eq!(group(999.0), "999");
+        assert_eq!(group(0.2), "0");
+    }
+}
