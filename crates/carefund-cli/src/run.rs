@@ -49,7 +49,11 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let summary = summarise(&scenario, &sim);
 
-    let _ = ChartFormat::Png; // CHARTS-TODO
+    let formats: &[carefund::chart::Format] = match a.format {
+        ChartFormat::Png => &[carefund::chart::Format::Png],
+        ChartFormat::Svg => &[carefund::chart::Format::Svg],
+        ChartFormat::Both => &[carefund::chart::Format::Png, carefund::chart::Format::Svg],
+    };
     let mut files = vec![
         ("summary.json".to_string(), export::summary_json(&summary)?),
         (
@@ -58,6 +62,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         ),
         ("paths.csv".to_string(), export::paths_csv(&scenario, &sim)?),
     ];
+    for &format in formats {
+        files.extend(carefund::figures::run_charts(&summary, &sim, format)?);
+    }
     write_outputs(&out, &files)?;
 
     let mut stdout = std::io::stdout().lock();

@@ -48,7 +48,9 @@ pub struct Simulation {
     pub(crate) options: RunOptions,
     pub(crate) threads_used: usize,
     pub(crate) periods: usize,
-    /// Path-major ledgers: path `p`, quantity `q`, period `t` at `(p·Q + q)·T + t`.
+    /// Ledgers, block by block; within a block of `len` paths, column-major: quantity
+    /// `q`, period `t`, path `j` of the block at `(q·T + t)·len + j`. A column (one
+    /// quantity and period over all paths) is then a run of contiguous slices.
     pub(crate) ledger: Vec<f64>,
     pub(crate) summaries: Vec<PathSummary>,
     /// Path-major inputs: path `p`, input `k` at `p·K + k`.
@@ -78,20 +80,25 @@ impl Simulation {
         &self.inputs[p * self.input_count..(p + 1) * self.input_count]
     }
     /// Path `p`'s values of quantity `q`, one per period.
-    pub fn path_series(&self, p: usize, q: Quantity) -> &[f64] {
-        let start = (p * Quantity::COUNT + q.index()) * self.periods;
-        &self.ledger[start..start + self.periods]
+    pub fn path_series(&self, p: usize, q: Quantity) -> Vec<f64> {
+        let width = Quantity::COUNT * self.periods;
+        let (b, j) = (p / BLOCK, p % BLOCK);
+        let len = BLOCK.min(self.paths() - b * BLOCK);
+        let block = &self.ledger[b * BLOCK * width..b * BLOCK * width + len * width];
+        (0..self.periods)
+            .map(|t| block[(q.index() * self.periods + t) * len + j])
+            .collect()
     }
     /// Every path's value of quantity `q` in period `t`, in path order.
     pub fn column(&self, q: Quantity, t: usize) -> Vec<f64> {
-        let stride = Quantity::COUNT * self.periods;
-        let offset = q.index() * self.periods + t;
-        self.ledger
-            .iter()
-            .skip(offset)
-            .step_by(stride)
-            .copied()
-            .collect()
+        let width = Quantity::COUNT * self.periods;
+        let c = q.index() * self.periods + t;
+        let mut out = Vec::with_capacity(self.paths());
+        for block in self.ledger.chunks(BLOCK * width) {
+            let len = block.len() / width;
+            out.extend_from_slice(&block[c * len..(c + 1) * len]);
+        }
+        out
     }
 }
 
@@ -149,14 +156,18 @@ pub fn simulate(
             .for_each(|(b, ((ledger, summaries), inputs))| {
                 let mut u = vec![0.0; k];
                 let mut z = Vec::new();
+                let mut row = vec![0.0; width];
+                let len = summaries.len();
                 for (j, summary) in summaries.iter_mut().enumerate() {
                     let path = (b * BLOCK + j) as u64;
                     let x = &mut inputs[j * k..(j + 1) * k];
                     sampler.uniforms(path, &mut u, &mut z);
                     sampler.values(&u, x);
                     let mut noise = sampler.noise(path);
-                    *summary =
-                        model.project(x, Some(&mut noise), &mut ledger[j * width..(j + 1) * width]);
+                    *summary = model.project(x, Some(&mut noise), &mut row);
+                    for (c, &value) in row.iter().enumerate() {
+                        ledger[c * len + j] = value;
+                    }
                 }
                 let total = done.fetch_add(summaries.len() as u64, Ordering::Relaxed)
                     + summaries.len() as u64;

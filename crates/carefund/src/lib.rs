@@ -39,6 +39,7 @@ pub mod dist;
 pub mod engine;
 mod error;
 pub mod export;
+pub mod figures;
 pub mod model;
 pub mod rng;
 pub mod sample;

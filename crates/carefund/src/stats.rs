@@ -41,7 +41,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Statistics of `values` (sorted in place). Empty input gives all zeros.
+    /// Statistics of `values` (reordered in place). Empty input gives all zeros.
     pub fn of(values: &mut [f64]) -> Self {
         if values.is_empty() {
             return Self::default();
@@ -54,8 +54,8 @@ impl Stats {
         } else {
             0.0
         };
-        values.sort_unstable_by(f64::total_cmp);
-        let q = |p: u8| quantile_sorted(values, f64::from(p) / 100.0);
+        let q = quantiles(values, &PERCENTILES.map(|p| f64::from(p) / 100.0));
+        let q = |p: u8| q[PERCENTILES.iter().position(|&x| x == p).unwrap_or(0)];
         Self {
             mean,
             sd,
@@ -99,6 +99,44 @@ pub fn pairwise_sum(values: &[f64]) -> f64 {
     }
 }
 
+/// Type-7 quantiles of `values` at probabilities `ps`, reordering `values` in place.
+///
+/// Only the order statistics needed are found, by successive selection
+/// (`select_nth_unstable` on the part not yet fixed), which is linear in the number of
+/// values for a fixed number of quantiles; the result equals [`quantile_sorted`] on a
+/// sorted copy.
+pub fn quantiles(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    if n == 0 {
+        return vec![f64::NAN; ps.len()];
+    }
+    let position = |p: f64| (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let mut needed: Vec<usize> = ps
+        .iter()
+        .flat_map(|&p| {
+            let lo = position(p).floor() as usize;
+            [lo, (lo + 1).min(n - 1)]
+        })
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let mut start = 0;
+    for &k in &needed {
+        if k >= start {
+            values[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+            start = k + 1;
+        }
+    }
+    ps.iter()
+        .map(|&p| {
+            let h = position(p);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            values[lo] + (h - lo as f64) * (values[hi] - values[lo])
+        })
+        .collect()
+}
+
 /// Type-7 quantile of already sorted values.
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     match sorted.len() {
@@ -133,6 +171,29 @@ mod tests {
         assert!((quantile_sorted(&x, 0.1) - 1.3).abs() < 1e-12);
         assert!((quantile_sorted(&x, 0.5) - 2.5).abs() < 1e-12);
         assert!((quantile_sorted(&x, 0.9) - 3.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn selection_quantiles_equal_sorted_quantiles() {
+        let mut state = 12345_u64;
+        let mut v: Vec<f64> = (0..10_007)
+            .map(|_| {
+                state = crate::rng::splitmix(state);
+                (state >> 11) as f64 / (1u64 << 53) as f64 - 0.3
+            })
+            .collect();
+        v[17] = v[18]; // ties
+        let mut sorted = v.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let ps = [0.0, 0.01, 0.05, 0.5, 0.77, 0.99, 1.0];
+        let q = quantiles(&mut v, &ps);
+        for (p, q) in ps.iter().zip(q) {
+            assert_eq!(
+                q.to_bits(),
+                quantile_sorted(&sorted, *p).to_bits(),
+                "p = {p}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,182 @@
+//! The charts of `carefund run`, drawn from a [`Summary`] (and, for the histogram, the
+//! per-path results) through the generic [`crate::chart`] module.
+
+use crate::chart::{
+    self, AdmissionsChart, Band, CashBars, FanChart, Format, Histogram, Line, Spread,
+};
+use crate::engine::Simulation;
+use crate::error::{Error, Result};
+use crate::stats::Stats;
+use crate::summary::Summary;
+
+const MILLION: f64 = 1e6;
+
+fn series(summary: &Summary, quantity: &str, pick: fn(&Stats) -> f64, scale: f64) -> Vec<f64> {
+    summary
+        .periods
+        .iter()
+        .map(|p| p.quantities.get(quantity).map_or(f64::NAN, pick) / scale)
+        .collect()
+}
+
+fn band(
+    summary: &Summary,
+    quantity: &str,
+    lo: fn(&Stats) -> f64,
+    hi: fn(&Stats) -> f64,
+    scale: f64,
+) -> Band {
+    Band {
+        lower: series(summary, quantity, lo, scale),
+        upper: series(summary, quantity, hi, scale),
+    }
+}
+
+fn last_year(summary: &Summary) -> &str {
+    summary
+        .years
+        .last()
+        .map_or("the horizon", |y| y.year.as_str())
+}
+
+/// Fan chart of cumulative system net (£m) with the plan's own case.
+pub fn fan(summary: &Summary) -> FanChart {
+    let h = &summary.headline;
+    FanChart {
+        title: format!("Cumulative system net — {}", summary.meta.scenario_name),
+        subtitle: format!(
+            "P(break even by {}) = {:.0}% ± {:.1}% · {} · {} paths, seed {}",
+            last_year(summary),
+            100.0 * h.p_break_even,
+            100.0 * h.p_break_even_se,
+            summary.rating,
+            crate::text::group(summary.meta.paths as f64),
+            summary.meta.seed
+        ),
+        y_label: "Cumulative system net, £m (real)".into(),
+        periods: summary.periods.iter().map(|p| p.label.clone()).collect(),
+        p5_p95: band(summary, "cum_net", |s| s.p5, |s| s.p95, MILLION),
+        p10_p90: band(summary, "cum_net", |s| s.p10, |s| s.p90, MILLION),
+        p25_p75: band(summary, "cum_net", |s| s.p25, |s| s.p75, MILLION),
+        median: series(summary, "cum_net", |s| s.p50, MILLION),
+        plan: Some(Line {
+            label: "Plan's own case".into(),
+            values: summary
+                .periods
+                .iter()
+                .map(|p| p.plan_case_cum_net / MILLION)
+                .collect(),
+        }),
+    }
+}
+
+/// Admissions per period: counterfactual, with schemes, and what the plan expects.
+pub fn admissions(summary: &Summary) -> AdmissionsChart {
+    let per = match summary.meta.periods_per_year {
+        1 => "year",
+        2 => "half-year",
+        4 => "quarter",
+        _ => "month",
+    };
+    AdmissionsChart {
+        title: format!("Emergency admissions — {}", summary.meta.scenario_name),
+        subtitle: format!(
+            "median and P10–P90 of {} futures; plan = its own case minus the admissions it claims to avoid",
+            crate::text::group(summary.meta.paths as f64)
+        ),
+        y_label: format!("Emergency admissions per {per}"),
+        periods: summary.periods.iter().map(|p| p.label.clone()).collect(),
+        counterfactual: Spread {
+            median: series(summary, "counterfactual", |s| s.p50, 1.0),
+            p10_p90: band(summary, "counterfactual", |s| s.p10, |s| s.p90, 1.0),
+        },
+        with_schemes: Spread {
+            median: series(summary, "actual", |s| s.p50, 1.0),
+            p10_p90: band(summary, "actual", |s| s.p10, |s| s.p90, 1.0),
+        },
+        plan: Some(Line {
+            label: "Plan".into(),
+            values: summary
+                .periods
+                .iter()
+                .map(|p| p.plan_case_counterfactual - p.plan)
+                .collect(),
+        }),
+    }
+}
+
+/// Histogram of cumulative system net at the horizon (£m).
+pub fn histogram(summary: &Summary, sim: &Simulation) -> Histogram {
+    let h = &summary.headline;
+    Histogram {
+        title: format!(
+            "Cumulative system net by {} — {}",
+            last_year(summary),
+            summary.meta.scenario_name
+        ),
+        subtitle: format!(
+            "{} futures; median {}, plan's own case {}",
+            crate::text::group(summary.meta.paths as f64),
+            crate::summary::money(h.cum_net_horizon.p50),
+            crate::summary::money(h.plan_claim.cum_net_horizon)
+        ),
+        x_label: "Cumulative system net at the horizon, £m (real)".into(),
+        values: sim
+            .path_summaries()
+            .iter()
+            .map(|p| p.cum_net / MILLION)
+            .collect(),
+        annotation: format!("P(break even) = {:.0}%", 100.0 * h.p_break_even),
+    }
+}
+
+/// Mean cashable savings against scheme spend, per financial year (£m).
+pub fn cash(summary: &Summary) -> CashBars {
+    CashBars {
+        title: format!(
+            "Cashable savings and scheme spend — {}",
+            summary.meta.scenario_name
+        ),
+        subtitle: "means over all futures; net = savings − spend".into(),
+        y_label: "£m a year (real)".into(),
+        years: summary.years.iter().map(|y| y.year.clone()).collect(),
+        savings: summary.years.iter().map(|y| y.cashable / MILLION).collect(),
+        investment: summary
+            .years
+            .iter()
+            .map(|y| y.investment / MILLION)
+            .collect(),
+    }
+}
+
+/// Every chart of a run as `(file name, bytes)`: `fan`, `admissions`, `histogram`,
+/// `cash`, with the format's extension.
+///
+/// # Errors
+/// [`Error::Chart`] naming the chart that could not be drawn.
+pub fn run_charts(
+    summary: &Summary,
+    sim: &Simulation,
+    format: Format,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let wrap = |name: &'static str| move |source| Error::Chart { name, source };
+    let ext = format.extension();
+    Ok(vec![
+        (
+            format!("fan.{ext}"),
+            chart::fan_chart(&fan(summary), format).map_err(wrap("fan"))?,
+        ),
+        (
+            format!("admissions.{ext}"),
+            chart::admissions_chart(&admissions(summary), format).map_err(wrap("admissions"))?,
+        ),
+        (
+            format!("histogram.{ext}"),
+            chart::histogram(&histogram(summary, sim), format).map_err(wrap("histogram"))?,
+        ),
+        (
+            format!("cash.{ext}"),
+            chart::cash_bars(&cash(summary), format).map_err(wrap("cash"))?,
+        ),
+    ])
+}
