@@ -170,10 +170,7 @@ impl<'a> Model<'a> {
     pub fn new(scenario: &'a Scenario) -> Self {
         let tl = &scenario.timeline;
         let dt = tl.dt();
-        let central_growth = scenario.inputs[idx::GROWTH].dist.mean().clamp(
-            scenario.inputs[idx::GROWTH].lo,
-            scenario.inputs[idx::GROWTH].hi,
-        );
+        let central_growth = scenario.inputs[idx::GROWTH].mean();
         let plan = (0..tl.periods())
             .map(|t| match &scenario.plan {
                 PlanTarget::Reduction(r) => {

@@ -10,6 +10,8 @@ pub struct Sampler<'a> {
     scenario: &'a Scenario,
     /// Stream key of each input (unused for fixed inputs).
     keys: Vec<u64>,
+    /// Whether each input is a member of the copula.
+    correlated: Vec<bool>,
     eps_key: u64,
     count_key: u64,
 }
@@ -24,6 +26,14 @@ impl<'a> Sampler<'a> {
                 .iter()
                 .map(|i| stream_key(seed, &i.name))
                 .collect(),
+            correlated: (0..scenario.inputs.len())
+                .map(|k| {
+                    scenario
+                        .copula
+                        .as_ref()
+                        .is_some_and(|c| c.members.contains(&k))
+                })
+                .collect(),
             eps_key: stream_key(seed, EPSILON_STREAM),
             count_key: stream_key(seed, COUNT_STREAM),
         }
@@ -32,8 +42,15 @@ impl<'a> Sampler<'a> {
     /// The uniforms of path `path`, correlated by the scenario's copula (fixed inputs get
     /// 0.5, which they ignore). `z` is scratch space.
     pub fn uniforms(&self, path: u64, u: &mut [f64], z: &mut Vec<f64>) {
-        for ((u, input), &key) in u.iter_mut().zip(&self.scenario.inputs).zip(&self.keys) {
-            *u = if input.dist.is_fixed() {
+        for (k, ((u, input), &key)) in u
+            .iter_mut()
+            .zip(&self.scenario.inputs)
+            .zip(&self.keys)
+            .enumerate()
+        {
+            // Copula members always draw, so that an overlay fixing one of them does not
+            // change the correlated draws of the others.
+            *u = if input.is_fixed() && !self.correlated[k] {
                 0.5
             } else {
                 open_uniform(&mut stream(key, path))

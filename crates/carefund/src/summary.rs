@@ -457,15 +457,12 @@ fn reasons(
         .schemes()
         .iter()
         .enumerate()
-        .filter(|(i, _)| {
-            let d = &scenario.inputs()[idx::scheme(*i, idx::SUCCESS)].dist;
-            d.mean() < 1.0
-        })
+        .filter(|(i, _)| scenario.inputs()[idx::scheme(*i, idx::SUCCESS)].mean() < 1.0)
         .map(|(_, s)| s.name())
         .collect();
     if !at_risk.is_empty() {
         let all: f64 = (0..scenario.schemes().len())
-            .map(|i| scenario.inputs()[idx::scheme(i, idx::SUCCESS)].dist.mean())
+            .map(|i| scenario.inputs()[idx::scheme(i, idx::SUCCESS)].mean())
             .product();
         r.push(format!(
             "the plan's case assumes every scheme delivers; {} of {} schemes may fail, and all deliver in only {} of futures",
@@ -495,13 +492,12 @@ pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
     let keep: f64 = (0..scenario.schemes().len())
         .map(|i| {
             1.0 - scenario.inputs()[idx::scheme(i, idx::EFFECT)]
-                .dist
                 .practical_max()
                 .clamp(0.0, 1.0)
         })
         .product();
     let max_effect = 1.0 - keep;
-    let growth = scenario.inputs()[idx::GROWTH].dist.mean();
+    let growth = scenario.inputs()[idx::GROWTH].mean();
     let target_share = match scenario.plan() {
         PlanTarget::Reduction(r) => Some(*r),
         PlanTarget::PerYear(v) => {
@@ -529,7 +525,7 @@ pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
         }
     }
     for (i, s) in scenario.schemes().iter().enumerate() {
-        let effect = &scenario.inputs()[idx::scheme(i, idx::EFFECT)].dist;
+        let effect = &scenario.inputs()[idx::scheme(i, idx::EFFECT)];
         if effect.is_fixed() {
             w.push(format!(
                 "scheme `{}`: its effect is fixed at {:.2}%, with no uncertainty; the published evidence on such schemes is wide and often null",
@@ -539,7 +535,7 @@ pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
         }
     }
     let all_certain = (0..scenario.schemes().len())
-        .all(|i| scenario.inputs()[idx::scheme(i, idx::SUCCESS)].dist.mean() >= 1.0);
+        .all(|i| scenario.inputs()[idx::scheme(i, idx::SUCCESS)].mean() >= 1.0);
     if all_certain {
         w.push("every scheme is assumed certain to deliver (success_probability = 1); most evaluated admission-avoidance schemes did not".into());
     }

@@ -847,6 +847,8 @@ impl Input {
             dist,
             lo: bounds.lo,
             hi: bounds.hi,
+            scale: 1.0,
+            shift: 0.0,
         }
     }
 }
@@ -921,7 +923,7 @@ fn correlations(
                         )
                         .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
                 })?;
-            if inputs[i].dist.is_fixed() {
+            if inputs[i].is_fixed() {
                 return Err(ctx
                     .diag(
                         name.span(),

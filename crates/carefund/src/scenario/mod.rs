@@ -106,6 +106,11 @@ impl Default for Credibility {
 }
 
 /// One named uncertain input, drawn once per path (MODEL.md §3).
+///
+/// A draw is `clamp(scale · F⁻¹(u) + shift, lo, hi)`: `F` is the distribution from the
+/// file, `u` the path's uniform for this input, and `scale`/`shift` (1 and 0 unless an
+/// overlay such as a stress test changed them) rescale the draws without changing `u`,
+/// so a stressed run stays paired with the base run path by path.
 #[derive(Debug, Clone)]
 pub struct Input {
     pub(crate) name: String,
@@ -114,6 +119,8 @@ pub struct Input {
     /// (the check has made sure at most 0.1% of the mass lies outside).
     pub(crate) lo: f64,
     pub(crate) hi: f64,
+    pub(crate) scale: f64,
+    pub(crate) shift: f64,
 }
 
 impl Input {
@@ -121,17 +128,51 @@ impl Input {
     pub fn name(&self) -> &str {
         &self.name
     }
-    /// Its distribution.
+    /// Its distribution (before any scale or shift).
     pub fn dist(&self) -> &Dist {
         &self.dist
     }
-    /// The value used by the plan case: the distribution's central value, clamped.
-    pub fn central(&self) -> f64 {
-        self.dist.central().clamp(self.lo, self.hi)
+    /// True when every path gets the same value.
+    pub fn is_fixed(&self) -> bool {
+        self.dist.is_fixed() || self.scale == 0.0
     }
-    /// The value at quantile `u`, clamped to the allowed range.
+    /// The range of values the model allows for this input.
+    pub fn bounds(&self) -> (f64, f64) {
+        (self.lo, self.hi)
+    }
+    fn map(&self, y: f64) -> f64 {
+        (self.scale * y + self.shift).clamp(self.lo, self.hi)
+    }
+    /// The value used by the plan case: the distribution's central value (scaled,
+    /// shifted and clamped).
+    pub fn central(&self) -> f64 {
+        self.map(self.dist.central())
+    }
+    /// The mean (of the unclamped draws), used where the model needs a central rate.
+    pub fn mean(&self) -> f64 {
+        self.map(self.dist.mean())
+    }
+    /// The largest value a plan could reasonably claim (see [`Dist::practical_max`]),
+    /// scaled, shifted and clamped; overlays never use a negative scale.
+    pub fn practical_max(&self) -> f64 {
+        self.map(self.dist.practical_max())
+    }
+    /// The value at quantile `u`.
     pub fn quantile(&self, u: f64) -> f64 {
-        self.dist.inverse_cdf(u).clamp(self.lo, self.hi)
+        self.map(self.dist.inverse_cdf(u))
+    }
+    /// Replace the distribution (dropping any scale or shift).
+    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    pub(crate) fn set_dist(&mut self, dist: Dist) {
+        self.dist = dist;
+        self.scale = 1.0;
+        self.shift = 0.0;
+    }
+    /// Rescale draws: `x → scale · x + shift`, composed with any earlier rescaling.
+    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    pub(crate) fn rescale(&mut self, scale: f64, shift: f64) {
+        self.shift = scale * self.shift + shift;
+        self.scale *= scale;
     }
 }
 
@@ -257,6 +298,11 @@ impl Scenario {
     /// Total planned scheme spend per year (£), before overruns.
     pub fn annual_scheme_cost(&self) -> f64 {
         self.schemes.iter().map(|s| s.annual_cost).sum()
+    }
+    /// Every per-path input, mutable (for overlays inside the crate).
+    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    pub(crate) fn inputs_mut(&mut self) -> &mut [Input] {
+        &mut self.inputs
     }
     /// Index of the input with this name.
     pub fn input_index(&self, name: &str) -> Option<usize> {
