@@ -94,15 +94,6 @@ impl Format {
     }
 }
 
-/// A rendered chart: the bytes of a PNG file or of an SVG document, with its format.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    /// The format of `bytes`.
-    pub format: Format,
-    /// PNG file bytes, or SVG text as UTF-8 bytes.
-    pub bytes: Vec<u8>,
-}
-
 /// Why a chart could not be rendered.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
