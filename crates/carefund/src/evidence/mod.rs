@@ -28,12 +28,14 @@
 //!   own run and reports both verdicts and their paired difference.
 
 mod compare;
+mod report;
 mod run;
 
 pub use compare::{
     Comparison, EFFECT_MARGIN, Interval, NATIONAL_AVERAGE_SET, NATIONAL_MINIMUM_AMBITION,
     SchemeComparison, compare,
 };
+pub use report::{comparison_text, csv, text};
 pub use run::{
     Differences, EvidenceBlock, EvidenceOutcome, Paired, Verdict, evaluate, evidence_scenario,
 };
@@ -189,7 +191,9 @@ impl Evidence {
         if raw.kind.get_ref().is_empty() {
             return Err(Diagnostic::new(origin, "the evidence file has no kinds")
                 .key("kind")
-                .allowed("at least one [[kind]] with id, effect, time_to_effect and success_probability")
+                .allowed(
+                    "at least one [[kind]] with id, effect, time_to_effect and success_probability",
+                )
                 .into());
         }
         for k in raw.kind.get_ref() {
@@ -229,7 +233,11 @@ impl Evidence {
                 &key("time_to_effect"),
                 NON_NEGATIVE,
             )?;
-            let success = success(&ctx, &r.success_probability.get_ref().value, &key("success_probability"))?;
+            let success = success(
+                &ctx,
+                &r.success_probability.get_ref().value,
+                &key("success_probability"),
+            )?;
             kinds.push(Kind {
                 label: r.label.clone().unwrap_or_else(|| id.replace('-', " ")),
                 effect: sourced(&r.effect, "effect", effect)?,
@@ -306,10 +314,14 @@ impl Evidence {
 /// A success probability: a plain probability or `{ bernoulli = p }`.
 fn success(ctx: &Ctx<'_>, raw: &RawInput, key: &str) -> Result<Dist> {
     let bad = || -> crate::Error {
-        ctx.diag(raw.span(), key, "a success probability is a plain probability")
-            .value(ctx.written(&raw.span()))
-            .allowed("a number from 0 to 1, or { bernoulli = p }")
-            .into()
+        ctx.diag(
+            raw.span(),
+            key,
+            "a success probability is a plain probability",
+        )
+        .value(ctx.written(&raw.span()))
+        .allowed("a number from 0 to 1, or { bernoulli = p }")
+        .into()
     };
     match ctx.dist(raw.get_ref(), raw.span(), key)? {
         Dist::Fixed(p) if (0.0..=1.0).contains(&p) => Ok(bernoulli(p)),

@@ -108,12 +108,10 @@ pub struct EvidenceOutcome {
 }
 
 impl EvidenceOutcome {
-    /// Put the evidence block into the plan's summary, add the comparison's warnings to
-    /// its warnings and one reason saying whether its verdict holds under the evidence.
+    /// Put the evidence block into the plan's summary (its warnings stay in
+    /// `evidence.comparison.warnings`) and add one reason saying whether the plan's
+    /// verdict holds under the evidence.
     pub fn attach(&self, summary: &mut Summary) {
-        summary
-            .warnings
-            .extend(self.block.comparison.warnings.iter().cloned());
         if let Some(first) = self.block.reasons.first() {
             summary.reasons.push(first.clone());
         }
@@ -231,7 +229,10 @@ pub fn evaluate(
             plan.rating
         )
     } else {
-        format!("the plan's verdict ({}) holds under the evidence: {head}", plan.rating)
+        format!(
+            "the plan's verdict ({}) holds under the evidence: {head}",
+            plan.rating
+        )
     });
     reasons.push(format!(
         "paired difference (evidence − plan): P(break even) {:+.1} ± {:.1} points, mean cumulative net {} ± {}",

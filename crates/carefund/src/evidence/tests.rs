@@ -30,7 +30,10 @@ fn every_shipped_number_has_a_source_or_an_assumption() {
                     .and_then(toml::Value::as_str)
                     .is_some_and(|s| !s.trim().is_empty())
             });
-            assert!(labelled, "kind {id}.{number} has neither source nor assumption");
+            assert!(
+                labelled,
+                "kind {id}.{number} has neither source nor assumption"
+            );
         }
     }
 }
@@ -75,8 +78,14 @@ assumption = "because"
 fn a_number_without_source_or_assumption_is_an_error() {
     let text = ONE.replace("assumption = \"because\"", "");
     let d = diag(Evidence::from_toml(&text, "e.toml").unwrap_err());
-    assert_eq!(d.key.as_deref(), Some("kind.case-management.success_probability"));
-    assert!(d.problem.contains("neither a source nor an assumption"), "{d}");
+    assert_eq!(
+        d.key.as_deref(),
+        Some("kind.case-management.success_probability")
+    );
+    assert!(
+        d.problem.contains("neither a source nor an assumption"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -85,7 +94,10 @@ fn a_bad_distribution_is_reported_like_in_a_scenario() {
     let d = diag(Evidence::from_toml(&text, "e.toml").unwrap_err());
     assert_eq!(d.key.as_deref(), Some("kind.case-management.effect"));
     assert_eq!(d.line, Some(5));
-    let text = ONE.replace("source = \"a study\"\n[kind.time", "sorce = \"x\"\n[kind.time");
+    let text = ONE.replace(
+        "source = \"a study\"\n[kind.time",
+        "sorce = \"x\"\n[kind.time",
+    );
     let d = diag(Evidence::from_toml(&text, "e.toml").unwrap_err());
     assert_eq!(d.suggestion.as_deref(), Some("source"), "{d}");
     let text = ONE.replace("value = 0.5", "value = 1.5");
@@ -104,6 +116,9 @@ fn an_unknown_kind_in_a_scenario_suggests_the_closest() {
     let d = diag(e.check_kinds(&s).unwrap_err());
     assert_eq!(d.file, "s.toml");
     assert_eq!(d.suggestion.as_deref(), Some("case-management"), "{d}");
-    assert!(d.key.as_deref().is_some_and(|k| k.ends_with(".kind")), "{d}");
+    assert!(
+        d.key.as_deref().is_some_and(|k| k.ends_with(".kind")),
+        "{d}"
+    );
     assert!(d.line.is_some());
 }

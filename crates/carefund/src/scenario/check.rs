@@ -73,7 +73,12 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub(crate) fn diag(&self, span: Range<usize>, key: &str, problem: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(
+        &self,
+        span: Range<usize>,
+        key: &str,
+        problem: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(self.origin, problem)
             .key(key)
             .at(self.text, Some(span.start))
@@ -84,7 +89,14 @@ impl Ctx<'_> {
     }
 
     /// A plain number within `[lo, hi]`.
-    pub(crate) fn number(&self, raw: &RawNum, key: &str, lo: f64, hi: f64, words: &str) -> Result<f64> {
+    pub(crate) fn number(
+        &self,
+        raw: &RawNum,
+        key: &str,
+        lo: f64,
+        hi: f64,
+        words: &str,
+    ) -> Result<f64> {
         let x = *raw.get_ref();
         if !x.is_finite() || x < lo || x > hi {
             return Err(self
