@@ -230,7 +230,7 @@ pub fn evaluate(
         )
     } else {
         format!(
-            "the plan's verdict ({}) holds under the evidence: {head}",
+            "the plan's verdict ({}) is the same under the evidence: {head}",
             plan.rating
         )
     });
