@@ -287,3 +287,53 @@ fn swindon_summary_json_reports_both_verdicts_with_their_standard_errors() {
             .any(|r| r.contains("under the published evidence"))
     );
 }
+
+#[test]
+fn a_verdict_resting_on_unsupported_assumptions_says_so() {
+    let cheap = r#"
+[[scheme]]
+name = "Case"
+kind = "case-management"
+annual_cost = 100_000
+effect = { pert = [0.03, 0.04, 0.05] }
+ramp_years = 0.25
+"#;
+    let s = scenario("", 0.01, cheap);
+    let options = RunOptions {
+        paths: 400,
+        seed: 5,
+        threads: None,
+    };
+    let sim = simulate(&s, &options, &|_| {}).expect("runs");
+    let mut summary = summarise(&s, &sim);
+    assert_eq!(
+        summary.rating,
+        carefund::Rating::Approved,
+        "{:#?}",
+        summary.reasons
+    );
+    let out = evidence::evaluate(
+        &s,
+        &Evidence::shipped().expect("shipped"),
+        &sim,
+        &summary,
+        &|_| {},
+    )
+    .expect("evidence run");
+    assert!(out.block.verdict_depends_on_unsupported_assumptions);
+    assert_ne!(out.block.evidence.rating, carefund::Rating::Approved);
+    out.attach(&mut summary);
+    let last = summary.reasons.last().expect("a reason");
+    assert!(
+        last.starts_with(
+            "the plan's verdict (approved) depends on assumptions the evidence does not support"
+        ),
+        "{last}"
+    );
+    assert!(
+        out.block
+            .reasons
+            .iter()
+            .any(|r| r.contains("does not support: Case"))
+    );
+}

@@ -10,6 +10,10 @@ fn pc(x: f64) -> String {
     format!("{:.1}%", 100.0 * x).replace('-', "−")
 }
 
+fn points(x: f64, se: f64) -> String {
+    format!("{:+.1} ± {:.1} points", 100.0 * x, 100.0 * se).replace('-', "−")
+}
+
 fn span(i: &Interval, f: fn(f64) -> String) -> String {
     format!("{} ({}–{})", f(i.central), f(i.p10), f(i.p90))
 }
@@ -98,11 +102,7 @@ pub fn text(e: &EvidenceBlock) -> String {
             "P(break even)",
             p(e.plan.p_break_even, e.plan.p_break_even_se),
             p(e.evidence.p_break_even, e.evidence.p_break_even_se),
-            format!(
-                "{:+.1} ± {:.1} points",
-                100.0 * d.p_break_even.mean,
-                100.0 * d.p_break_even.se
-            ),
+            points(d.p_break_even.mean, d.p_break_even.se),
         ),
         (
             "Median cumulative net",
@@ -127,11 +127,7 @@ pub fn text(e: &EvidenceBlock) -> String {
                 e.evidence.p_target_met_year1,
                 e.evidence.p_target_met_year1_se,
             ),
-            format!(
-                "{:+.1} ± {:.1} points",
-                100.0 * d.p_target_met_year1.mean,
-                100.0 * d.p_target_met_year1.se
-            ),
+            points(d.p_target_met_year1.mean, d.p_target_met_year1.se),
         ),
         (
             "Rating",

@@ -235,8 +235,8 @@ pub fn evaluate(
         )
     });
     reasons.push(format!(
-        "paired difference (evidence − plan): P(break even) {:+.1} ± {:.1} points, mean cumulative net {} ± {}",
-        100.0 * difference.p_break_even.mean,
+        "paired difference (evidence − plan): P(break even) {} ± {:.1} points, mean cumulative net {} ± {}",
+        format!("{:+.1}", 100.0 * difference.p_break_even.mean).replace('-', "−"),
         100.0 * difference.p_break_even.se,
         money(difference.cum_net_horizon.mean),
         money(difference.cum_net_horizon.se),

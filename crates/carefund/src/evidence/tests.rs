@@ -122,3 +122,13 @@ fn an_unknown_kind_in_a_scenario_suggests_the_closest() {
     );
     assert!(d.line.is_some());
 }
+
+#[test]
+fn the_example_scenario_names_known_kinds() {
+    let s = Scenario::from_toml(crate::scenario::EXAMPLE, "example.toml").expect("example");
+    assert!(s.schemes().iter().any(|x| x.kind().is_some()));
+    Evidence::shipped()
+        .expect("shipped")
+        .check_kinds(&s)
+        .expect("every kind of the example is in the shipped evidence");
+}
