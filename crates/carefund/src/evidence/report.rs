@@ -29,21 +29,21 @@ pub fn comparison_text(c: &Comparison) -> String {
     );
     let _ = writeln!(
         o,
-        "  {:<44}{:<22}{:<24}{:<24}{:>9}",
-        "scheme (kind)", "", "effect", "years to full effect", "P(works)"
+        "  {:<40}{:<10}{:<22}{:<20}{:>9}",
+        "scheme (kind)", "", "effect", "ramp, years", "P(works)"
     );
     let yrs = |x: f64| format!("{x:.1}");
     for s in &c.schemes {
         let name = format!("{} ({})", s.scheme, s.kind);
-        let name: String = if name.chars().count() > 43 {
-            name.chars().take(42).collect::<String>() + "…"
+        let name: String = if name.chars().count() > 39 {
+            name.chars().take(38).collect::<String>() + "…"
         } else {
             name
         };
         let flag = |b: bool| if b { " !" } else { "" };
         let _ = writeln!(
             o,
-            "  {:<44}{:<22}{:<24}{:<24}{:>9}",
+            "  {:<40}{:<10}{:<22}{:<20}{:>9}",
             name,
             "plan",
             span(&s.plan_effect, pc) + flag(s.effect_above_evidence),
@@ -52,7 +52,7 @@ pub fn comparison_text(c: &Comparison) -> String {
         );
         let _ = writeln!(
             o,
-            "  {:<44}{:<22}{:<24}{:<24}{:>9}",
+            "  {:<40}{:<10}{:<22}{:<20}{:>9}",
             "",
             "evidence",
             span(&s.evidence_effect, pc),
@@ -92,7 +92,7 @@ pub fn text(e: &EvidenceBlock) -> String {
     );
     let _ = writeln!(
         o,
-        "  {:<30}{:>26}{:>26}{:>26}",
+        "  {:<30}{:>24}{:>24}{:>24}",
         "", "plan's own assumptions", "the evidence", "paired difference"
     );
     let p = |x: f64, se: f64| format!("{:.1}% ± {:.1}%", 100.0 * x, 100.0 * se);
@@ -137,7 +137,7 @@ pub fn text(e: &EvidenceBlock) -> String {
         ),
     ];
     for (label, a, b, c) in rows {
-        let _ = writeln!(o, "  {label:<30}{a:>26}{b:>26}{c:>26}");
+        let _ = writeln!(o, "  {label:<30}{a:>24}{b:>24}{c:>24}");
     }
     for r in &e.reasons {
         let _ = writeln!(o, "  - {r}");

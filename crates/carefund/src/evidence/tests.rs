@@ -107,11 +107,8 @@ fn a_bad_distribution_is_reported_like_in_a_scenario() {
 #[test]
 fn an_unknown_kind_in_a_scenario_suggests_the_closest() {
     let e = Evidence::shipped().expect("shipped");
-    let text = crate::scenario::EXAMPLE.replacen(
-        "kind = \"reablement\"",
-        "kind = \"case-managment\"",
-        1,
-    );
+    let text =
+        crate::scenario::EXAMPLE.replacen("kind = \"reablement\"", "kind = \"case-managment\"", 1);
     assert_ne!(text, crate::scenario::EXAMPLE);
     let s = Scenario::from_toml(&text, "s.toml").expect("kind is free text until checked");
     let d = diag(e.check_kinds(&s).unwrap_err());
