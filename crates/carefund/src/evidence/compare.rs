@@ -61,6 +61,8 @@ pub struct SchemeComparison {
 pub struct Comparison {
     /// The evidence file used.
     pub evidence_file: String,
+    /// SHA-256 of its text (results depend on it as on the scenario).
+    pub evidence_hash: String,
     /// Every scheme that names a kind, in file order.
     pub schemes: Vec<SchemeComparison>,
     /// Schemes without a `kind` (not compared; the evidence run keeps their assumptions).
@@ -201,6 +203,7 @@ pub fn compare(scenario: &Scenario, evidence: &Evidence) -> Comparison {
     }
     Comparison {
         evidence_file: evidence.origin().to_string(),
+        evidence_hash: evidence.hash().to_string(),
         schemes,
         schemes_without_kind: without,
         target,

@@ -46,7 +46,7 @@ use toml::Spanned;
 use crate::dist::Dist;
 use crate::error::{Diagnostic, Result, did_you_mean};
 use crate::scenario::Scenario;
-use crate::scenario::check::{Ctx, EFFECT, NON_NEGATIVE, bernoulli, toml_error_with};
+use crate::scenario::check::{Ctx, EFFECT, NON_NEGATIVE, bernoulli, hex_sha256, toml_error_with};
 use crate::scenario::raw::RawInput;
 
 /// The evidence file shipped with carefund (`data/evidence/admission-avoidance.toml`).
@@ -127,6 +127,7 @@ impl Kind {
 #[derive(Debug, Clone)]
 pub struct Evidence {
     origin: String,
+    hash: String,
     kinds: Vec<Kind>,
 }
 
@@ -252,6 +253,7 @@ impl Evidence {
         }
         Ok(Self {
             origin: origin.to_string(),
+            hash: hex_sha256(text.as_bytes()),
             kinds,
         })
     }
@@ -267,6 +269,10 @@ impl Evidence {
     /// The file (or label) it was read from.
     pub fn origin(&self) -> &str {
         &self.origin
+    }
+    /// SHA-256 of the evidence file's text, hex.
+    pub fn hash(&self) -> &str {
+        &self.hash
     }
     /// The kinds, in file order.
     pub fn kinds(&self) -> &[Kind] {
