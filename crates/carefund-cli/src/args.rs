@@ -51,6 +51,10 @@ pub struct RunArgs {
     /// Print summary.json to standard output instead of the text report.
     #[arg(long)]
     pub json: bool,
+    /// Evidence file to hold the plan against [default: the built-in
+    /// data/evidence/admission-avoidance.toml].
+    #[arg(long, value_name = "FILE")]
+    pub evidence: Option<PathBuf>,
 }
 
 /// Chart file formats.
@@ -69,6 +73,10 @@ pub enum ChartFormat {
 pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// Evidence file to hold the plan against [default: the built-in
+    /// data/evidence/admission-avoidance.toml].
+    #[arg(long, value_name = "FILE")]
+    pub evidence: Option<PathBuf>,
 }
 
 /// Arguments of `carefund init`.

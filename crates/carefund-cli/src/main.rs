@@ -1,6 +1,7 @@
 //! The `carefund` command: argument parsing and file I/O around the carefund library.
 
 mod args;
+mod evidence;
 mod files;
 mod run;
 

@@ -20,6 +20,7 @@ fn load(path: &Path) -> anyhow::Result<Scenario> {
 /// `carefund run`.
 pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
+    let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
     let options = RunOptions {
         paths: a.paths,
         seed: a.seed,
@@ -46,8 +47,15 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .progress_chars("=> "),
     );
     let sim = carefund::simulate(&scenario, &options, &|done| bar.set_position(done))?;
+    let mut summary = summarise(&scenario, &sim);
+    // The evidence run (MODEL.md §11): same seed and paths, paired with the plan's run.
+    bar.reset();
+    let evidence_run =
+        carefund::evidence::evaluate(&scenario, &evidence, &sim, &summary, &|done| {
+            bar.set_position(done);
+        })?;
     bar.finish_and_clear();
-    let summary = summarise(&scenario, &sim);
+    evidence_run.attach(&mut summary);
 
     let formats: &[carefund::chart::Format] = match a.format {
         ChartFormat::Png => &[carefund::chart::Format::Png],
@@ -61,9 +69,18 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             export::percentiles_csv(&summary)?,
         ),
         ("paths.csv".to_string(), export::paths_csv(&scenario, &sim)?),
+        (
+            "evidence.csv".to_string(),
+            carefund::evidence::csv(&evidence_run.block.comparison)?,
+        ),
     ];
     for &format in formats {
         files.extend(carefund::figures::run_charts(&summary, &sim, format)?);
+        files.extend(carefund::figures::evidence_charts(
+            &summary,
+            &evidence_run.summary,
+            format,
+        )?);
     }
     write_outputs(&out, &files)?;
 
@@ -114,6 +131,8 @@ fn available_memory() -> Option<u64> {
 /// `carefund check`.
 pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
+    let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
+    let comparison = carefund::evidence::compare(&scenario, &evidence);
     let mut warnings = carefund::summary::plan_warnings(&scenario);
     warnings.extend(scenario.notes().iter().cloned());
     let tl = scenario.timeline();
@@ -143,6 +162,7 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
             println!("  ! {w}");
         }
     }
+    print!("{}", carefund::evidence::comparison_text(&comparison));
     Ok(ExitCode::SUCCESS)
 }
 

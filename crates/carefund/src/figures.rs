@@ -180,3 +180,89 @@ pub fn run_charts(
         ),
     ])
 }
+
+/// Per-scheme dot-and-interval chart of the effect: the plan's P10–P90 and central value
+/// against the evidence's, one row per scheme with a kind (%). `None` when the summary
+/// has no evidence block or no scheme names a kind.
+pub fn evidence_intervals(summary: &Summary) -> Option<chart::IntervalChart> {
+    let e = summary.evidence.as_ref()?;
+    if e.comparison.schemes.is_empty() {
+        return None;
+    }
+    let pc = |i: &crate::evidence::Interval| (100.0 * i.p10, 100.0 * i.central, 100.0 * i.p90);
+    Some(chart::IntervalChart {
+        title: format!(
+            "Assumed effects vs the evidence — {}",
+            summary.meta.scenario_name
+        ),
+        subtitle: format!(
+            "share of emergency admissions avoided at full effect, if the scheme delivers; evidence: {}",
+            e.comparison.evidence_file
+        ),
+        x_label: "Admissions avoided at full effect, % (P10–P90, dot = central)".into(),
+        first_label: "Plan's assumption".into(),
+        second_label: "Published evidence".into(),
+        rows: e
+            .comparison
+            .schemes
+            .iter()
+            .map(|s| chart::IntervalRow {
+                label: format!("{} ({})", s.scheme, s.kind_label),
+                first: pc(&s.plan_effect),
+                second: pc(&s.evidence_effect),
+            })
+            .collect(),
+    })
+}
+
+/// The plan's cumulative-net fan with the evidence run's median and P10–P90 band over it.
+pub fn evidence_fan(summary: &Summary, evidence_run: &Summary) -> chart::OverlaidFan {
+    let mut fan = fan(summary);
+    fan.title = format!(
+        "Cumulative system net: plan vs evidence — {}",
+        summary.meta.scenario_name
+    );
+    let h = &evidence_run.headline;
+    fan.subtitle = format!(
+        "P(break even by {}): plan {:.0}%, evidence {:.0}% ± {:.1}% · evidence run rated {}",
+        last_year(summary),
+        100.0 * summary.headline.p_break_even,
+        100.0 * h.p_break_even,
+        100.0 * h.p_break_even_se,
+        evidence_run.rating
+    );
+    chart::OverlaidFan {
+        fan,
+        overlay: chart::Overlay {
+            label: "Evidence run".into(),
+            p10_p90: band(evidence_run, "cum_net", |s| s.p10, |s| s.p90, MILLION),
+            median: series(evidence_run, "cum_net", |s| s.p50, MILLION),
+        },
+    }
+}
+
+/// The evidence charts of a run as `(file name, bytes)`: `evidence-fan` and, when a
+/// scheme names a kind, `evidence-effects`.
+///
+/// # Errors
+/// [`Error::Chart`] naming the chart that could not be drawn.
+pub fn evidence_charts(
+    summary: &Summary,
+    evidence_run: &Summary,
+    format: Format,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let wrap = |name: &'static str| move |source| Error::Chart { name, source };
+    let ext = format.extension();
+    let mut out = vec![(
+        format!("evidence-fan.{ext}"),
+        chart::overlaid_fan_chart(&evidence_fan(summary, evidence_run), format)
+            .map_err(wrap("evidence-fan"))?,
+    )];
+    if let Some(data) = evidence_intervals(summary) {
+        out.push((
+            format!("evidence-effects.{ext}"),
+            chart::interval_chart(&data, format).map_err(wrap("evidence-effects"))?,
+        ));
+    }
+    Ok(out)
+}

@@ -38,6 +38,7 @@ pub mod copula;
 pub mod dist;
 pub mod engine;
 mod error;
+pub mod evidence;
 pub mod export;
 pub mod figures;
 pub mod model;
@@ -51,6 +52,7 @@ pub mod time;
 
 pub use engine::{RunOptions, Simulation, simulate};
 pub use error::{Diagnostic, Error, Result};
+pub use evidence::Evidence;
 pub use model::{Model, PathSummary, Quantity};
 pub use scenario::{Credibility, EXAMPLE as EXAMPLE_SCENARIO, Scenario};
 pub use summary::{Rating, Summary, summarise};

@@ -225,7 +225,8 @@ impl<'a> Model<'a> {
     /// # Formula
     /// MODEL.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`;
     /// `E_i,t = s_i·e_i·ramp_i(τ_t)·fade_i(τ_t)` while the scheme runs;
-    /// `F_t = 1 − ∏(1 − E_i,t)`; `V_t = F_t·A_t`; `I_t = Σ cost_i·dt·o_i`;
+    /// `F_t = 1 − ∏(1 − E_i,t)`; `V_t = F_t·A_t`; `I_t = Σ cost_i·dt·o_i·(1 + b)` with `b`
+    /// the optimism bias (§11; 0 unless the scenario sets `costs.optimism_bias`);
     /// `C_t = V_t·c·m(τ_t)`; `N_t = C_t − I_t`; P4P: `R_t = min(max(V_t, 0), plan_t)·v`
     /// capped at the pot, `W_t = pot_t − R_t`; contingency
     /// `K_t = min(reserve_t, max(0, plan_t − V_t)·tariff)`; perspectives by §4.6.
@@ -238,6 +239,7 @@ impl<'a> Model<'a> {
         let ln_growth = x[idx::GROWTH].ln_1p();
         let ln_uplift = x[idx::UPLIFT].ln_1p();
         let (unit_cost, m_s, m_l) = (x[idx::UNIT_COST], x[idx::CASH_SHORT], x[idx::CASH_LONG]);
+        let uplift_cost = 1.0 + x[idx::OPTIMISM_BIAS];
         let (p4p_value, p4p_share) = sc.p4p.unwrap_or((0.0, None));
         let mut noise = noise;
         let count_noise = sc.count_noise && noise.is_some();
@@ -267,7 +269,8 @@ impl<'a> Model<'a> {
             for (i, scheme) in sc.schemes.iter().enumerate() {
                 let runs = scheme.start <= tau && tau < scheme.end;
                 if runs {
-                    let cost = scheme.annual_cost * dt * x[idx::scheme(i, idx::OVERRUN)];
+                    let cost =
+                        scheme.annual_cost * dt * x[idx::scheme(i, idx::OVERRUN)] * uplift_cost;
                     spend += cost;
                     spend_nhs += cost * scheme.nhs_share;
                 }

@@ -194,6 +194,10 @@ pub struct Summary {
     pub years: Vec<YearSummary>,
     /// Per-period statistics.
     pub periods: Vec<PeriodSummary>,
+    /// The evidence check (MODEL.md §11), when one was run: see
+    /// [`crate::evidence::EvidenceOutcome::attach`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::evidence::EvidenceBlock>,
 }
 
 /// Summarise a simulation of `scenario`.
@@ -352,6 +356,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         headline,
         years,
         periods,
+        evidence: None,
     }
 }
 

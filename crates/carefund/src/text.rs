@@ -129,6 +129,9 @@ pub fn render(s: &Summary) -> String {
             100.0 * y.p_cum_net_non_negative
         );
     }
+    if let Some(e) = &s.evidence {
+        o.push_str(&crate::evidence::text(e));
+    }
     o
 }
 

@@ -12,7 +12,8 @@ use super::canvas::{
     fitting_ticks, frame, render,
 };
 use super::style::{
-    FAN_INNER, FAN_MIDDLE, FAN_OUTER, FINANCIAL_YEAR, MEDIAN, PLAN, ZERO_LINE, ZERO_WIDTH,
+    EVIDENCE, EVIDENCE_BAND_OPACITY, FAN_INNER, FAN_MIDDLE, FAN_OUTER, FINANCIAL_YEAR, MEDIAN,
+    PLAN, ZERO_LINE, ZERO_WIDTH,
 };
 use super::{Band, ChartError, Format, Line, check_len};
 
@@ -52,6 +53,53 @@ pub struct FanChart {
 /// [`ChartError::Length`] if a series does not have one value per period;
 /// [`ChartError::Draw`] or [`ChartError::Encode`] if plotters or the PNG encoder fail.
 pub fn fan_chart(data: &FanChart, format: Format) -> Result<Vec<u8>, ChartError> {
+    validate(data)?;
+    render(data, format)
+}
+
+/// A second run drawn over a fan: its median (solid) and its P10–P90 band (translucent),
+/// e.g. the evidence run over the plan's own fan.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overlay {
+    /// The legend entry of the median, e.g. `"Evidence run: median"`; the band's entry
+    /// adds `P10–P90`.
+    pub label: String,
+    /// The second run's P10–P90 band.
+    pub p10_p90: Band,
+    /// The second run's median.
+    pub median: Vec<f64>,
+}
+
+/// A [`FanChart`] with an [`Overlay`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OverlaidFan {
+    /// The fan underneath.
+    pub fan: FanChart,
+    /// The run drawn over it.
+    pub overlay: Overlay,
+}
+
+/// Renders an [`OverlaidFan`] as PNG or SVG bytes.
+///
+/// # Errors
+/// As [`fan_chart`], and [`ChartError::Length`] if an overlay series does not have one
+/// value per period.
+pub fn overlaid_fan_chart(data: &OverlaidFan, format: Format) -> Result<Vec<u8>, ChartError> {
+    validate(&data.fan)?;
+    let n = data.fan.periods.len();
+    check_len("overlay.p10_p90.lower", n, &data.overlay.p10_p90.lower)?;
+    check_len("overlay.p10_p90.upper", n, &data.overlay.p10_p90.upper)?;
+    check_len("overlay.median", n, &data.overlay.median)?;
+    render(data, format)
+}
+
+impl Draw for OverlaidFan {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        self.fan.draw_with(root, Some(&self.overlay))
+    }
+}
+
+fn validate(data: &FanChart) -> Result<(), ChartError> {
     let n = data.periods.len();
     if n == 0 {
         return Err(ChartError::Empty("the fan chart has no periods"));
@@ -69,7 +117,7 @@ pub fn fan_chart(data: &FanChart, format: Format) -> Result<Vec<u8>, ChartError>
     if extent(data.spread_values()).is_none() {
         return Err(ChartError::Empty("the fan chart has no finite value"));
     }
-    render(data, format)
+    Ok(())
 }
 
 impl FanChart {
@@ -85,6 +133,16 @@ impl FanChart {
 
 impl Draw for FanChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        self.draw_with(root, None)
+    }
+}
+
+impl FanChart {
+    fn draw_with<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        overlay: Option<&Overlay>,
+    ) -> Result<(), ChartError> {
         let mut legend = vec![
             LegendItem::new("5–95%", Swatch::Fill(FAN_OUTER.filled())),
             LegendItem::new("10–90%", Swatch::Fill(FAN_MIDDLE.filled())),
@@ -94,12 +152,27 @@ impl Draw for FanChart {
         if let Some(plan) = &self.plan {
             legend.push(LegendItem::new(plan.label.clone(), Swatch::Dashed(PLAN)));
         }
+        if let Some(o) = overlay {
+            legend.push(LegendItem::new(o.label.clone(), Swatch::Line(EVIDENCE)));
+            legend.push(LegendItem::new(
+                format!("{} P10–P90", o.label),
+                Swatch::Fill(EVIDENCE.mix(EVIDENCE_BAND_OPACITY).filled()),
+            ));
+        }
         legend.push(LegendItem::new("Break-even (0)", Swatch::Thin(ZERO_LINE)));
         let plot = frame(root, &self.title, &self.subtitle, &legend)?;
 
         let (x0, x1) = period_range(self.periods.len());
         let plan = self.plan.iter().flat_map(|p| p.values.iter().copied());
-        let all = self.spread_values().chain(plan).chain([0.0]);
+        let over = overlay.into_iter().flat_map(|o| {
+            o.p10_p90
+                .lower
+                .iter()
+                .chain(&o.p10_p90.upper)
+                .chain(&o.median)
+                .copied()
+        });
+        let all = self.spread_values().chain(plan).chain(over).chain([0.0]);
         let (lo, hi) = extent(all).ok_or(ChartError::Empty("the fan chart has no finite value"))?;
         let (y0, y1) = padded(lo, hi);
         let ticks = fitting_ticks(&plot, year_starts(&self.periods), x1 - x0)?;
@@ -119,10 +192,21 @@ impl Draw for FanChart {
         draw_band(area, &self.p10_p90, FAN_MIDDLE.filled())?;
         draw_band(area, &self.p25_p75, FAN_INNER.filled())?;
         draw_hline(area, 0.0, ZERO_LINE.stroke_width(ZERO_WIDTH))?;
+        if let Some(o) = overlay {
+            draw_band(
+                area,
+                &o.p10_p90,
+                EVIDENCE.mix(EVIDENCE_BAND_OPACITY).filled(),
+            )?;
+        }
         if let Some(plan) = &self.plan {
             draw_line(area, &plan.values, PLAN, true)?;
         }
-        draw_line(area, &self.median, MEDIAN, false)
+        draw_line(area, &self.median, MEDIAN, false)?;
+        if let Some(o) = overlay {
+            draw_line(area, &o.median, EVIDENCE, false)?;
+        }
+        Ok(())
     }
 }
 
@@ -250,6 +334,34 @@ pub(crate) mod tests {
             }) => assert_eq!((series, expected, found), ("p10_p90.upper", 20, 19)),
             other => panic!("expected a length error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_overlay_renders_and_checks_its_lengths() {
+        let fan = sample(20);
+        let mut data = OverlaidFan {
+            overlay: Overlay {
+                label: "Evidence run".into(),
+                p10_p90: fan.p10_p90.clone(),
+                median: fan.median.iter().map(|m| m - 5.0).collect(),
+            },
+            fan,
+        };
+        assert_png(&overlaid_fan_chart(&data, Format::Png).unwrap());
+        let svg = overlaid_fan_chart(&data, Format::Svg).unwrap();
+        assert!(
+            String::from_utf8(svg)
+                .unwrap()
+                .contains("Evidence run P10–P90")
+        );
+        data.overlay.median.pop();
+        assert!(matches!(
+            overlaid_fan_chart(&data, Format::Png),
+            Err(ChartError::Length {
+                series: "overlay.median",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //! | [`admissions_chart`] | [`AdmissionsChart`] | counterfactual vs with-schemes admissions (median and P10–P90), the plan |
 //! | [`histogram`] | [`Histogram`] | distribution of one value per path, with the break-even line |
 //! | [`cash_bars`] | [`CashBars`] | mean cashable savings above zero, mean investment below, mean net |
+//! | [`overlaid_fan_chart`] | [`OverlaidFan`] | a fan with a second run's median and P10–P90 band over it |
+//! | [`interval_chart`] | [`IntervalChart`] | one row per item: two P10–P90 intervals with their central dots |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
 //! in the library and registered with plotters under the family `sans-serif` on
@@ -53,12 +55,14 @@ mod bars;
 mod canvas;
 mod fan;
 mod histogram;
+mod intervals;
 mod style;
 
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
-pub use fan::{FanChart, fan_chart};
+pub use fan::{FanChart, OverlaidFan, Overlay, fan_chart, overlaid_fan_chart};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
+pub use intervals::{IntervalChart, IntervalRow, interval_chart};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 1200;

@@ -119,3 +119,13 @@ pub(super) const LEGEND_MIN_WIDTH: u32 = 180;
 pub(super) const LEGEND_MAX_WIDTH: u32 = 330;
 /// Name of the x axis of period charts.
 pub(super) const FINANCIAL_YEAR: &str = "Financial year";
+
+/// The evidence run's line and band (overlay on the fan chart), and the evidence's
+/// intervals on the interval chart.
+pub(super) const EVIDENCE: RGBColor = RGBColor(178, 24, 43);
+/// Opacity of the evidence run's P10–P90 band over the plan's fan.
+pub(super) const EVIDENCE_BAND_OPACITY: f64 = 0.22;
+/// Vertical offset of the plan's and the evidence's interval within a row.
+pub(super) const INTERVAL_OFFSET: f64 = 0.16;
+/// Stroke width of an interval.
+pub(super) const INTERVAL_WIDTH: u32 = 6;

@@ -40,18 +40,18 @@ const FORMS_HELP: &str = "a number, or one of { uniform = [min, max] }, { triang
 
 /// The range of values the model allows for an input.
 #[derive(Clone, Copy)]
-struct Bounds {
-    lo: f64,
-    hi: f64,
-    words: &'static str,
+pub(crate) struct Bounds {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) words: &'static str,
 }
 
-const SHARE: Bounds = Bounds {
+pub(crate) const SHARE: Bounds = Bounds {
     lo: 0.0,
     hi: 1.0,
     words: "a share between 0 and 1",
 };
-const EFFECT: Bounds = Bounds {
+pub(crate) const EFFECT: Bounds = Bounds {
     lo: -1.0,
     hi: 1.0,
     words: "a share of admissions between -1 and 1 (negative: the scheme adds admissions)",
@@ -61,30 +61,42 @@ const GROWTH: Bounds = Bounds {
     hi: 1.0,
     words: "an annual rate between -0.99 and 1 (0.025 means 2.5% a year)",
 };
-const NON_NEGATIVE: Bounds = Bounds {
+pub(crate) const NON_NEGATIVE: Bounds = Bounds {
     lo: 0.0,
     hi: f64::INFINITY,
     words: "a number ≥ 0",
 };
 
-struct Ctx<'a> {
-    text: &'a str,
-    origin: &'a str,
+pub(crate) struct Ctx<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) origin: &'a str,
 }
 
 impl Ctx<'_> {
-    fn diag(&self, span: Range<usize>, key: &str, problem: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(
+        &self,
+        span: Range<usize>,
+        key: &str,
+        problem: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(self.origin, problem)
             .key(key)
             .at(self.text, Some(span.start))
     }
 
-    fn written(&self, span: &Range<usize>) -> String {
+    pub(crate) fn written(&self, span: &Range<usize>) -> String {
         self.text.get(span.clone()).unwrap_or("").trim().to_string()
     }
 
     /// A plain number within `[lo, hi]`.
-    fn number(&self, raw: &RawNum, key: &str, lo: f64, hi: f64, words: &str) -> Result<f64> {
+    pub(crate) fn number(
+        &self,
+        raw: &RawNum,
+        key: &str,
+        lo: f64,
+        hi: f64,
+        words: &str,
+    ) -> Result<f64> {
         let x = *raw.get_ref();
         if !x.is_finite() || x < lo || x > hi {
             return Err(self
@@ -101,7 +113,7 @@ impl Ctx<'_> {
     }
 
     /// A number or distribution whose mass lies (almost) inside `bounds`.
-    fn input(&self, raw: &RawInput, key: &str, bounds: Bounds) -> Result<Dist> {
+    pub(crate) fn input(&self, raw: &RawInput, key: &str, bounds: Bounds) -> Result<Dist> {
         let span = raw.span();
         let dist = self.dist(raw.get_ref(), span.clone(), key)?;
         let bad = |problem: String| {
@@ -129,7 +141,7 @@ impl Ctx<'_> {
         Ok(dist)
     }
 
-    fn dist(&self, value: &Value, span: Range<usize>, key: &str) -> Result<Dist> {
+    pub(crate) fn dist(&self, value: &Value, span: Range<usize>, key: &str) -> Result<Dist> {
         let bad = |problem: &str| {
             self.diag(span.clone(), key, problem)
                 .value(self.written(&span))
@@ -155,7 +167,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn finite(&self, value: &Value, span: &Range<usize>, key: &str) -> Result<f64> {
+    pub(crate) fn finite(&self, value: &Value, span: &Range<usize>, key: &str) -> Result<f64> {
         let x = match value {
             Value::Integer(i) => *i as f64,
             Value::Float(f) => *f,
@@ -390,7 +402,7 @@ impl Ctx<'_> {
     }
 }
 
-fn bernoulli(p: f64) -> Dist {
+pub(crate) fn bernoulli(p: f64) -> Dist {
     if p <= 0.0 || p >= 1.0 {
         Dist::Fixed(p)
     } else {
@@ -581,6 +593,11 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                 GROWTH,
             )?,
             GROWTH,
+        ),
+        Input::new(
+            "costs.optimism_bias",
+            optimism_bias(&ctx, costs.optimism_bias.as_ref())?,
+            NON_NEGATIVE,
         ),
     ];
 
@@ -801,6 +818,10 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             ramp,
             decay,
             persists_after_end: r.persists_after_end.unwrap_or(false),
+            kind: r.kind.as_ref().map(|k| {
+                let (line, column) = crate::error::line_column(text, k.span().start);
+                (k.get_ref().trim().to_string(), Some((line, column)))
+            }),
         });
     }
     debug_assert_eq!(
@@ -837,7 +858,47 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         copula,
         credibility,
         notes,
+        optimism_bias_set: costs.optimism_bias.is_some(),
     })
+}
+
+/// `costs.optimism_bias` (MODEL.md §11): a number, a distribution, or `"green-book-opex"`.
+fn optimism_bias(ctx: &Ctx<'_>, raw: Option<&RawInput>) -> Result<Dist> {
+    const KEY: &str = "costs.optimism_bias";
+    match raw {
+        None => Ok(Dist::Fixed(0.0)),
+        Some(r) => match r.get_ref() {
+            Value::String(s) if s == GREEN_BOOK_OPEX => Ok(green_book_opex()),
+            Value::String(s) => Err(ctx
+                .diag(r.span(), KEY, "unknown optimism bias")
+                .value(format!("\"{s}\""))
+                .allowed(OPTIMISM_BIAS_HELP)
+                .suggestion(did_you_mean(s, [GREEN_BOOK_OPEX]))
+                .into()),
+            _ => ctx.input(r, KEY, OPTIMISM_BIAS),
+        },
+    }
+}
+
+/// The name of the Green Book range for operating costs in scenario files.
+pub(crate) const GREEN_BOOK_OPEX: &str = "green-book-opex";
+
+const OPTIMISM_BIAS_HELP: &str = "an uplift b ≥ 0 on scheme costs (0.2 = +20%), a distribution, \
+or \"green-book-opex\" (uniform on [0, 0.41], the Green Book's range for outsourcing/operating costs)";
+
+const OPTIMISM_BIAS: Bounds = Bounds {
+    lo: 0.0,
+    hi: 10.0,
+    words: OPTIMISM_BIAS_HELP,
+};
+
+/// Uniform on [0, 0.41]: the HM Treasury Green Book's optimism-bias range for
+/// outsourcing (operating cost) projects (DOMAIN.md "Optimism bias").
+pub(crate) fn green_book_opex() -> Dist {
+    Dist::Uniform {
+        min: 0.0,
+        max: 0.41,
+    }
 }
 
 impl Input {
@@ -1077,7 +1138,7 @@ fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credi
     Ok(c)
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -1086,6 +1147,17 @@ fn hex_sha256(bytes: &[u8]) -> String {
 
 /// Turn a TOML/serde error into a diagnostic that names the key and suggests a fix.
 fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
+    toml_error_with(text, origin, e, raw::KEYS)
+}
+
+/// [`toml_error`] for any file whose keys, by table, are `keys` (the first entry being
+/// the top level).
+pub(crate) fn toml_error_with(
+    text: &str,
+    origin: &str,
+    e: &toml::de::Error,
+    keys: &[(&str, &[&str])],
+) -> crate::Error {
     let msg = e.message().trim();
     let offset = e.span().map(|s| s.start);
     let on_header = offset.is_some_and(|o| line_at(text, o).trim_start().starts_with('['));
@@ -1102,7 +1174,7 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
             format!("{section}.{k}")
         }
     };
-    let table_keys = raw::KEYS
+    let table_keys = keys
         .iter()
         .find(|(t, _)| *t == section)
         .map_or(&[][..], |(_, k)| *k);
@@ -1120,7 +1192,7 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
         d.suggestion = did_you_mean(field, table_keys.iter().copied());
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
-        let top = raw::KEYS[0].1.contains(&field) && section.is_empty();
+        let top = keys.first().is_some_and(|k| k.1.contains(&field)) && section.is_empty();
         d.key = Some(within(field));
         d.problem = if top {
             format!("missing section [{field}]")

@@ -5,8 +5,8 @@
 //! would be accepted. The file format is MODEL.md §8; `carefund init` writes a fully
 //! commented example ([`EXAMPLE`]).
 
-mod check;
-mod raw;
+pub(crate) mod check;
+pub(crate) mod raw;
 
 use crate::copula::Copula;
 use crate::dist::Dist;
@@ -66,6 +66,9 @@ pub struct Scheme {
     pub(crate) ramp: Ramp,
     pub(crate) decay: f64,
     pub(crate) persists_after_end: bool,
+    /// The scheme's kind (`kind = "case-management"`), checked against an evidence file
+    /// by [`crate::evidence`], with its byte offset in the scenario text.
+    pub(crate) kind: Option<(String, Option<(usize, usize)>)>,
 }
 
 impl Scheme {
@@ -76,6 +79,10 @@ impl Scheme {
     /// Planned spend per year (£).
     pub fn annual_cost(&self) -> f64 {
         self.annual_cost
+    }
+    /// The scheme's kind of evidence (MODEL.md §11), if the scenario names one.
+    pub fn kind(&self) -> Option<&str> {
+        self.kind.as_ref().map(|(k, _)| k.as_str())
     }
 }
 
@@ -162,14 +169,16 @@ impl Input {
         self.map(self.dist.inverse_cdf(u))
     }
     /// Replace the distribution (dropping any scale or shift).
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
     pub(crate) fn set_dist(&mut self, dist: Dist) {
         self.dist = dist;
         self.scale = 1.0;
         self.shift = 0.0;
     }
     /// Rescale draws: `x → scale · x + shift`, composed with any earlier rescaling.
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    #[allow(
+        dead_code,
+        reason = "the primitive of overlays (stress tests, evidence runs)"
+    )]
     pub(crate) fn rescale(&mut self, scale: f64, shift: f64) {
         self.shift = scale * self.shift + shift;
         self.scale *= scale;
@@ -188,8 +197,10 @@ pub mod idx {
     pub const CASH_LONG: usize = 3;
     /// `fund.uplift`
     pub const UPLIFT: usize = 4;
+    /// `costs.optimism_bias`: `b`, scheme costs are multiplied by `1 + b` (MODEL.md §11).
+    pub const OPTIMISM_BIAS: usize = 5;
     /// Where the schemes' inputs start.
-    pub const SCHEME_BASE: usize = 5;
+    pub const SCHEME_BASE: usize = 6;
     /// Inputs per scheme.
     pub const PER_SCHEME: usize = 4;
     /// Offset of `scheme.<name>.effect` within a scheme's inputs.
@@ -233,6 +244,9 @@ pub struct Scenario {
     pub(crate) credibility: Credibility,
     /// Notes from the check that are not errors (e.g. a repaired correlation matrix).
     pub(crate) notes: Vec<String>,
+    /// Whether the file sets `costs.optimism_bias` (MODEL.md §11: it then applies to the
+    /// plan's own run and to the evidence run).
+    pub(crate) optimism_bias_set: bool,
 }
 
 impl Scenario {
@@ -300,9 +314,12 @@ impl Scenario {
         self.schemes.iter().map(|s| s.annual_cost).sum()
     }
     /// Every per-path input, mutable (for overlays inside the crate).
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
     pub(crate) fn inputs_mut(&mut self) -> &mut [Input] {
         &mut self.inputs
+    }
+    /// Whether the file sets `costs.optimism_bias`.
+    pub fn optimism_bias_set(&self) -> bool {
+        self.optimism_bias_set
     }
     /// Index of the input with this name.
     pub fn input_index(&self, name: &str) -> Option<usize> {

@@ -64,6 +64,7 @@ pub(crate) struct RawCosts {
     pub cashable_share_short: RawInput,
     pub cashable_share_long: RawInput,
     pub capacity_release_years: RawNum,
+    pub optimism_bias: Option<RawInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +97,7 @@ pub(crate) struct RawScheme {
     pub success_probability: Option<RawInput>,
     pub cost_overrun: Option<RawInput>,
     pub persists_after_end: Option<bool>,
+    pub kind: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +163,7 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
             "cashable_share_short",
             "cashable_share_long",
             "capacity_release_years",
+            "optimism_bias",
         ],
     ),
     (
@@ -183,6 +186,7 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
             "success_probability",
             "cost_overrun",
             "persists_after_end",
+            "kind",
         ],
     ),
     ("correlation", &["inputs", "rank", "repair"]),

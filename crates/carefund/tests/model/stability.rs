@@ -136,6 +136,9 @@ fn pinned_draws_of_path_zero_do_not_change() {
         "0.17288002192783886",
         "0.6342540471236349",
         "-8.357193462272747e-6",
+        // `costs.optimism_bias` (carefund 0.1 had no such input; unset, so fixed at 0 and
+        // drawing no stream: every other draw is unchanged)
+        "0.0",
         "0.012582872580924753",
         "1.3264863333067232",
         "0.0",

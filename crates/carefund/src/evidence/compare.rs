@@ -1,0 +1,215 @@
+//! The plan's assumptions beside the evidence, without simulating (MODEL.md §11).
+
+use serde::Serialize;
+
+use super::Evidence;
+use crate::scenario::{PlanTarget, Scenario, idx};
+
+/// How far the plan's P90 effect may exceed the evidence's P90 before a warning fires:
+/// half a percentage point of admissions.
+pub const EFFECT_MARGIN: f64 = 0.005;
+
+/// The national expected minimum ambition for 2015/16: 3.5% fewer non-elective
+/// admissions (NHS England/DH/LGA guidance, July 2014; DOMAIN.md).
+pub const NATIONAL_MINIMUM_AMBITION: f64 = 0.035;
+
+/// The ambitions actually set, on average across England: 3.07% (Public Accounts
+/// Committee, HC 807, 2015; DOMAIN.md).
+pub const NATIONAL_AVERAGE_SET: f64 = 0.0307;
+
+/// P10, central value and P90 of one number.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// 10th percentile.
+    pub p10: f64,
+    /// Central value (mode where defined, else median; the plan case's value).
+    pub central: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// One scheme with a kind: its assumptions and the evidence, side by side.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemeComparison {
+    /// The scheme's name.
+    pub scheme: String,
+    /// Its kind's id, e.g. `case-management`.
+    pub kind: String,
+    /// The kind in words, e.g. `case management`.
+    pub kind_label: String,
+    /// The plan's effect (share of admissions avoided at full effect, if it delivers).
+    pub plan_effect: Interval,
+    /// The evidence's effect.
+    pub evidence_effect: Interval,
+    /// The plan's `ramp_years`.
+    pub plan_ramp_years: Interval,
+    /// The evidence's time to full effect, years.
+    pub evidence_time_to_effect: Interval,
+    /// The plan's success probability.
+    pub plan_success_probability: f64,
+    /// The evidence's success probability.
+    pub evidence_success_probability: f64,
+    /// Whether the effect warning fires: plan central > evidence P90, or plan P90 >
+    /// evidence P90 + [`EFFECT_MARGIN`].
+    pub effect_above_evidence: bool,
+    /// Whether the ramp warning fires: plan central ramp < evidence P10 time to effect.
+    pub ramp_faster_than_evidence: bool,
+}
+
+/// The assumption comparison of a whole plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The evidence file used.
+    pub evidence_file: String,
+    /// SHA-256 of its text (results depend on it as on the scenario).
+    pub evidence_hash: String,
+    /// Every scheme that names a kind, in file order.
+    pub schemes: Vec<SchemeComparison>,
+    /// Schemes without a `kind` (not compared; the evidence run keeps their assumptions).
+    pub schemes_without_kind: Vec<String>,
+    /// The plan's target as a share of counterfactual admissions (year 1 for
+    /// `avoided_admissions`).
+    pub target: f64,
+    /// Combined effect at full ramp under the plan's own case: `1 − ∏(1 − e_i)`, central
+    /// effects, every scheme delivering.
+    pub plan_combined_effect: f64,
+    /// Combined expected effect at full ramp under the evidence: `1 − ∏(1 − p_i·ē_i)`
+    /// with the evidence's success probability and mean effect (the plan's own for
+    /// schemes without a kind).
+    pub evidence_combined_effect: f64,
+    /// The overall line on the target against the national figures.
+    pub national: String,
+    /// Warnings in words (empty when every assumption sits inside the evidence).
+    pub warnings: Vec<String>,
+}
+
+fn pc(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x).replace('-', "−")
+}
+
+fn years(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// Compare `scenario`'s assumptions with `evidence` (kinds must have been checked with
+/// [`Evidence::check_kinds`]; schemes whose kind is unknown are skipped).
+///
+/// # Formula
+/// For each scheme with a kind: the effect warning fires when the plan's central effect
+/// is above the evidence's P90, or the plan's P90 is above the evidence's P90 by more
+/// than [`EFFECT_MARGIN`]; the ramp warning fires when the plan's central `ramp_years`
+/// is below the evidence's P10 time to effect. The target line sets the plan's target
+/// beside 3.5% (the expected minimum ambition) and 3.07% (the average set), and warns
+/// when the target is above the evidence's combined expected effect
+/// `1 − ∏(1 − p_i·ē_i)`.
+pub fn compare(scenario: &Scenario, evidence: &Evidence) -> Comparison {
+    let inputs = scenario.inputs();
+    let interval = |k: usize| {
+        let i = &inputs[k];
+        Interval {
+            p10: i.quantile(0.1),
+            central: i.central(),
+            p90: i.quantile(0.9),
+        }
+    };
+    let mut schemes = Vec::new();
+    let mut without = Vec::new();
+    let mut warnings = Vec::new();
+    let mut keep_plan = 1.0;
+    let mut keep_evidence = 1.0;
+    for (i, s) in scenario.schemes().iter().enumerate() {
+        let effect = &inputs[idx::scheme(i, idx::EFFECT)];
+        let success = inputs[idx::scheme(i, idx::SUCCESS)].mean();
+        keep_plan *= 1.0 - effect.central();
+        let Some(kind) = s.kind().and_then(|k| evidence.kind(k)) else {
+            keep_evidence *= 1.0 - success * effect.mean();
+            without.push(s.name().to_string());
+            continue;
+        };
+        keep_evidence *= 1.0 - kind.p_success() * kind.effect().dist().mean();
+        let plan_effect = interval(idx::scheme(i, idx::EFFECT));
+        let evidence_effect = kind.effect().interval();
+        let plan_ramp = interval(idx::scheme(i, idx::RAMP));
+        let evidence_ramp = kind.time_to_effect().interval();
+        let effect_above = plan_effect.central > evidence_effect.p90
+            || plan_effect.p90 > evidence_effect.p90 + EFFECT_MARGIN;
+        let ramp_faster = plan_ramp.central < evidence_ramp.p10;
+        if effect_above {
+            warnings.push(format!(
+                "scheme `{}` ({}): assumes {} fewer admissions (P10–P90 {} to {}); the evidence for {} centres on {} (P10–P90 {} to {})",
+                s.name(),
+                kind.label(),
+                pc(plan_effect.central),
+                pc(plan_effect.p10),
+                pc(plan_effect.p90),
+                kind.label(),
+                pc(evidence_effect.central),
+                pc(evidence_effect.p10),
+                pc(evidence_effect.p90),
+            ));
+        }
+        if ramp_faster {
+            warnings.push(format!(
+                "scheme `{}` ({}): assumes full effect after {} years (P10–P90 {} to {}); the evidence's time to effect is {} years (P10–P90 {} to {})",
+                s.name(),
+                kind.label(),
+                years(plan_ramp.central),
+                years(plan_ramp.p10),
+                years(plan_ramp.p90),
+                years(evidence_ramp.central),
+                years(evidence_ramp.p10),
+                years(evidence_ramp.p90),
+            ));
+        }
+        schemes.push(SchemeComparison {
+            scheme: s.name().to_string(),
+            kind: kind.id().to_string(),
+            kind_label: kind.label().to_string(),
+            plan_effect,
+            evidence_effect,
+            plan_ramp_years: plan_ramp,
+            evidence_time_to_effect: evidence_ramp,
+            plan_success_probability: success,
+            evidence_success_probability: kind.p_success(),
+            effect_above_evidence: effect_above,
+            ramp_faster_than_evidence: ramp_faster,
+        });
+    }
+    let plan_combined_effect = 1.0 - keep_plan;
+    let evidence_combined_effect = 1.0 - keep_evidence;
+    let target = match scenario.plan() {
+        PlanTarget::Reduction(r) => *r,
+        PlanTarget::PerYear(v) => {
+            let g = inputs[idx::GROWTH].mean();
+            v.first().map_or(0.0, |x| {
+                x / (scenario.baseline_admissions * (1.0 + g).powf(0.5))
+            })
+        }
+    };
+    let national = format!(
+        "the plan targets {:.2}% fewer emergency admissions; the national expected minimum ambition was {:.1}% and areas set {:.2}% on average (NHS England/DH/LGA guidance, 2014; PAC HC 807, 2015), which the NAO called \"optimism rather than evidence\" (HC 781, 2014); at full effect its schemes avoid {:.2}% in the plan's own case and {:.2}% on average under the evidence",
+        100.0 * target,
+        100.0 * NATIONAL_MINIMUM_AMBITION,
+        100.0 * NATIONAL_AVERAGE_SET,
+        100.0 * plan_combined_effect,
+        100.0 * evidence_combined_effect,
+    );
+    if !schemes.is_empty() && target > evidence_combined_effect {
+        warnings.push(format!(
+            "the plan's target ({:.2}% of admissions) is above what its schemes avoid on average at full effect under the evidence ({:.2}%)",
+            100.0 * target,
+            100.0 * evidence_combined_effect
+        ));
+    }
+    Comparison {
+        evidence_file: evidence.origin().to_string(),
+        evidence_hash: evidence.hash().to_string(),
+        schemes,
+        schemes_without_kind: without,
+        target,
+        plan_combined_effect,
+        evidence_combined_effect,
+        national,
+        warnings,
+    }
+}

@@ -1,0 +1,274 @@
+//! The evidence run: the plan with its assumptions replaced by the evidence, on common
+//! random numbers with the plan's own run (MODEL.md §11).
+
+use serde::Serialize;
+
+use super::{Comparison, Evidence, compare};
+use crate::engine::{RunOptions, Simulation, simulate};
+use crate::error::Result;
+use crate::scenario::check::green_book_opex;
+use crate::scenario::{Scenario, idx};
+use crate::stats::Stats;
+use crate::summary::{Rating, Summary, money, summarise};
+
+/// One run's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// P(cumulative system net at the horizon ≥ 0).
+    pub p_break_even: f64,
+    /// Its Monte Carlo standard error.
+    pub p_break_even_se: f64,
+    /// Median cumulative system net at the horizon (£).
+    pub median_cum_net: f64,
+    /// P(year-1 avoided admissions ≥ the plan's year-1 claim).
+    pub p_target_met_year1: f64,
+    /// Its standard error.
+    pub p_target_met_year1_se: f64,
+    /// The rating under the scenario's thresholds.
+    pub rating: Rating,
+}
+
+impl Verdict {
+    fn of(s: &Summary) -> Self {
+        let h = &s.headline;
+        Self {
+            p_break_even: h.p_break_even,
+            p_break_even_se: h.p_break_even_se,
+            median_cum_net: h.cum_net_horizon.p50,
+            p_target_met_year1: h.p_target_met_year1,
+            p_target_met_year1_se: h.p_target_met_year1_se,
+            rating: s.rating,
+        }
+    }
+}
+
+/// A paired difference (evidence run − plan's own run), path by path.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Paired {
+    /// Mean over paths of the per-path difference.
+    pub mean: f64,
+    /// Its standard error: sd of the per-path differences / √n.
+    pub se: f64,
+}
+
+impl Paired {
+    fn of(mut d: Vec<f64>) -> Self {
+        let s = Stats::of(&mut d);
+        Self {
+            mean: s.mean,
+            se: s.se,
+        }
+    }
+}
+
+/// Paired differences, evidence run − plan's own run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Differences {
+    /// Of the break-even indicator: the change in P(break even).
+    pub p_break_even: Paired,
+    /// Of the year-1 target indicator: the change in P(year-1 target met).
+    pub p_target_met_year1: Paired,
+    /// Of cumulative system net at the horizon (£).
+    pub cum_net_horizon: Paired,
+    /// Difference of the two medians of cumulative net at the horizon (£; not paired).
+    pub median_cum_net: f64,
+}
+
+/// The `evidence` block of `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceBlock {
+    /// The plan's assumptions beside the evidence.
+    pub comparison: Comparison,
+    /// The optimism bias on scheme costs in the evidence run, in words.
+    pub optimism_bias: String,
+    /// The plan's own run.
+    pub plan: Verdict,
+    /// The evidence run.
+    pub evidence: Verdict,
+    /// Evidence run − plan's own run, paired path by path.
+    pub difference: Differences,
+    /// True when the evidence run's rating is worse than the plan's: the plan's verdict
+    /// rests on assumptions the evidence does not support.
+    pub verdict_depends_on_unsupported_assumptions: bool,
+    /// The evidence run's verdict in words.
+    pub reasons: Vec<String>,
+}
+
+/// Everything the evidence run produced.
+#[derive(Debug, Clone)]
+pub struct EvidenceOutcome {
+    /// The `evidence` block for `summary.json`.
+    pub block: EvidenceBlock,
+    /// The rewritten scenario that was run.
+    pub scenario: Scenario,
+    /// Its simulation (paired with the plan's).
+    pub sim: Simulation,
+    /// Its full summary (for the overlay on the fan chart).
+    pub summary: Summary,
+}
+
+impl EvidenceOutcome {
+    /// Put the evidence block into the plan's summary (its warnings stay in
+    /// `evidence.comparison.warnings`) and add one reason saying whether the plan's
+    /// verdict holds under the evidence.
+    pub fn attach(&self, summary: &mut Summary) {
+        if let Some(first) = self.block.reasons.first() {
+            summary.reasons.push(first.clone());
+        }
+        summary.evidence = Some(self.block.clone());
+    }
+}
+
+fn severity(r: Rating) -> u8 {
+    match r {
+        Rating::Approved => 0,
+        Rating::ApprovedWithSupport => 1,
+        Rating::ApprovedWithConditions => 2,
+        Rating::NotApproved => 3,
+    }
+}
+
+/// The scenario of the evidence run: every scheme with a kind gets the evidence's
+/// effect, time to effect (as `ramp_years`) and success probability, and scheme costs
+/// the optimism bias `b` of the scenario, or uniform on [0, 0.41] when it sets none.
+/// Input names are unchanged, so a run with the same seed is paired path by path with
+/// the plan's own run.
+///
+/// # Errors
+/// [`Error::Input`](crate::Error::Input) when a scheme's kind is not in `evidence`.
+pub fn evidence_scenario(scenario: &Scenario, evidence: &Evidence) -> Result<Scenario> {
+    evidence.check_kinds(scenario)?;
+    let mut ev = scenario.clone();
+    let kinds: Vec<Option<&super::Kind>> = scenario
+        .schemes()
+        .iter()
+        .map(|s| s.kind().and_then(|k| evidence.kind(k)))
+        .collect();
+    let inputs = ev.inputs_mut();
+    for (i, kind) in kinds.iter().enumerate() {
+        let Some(k) = kind else { continue };
+        inputs[idx::scheme(i, idx::EFFECT)].set_dist(k.effect().dist().clone());
+        inputs[idx::scheme(i, idx::RAMP)].set_dist(k.time_to_effect().dist().clone());
+        inputs[idx::scheme(i, idx::SUCCESS)].set_dist(k.success_probability().dist().clone());
+    }
+    if !scenario.optimism_bias_set() {
+        inputs[idx::OPTIMISM_BIAS].set_dist(green_book_opex());
+    }
+    Ok(ev)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+/// Run the evidence run beside the plan's own run (`plan_sim`, summarised as
+/// `plan_summary`), with the same seed, paths and threads.
+///
+/// # Formula
+/// MODEL.md §11: the evidence scenario of [`evidence_scenario`], simulated on common
+/// random numbers; per-path differences `d_p = x_p(evidence) − x_p(plan)` of the
+/// break-even indicator, the year-1 target indicator and cumulative net, each with mean
+/// and standard error `sd(d)/√n`.
+///
+/// # Errors
+/// [`Error::Input`](crate::Error::Input) for a kind not in `evidence`;
+/// [`Error::Options`](crate::Error::Options) as [`simulate`].
+pub fn evaluate(
+    scenario: &Scenario,
+    evidence: &Evidence,
+    plan_sim: &Simulation,
+    plan_summary: &Summary,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<EvidenceOutcome> {
+    let ev = evidence_scenario(scenario, evidence)?;
+    let options: RunOptions = plan_sim.options();
+    let sim = simulate(&ev, &options, progress)?;
+    let summary = summarise(&ev, &sim);
+    let comparison = compare(scenario, evidence);
+
+    let (a, b) = (plan_sim.path_summaries(), sim.path_summaries());
+    let ind = |x: bool| f64::from(u8::from(x));
+    let diff = |f: &dyn Fn(&crate::PathSummary) -> f64| -> Vec<f64> {
+        a.iter().zip(b).map(|(p, e)| f(e) - f(p)).collect()
+    };
+    let plan = Verdict::of(plan_summary);
+    let evid = Verdict::of(&summary);
+    let difference = Differences {
+        p_break_even: Paired::of(diff(&|p| ind(p.cum_net >= 0.0))),
+        p_target_met_year1: Paired::of(diff(&|p| ind(p.target_met_year1))),
+        cum_net_horizon: Paired::of(diff(&|p| p.cum_net)),
+        median_cum_net: evid.median_cum_net - plan.median_cum_net,
+    };
+    let worse = severity(evid.rating) > severity(plan.rating);
+    let optimism_bias = if scenario.optimism_bias_set() {
+        format!(
+            "the scenario's costs.optimism_bias ({}), in both runs",
+            scenario.inputs()[idx::OPTIMISM_BIAS].dist().describe()
+        )
+    } else {
+        "uniform on [0, 0.41] (HM Treasury Green Book, outsourcing/operating costs), evidence run only".into()
+    };
+
+    let mut reasons = Vec::new();
+    let unsupported: Vec<&str> = comparison
+        .schemes
+        .iter()
+        .filter(|s| s.effect_above_evidence || s.ramp_faster_than_evidence)
+        .map(|s| s.scheme.as_str())
+        .collect();
+    let head = format!(
+        "under the published evidence ({}) {} of futures break even against {} on the plan's own assumptions, rated {}",
+        evidence.origin(),
+        pct(evid.p_break_even),
+        pct(plan.p_break_even),
+        evid.rating
+    );
+    reasons.push(if worse {
+        format!(
+            "the plan's verdict ({}) depends on assumptions the evidence does not support: {head}",
+            plan.rating
+        )
+    } else {
+        format!(
+            "the plan's verdict ({}) is the same under the evidence: {head}",
+            plan.rating
+        )
+    });
+    reasons.push(format!(
+        "paired difference (evidence − plan): P(break even) {} ± {:.1} points, mean cumulative net {} ± {}",
+        format!("{:+.1}", 100.0 * difference.p_break_even.mean).replace('-', "−"),
+        100.0 * difference.p_break_even.se,
+        money(difference.cum_net_horizon.mean),
+        money(difference.cum_net_horizon.se),
+    ));
+    if !unsupported.is_empty() {
+        reasons.push(format!(
+            "schemes whose assumed effect or ramp the evidence does not support: {}",
+            unsupported.join(", ")
+        ));
+    }
+    reasons.push(format!(
+        "scheme costs carry an optimism-bias uplift: {optimism_bias}; benefits are not cut (the Green Book publishes no uplift for benefits, so any haircut would be carefund's own assumption)"
+    ));
+    if !comparison.schemes_without_kind.is_empty() {
+        reasons.push(format!(
+            "schemes without a `kind` keep the plan's assumptions in the evidence run: {}",
+            comparison.schemes_without_kind.join(", ")
+        ));
+    }
+
+    Ok(EvidenceOutcome {
+        block: EvidenceBlock {
+            comparison,
+            optimism_bias,
+            plan,
+            evidence: evid,
+            difference,
+            verdict_depends_on_unsupported_assumptions: worse,
+            reasons,
+        },
+        scenario: ev,
+        sim,
+        summary,
+    })
+}
