@@ -45,6 +45,7 @@ pub mod rng;
 pub mod sample;
 pub mod scenario;
 pub mod stats;
+pub mod stress;
 pub mod summary;
 pub mod text;
 pub mod time;

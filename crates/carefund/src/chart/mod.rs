@@ -11,6 +11,8 @@
 //! | [`admissions_chart`] | [`AdmissionsChart`] | counterfactual vs with-schemes admissions (median and P10–P90), the plan |
 //! | [`histogram`] | [`Histogram`] | distribution of one value per path, with the break-even line |
 //! | [`cash_bars`] | [`CashBars`] | mean cashable savings above zero, mean investment below, mean net |
+//! | [`hbars`] | [`HBars`] | labelled horizontal bars with error whiskers (P(break even) per stress) |
+//! | [`lines_chart`] | [`LinesChart`] | several medians over time, each optionally with its P10–P90 band |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
 //! in the library and registered with plotters under the family `sans-serif` on
@@ -52,13 +54,17 @@ mod axis;
 mod bars;
 mod canvas;
 mod fan;
+mod hbars;
 mod histogram;
+mod lines;
 mod style;
 
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
 pub use fan::{FanChart, fan_chart};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
+pub use hbars::{HBar, HBars, hbars};
+pub use lines::{LinesChart, Series, lines_chart};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 1200;
