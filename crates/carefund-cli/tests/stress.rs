@@ -8,10 +8,7 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!(
-            "carefund-stress-{}-{name}",
-            std::process::id()
-        ));
+        let p = std::env::temp_dir().join(format!("carefund-stress-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&p);
         std::fs::create_dir_all(&p).expect("create temp dir");
         Self(p)
@@ -89,7 +86,12 @@ fn stress_with_the_pack_prints_the_table_and_writes_files() {
     ] {
         assert!(stdout.contains(name), "missing {name}: {stdout}");
     }
-    for f in ["stress.json", "stress.csv", "stress-bars.png", "stress-fan.png"] {
+    for f in [
+        "stress.json",
+        "stress.csv",
+        "stress-bars.png",
+        "stress-fan.png",
+    ] {
         assert!(out_dir.join(f).is_file(), "missing {f}");
     }
     let json: serde_json::Value =
@@ -140,19 +142,37 @@ fn a_bad_stress_file_is_one_line_exit_2_and_writes_nothing() {
     );
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.starts_with("error: ") && err.trim_end().lines().count() == 1, "{err}");
-    assert!(err.contains("bad.toml:3") && err.contains("matches no input"), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.trim_end().lines().count() == 1,
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.toml:3") && err.contains("matches no input"),
+        "{err}"
+    );
     assert!(err.contains("did you mean"), "{err}");
     assert!(!out_dir.exists(), "nothing written");
 
-    std::fs::write(&bad, "[[stress]]\nname = \"x\"\n[[stress.op]]\nselect = \"demand.growth\"\nshifts = 0.01\n").unwrap();
+    std::fs::write(
+        &bad,
+        "[[stress]]\nname = \"x\"\n[[stress.op]]\nselect = \"demand.growth\"\nshifts = 0.01\n",
+    )
+    .unwrap();
     let out = carefund(
-        &["stress", &scenario("swindon-2015.toml"), "--with", bad.to_str().unwrap()],
+        &[
+            "stress",
+            &scenario("swindon-2015.toml"),
+            "--with",
+            bad.to_str().unwrap(),
+        ],
         &dir.0,
     );
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("bad.toml:5") && err.contains("did you mean `shift`"), "{err}");
+    assert!(
+        err.contains("bad.toml:5") && err.contains("did you mean `shift`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -201,7 +221,12 @@ fn reverse_reports_a_bracket_or_says_nothing_crosses() {
     assert!(stdout.contains("crosses -50000000 at scale ≈"), "{stdout}");
 
     let out = carefund(
-        &["reverse", &scenario("swindon-2015.toml"), "--factor", "stretch x"],
+        &[
+            "reverse",
+            &scenario("swindon-2015.toml"),
+            "--factor",
+            "stretch x",
+        ],
         &dir.0,
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));

@@ -1,8 +1,7 @@
 //! Stress tests, reverse stress tests and comparisons (MODEL.md §9), through the public API.
 
 use carefund::stress::{
-    self, Action, Factor, Metric, Op, Overlay, ReverseOptions, compare, reverse_stress,
-    stress_test,
+    self, Action, Factor, Metric, Op, Overlay, ReverseOptions, compare, reverse_stress, stress_test,
 };
 use carefund::{RunOptions, Scenario};
 
@@ -63,7 +62,10 @@ fn opts(paths: u64) -> RunOptions {
 }
 
 fn scale(select: &str, k: f64) -> Overlay {
-    Overlay::new(format!("scale {select} {k}"), vec![Op::new(select, Action::Scale(k))])
+    Overlay::new(
+        format!("scale {select} {k}"),
+        vec![Op::new(select, Action::Scale(k))],
+    )
 }
 
 #[test]
@@ -87,13 +89,23 @@ fn a_stress_that_changes_nothing_has_change_and_se_exactly_zero() {
         assert!(x.mean.abs() <= 0.0 && x.se.abs() <= 0.0, "{what}: {x:?}");
     }
     // And the base is genuinely uncertain, so a zero SE is not trivial.
-    assert!(r.base.p_break_even > 0.05 && r.base.p_break_even < 0.95, "{}", r.base.p_break_even);
+    assert!(
+        r.base.p_break_even > 0.05 && r.base.p_break_even < 0.95,
+        "{}",
+        r.base.p_break_even
+    );
 }
 
 #[test]
 fn a_real_stress_has_a_paired_se_smaller_than_the_unpaired_one() {
     let s = fund();
-    let r = stress_test(&s, &[scale("scheme.*.effect", 0.9)], &opts(4_000), &|_, _| {}).unwrap();
+    let r = stress_test(
+        &s,
+        &[scale("scheme.*.effect", 0.9)],
+        &opts(4_000),
+        &|_, _| {},
+    )
+    .unwrap();
     let st = &r.stresses[0];
     let c = st.change.cum_net;
     assert!(c.mean < 0.0, "smaller effects lower cumulative net: {c:?}");
@@ -101,7 +113,11 @@ fn a_real_stress_has_a_paired_se_smaller_than_the_unpaired_one() {
     let unpaired = (st.summary.headline.cum_net_horizon.se.powi(2)
         + r.base.summary.headline.cum_net_horizon.se.powi(2))
     .sqrt();
-    assert!(c.se < 0.5 * unpaired, "paired {} vs unpaired {unpaired}", c.se);
+    assert!(
+        c.se < 0.5 * unpaired,
+        "paired {} vs unpaired {unpaired}",
+        c.se
+    );
     // The change is many SEs from zero.
     assert!(c.mean.abs() > 5.0 * c.se);
 }
@@ -119,7 +135,10 @@ fn scaling_effects_down_never_raises_p_break_even() {
     for w in p.windows(2) {
         assert!(w[0] <= w[1], "not monotone: {p:?}");
     }
-    assert!(p[0] < 0.01 && p[grid.len() - 1] > 0.9, "the grid spans the range: {p:?}");
+    assert!(
+        p[0] < 0.01 && p[grid.len() - 1] > 0.9,
+        "the grid spans the range: {p:?}"
+    );
 }
 
 #[test]
@@ -191,11 +210,15 @@ fn wildcards_select_every_matching_input_and_nothing_else() {
 #[test]
 fn an_unknown_selector_names_it_and_suggests_a_close_input() {
     let s = fund();
-    let e = scale("scheme.*.efect", 0.5).apply(&s).unwrap_err().to_string();
+    let e = scale("scheme.*.efect", 0.5)
+        .apply(&s)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("matches no input"), "{e}");
     assert!(e.contains("scheme.*.efect"), "{e}");
     assert!(e.contains("did you mean `scheme.A.effect`"), "{e}");
-    let text = "[[stress]]\nname = \"typo\"\n[[stress.op]]\nselect = \"demand.grwoth\"\nshift = 0.01\n";
+    let text =
+        "[[stress]]\nname = \"typo\"\n[[stress.op]]\nselect = \"demand.grwoth\"\nshift = 0.01\n";
     let o = stress::parse(text, "mine.toml").unwrap();
     let e = o[0].apply(&s).unwrap_err().to_string();
     assert!(e.starts_with("mine.toml:3"), "names the file and line: {e}");
@@ -210,7 +233,10 @@ fn set_replaces_a_distribution_and_checks_its_range() {
     let k = t.input_index("costs.cashable_share_long").unwrap();
     assert!((t.inputs()[k].quantile(0.5) - 0.25).abs() < 1e-12);
     let bad = "[[stress]]\nname = \"set\"\n[[stress.op]]\nselect = \"costs.cashable_share_long\"\nset = 1.5\n";
-    let e = stress::parse(bad, "s.toml").unwrap()[0].apply(&s).unwrap_err().to_string();
+    let e = stress::parse(bad, "s.toml").unwrap()[0]
+        .apply(&s)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("out of range") && e.contains("s.toml:3"), "{e}");
 }
 
@@ -218,13 +244,24 @@ fn set_replaces_a_distribution_and_checks_its_range() {
 fn the_largest_scheme_fails_and_success_probabilities_scale_as_probabilities() {
     let s = fund();
     let pack = stress::pack("sceptical").unwrap();
-    let fails = pack.iter().find(|o| o.name == "Largest scheme fails").unwrap();
+    let fails = pack
+        .iter()
+        .find(|o| o.name == "Largest scheme fails")
+        .unwrap();
     let t = fails.apply(&s).unwrap();
     let a = t.input_index("scheme.A.success_probability").unwrap();
     let b = t.input_index("scheme.B.success_probability").unwrap();
-    assert!(t.inputs()[a].quantile(0.01).abs() <= 0.0, "A (the largest) never succeeds");
-    assert!((t.inputs()[b].quantile(0.5) - 1.0).abs() < 1e-12, "B unchanged (p = 0.8)");
-    let half = scale("scheme.B.success_probability", 0.5).apply(&s).unwrap();
+    assert!(
+        t.inputs()[a].quantile(0.01).abs() <= 0.0,
+        "A (the largest) never succeeds"
+    );
+    assert!(
+        (t.inputs()[b].quantile(0.5) - 1.0).abs() < 1e-12,
+        "B unchanged (p = 0.8)"
+    );
+    let half = scale("scheme.B.success_probability", 0.5)
+        .apply(&s)
+        .unwrap();
     // p = 0.4 now: success when u < 0.4.
     assert!((half.inputs()[b].quantile(0.39) - 1.0).abs() < 1e-12);
     assert!(half.inputs()[b].quantile(0.41).abs() <= 0.0);
@@ -284,12 +321,19 @@ fn comparing_a_scenario_with_itself_gives_zero_differences() {
 #[test]
 fn comparison_pairs_scenarios_with_different_schemes_on_shared_inputs() {
     let a = fund();
-    let b_text = FUND.replace("effect = { uniform = [0.0, 0.04] }", "effect = { uniform = [0.0, 0.08] }");
+    let b_text = FUND.replace(
+        "effect = { uniform = [0.0, 0.04] }",
+        "effect = { uniform = [0.0, 0.08] }",
+    );
     let b = Scenario::from_toml(&b_text, "b.toml").unwrap();
     let c = compare(&[a, b], &opts(2_000), &|_, _| {}).unwrap();
     let p = &c.pairs[0];
     // B's second scheme has twice the effect on the same draws: B is never worse.
-    assert!(p.cum_net.p99 <= 0.0, "A − B ≤ 0 on every path: {:?}", p.cum_net);
+    assert!(
+        p.cum_net.p99 <= 0.0,
+        "A − B ≤ 0 on every path: {:?}",
+        p.cum_net
+    );
     assert!(p.p_a_better < 0.5);
     assert!(c.scenarios.len() == 2 && c.pairs.len() == 1);
 }

@@ -8,8 +8,8 @@ use plotters::style::{Color, WHITE};
 use super::axis::{decimals_for, format_number, usable};
 use super::canvas::{Draw, LegendItem, Swatch, draw_err, frame, render, text};
 use super::style::{
-    AXIS, AXIS_DESC_SIZE, BAR_HALF_WIDTH, GRID, HBAR, HBAR_LABEL_AREA, MARGIN_BOTTOM,
-    MARGIN_RIGHT, MARGIN_TOP, TEXT, TICK_SIZE, WHISKER, X_LABEL_AREA,
+    AXIS, AXIS_DESC_SIZE, BAR_HALF_WIDTH, GRID, HBAR, HBAR_LABEL_AREA, MARGIN_BOTTOM, MARGIN_RIGHT,
+    MARGIN_TOP, TEXT, TICK_SIZE, WHISKER, X_LABEL_AREA,
 };
 use super::{ChartError, Format};
 

@@ -62,8 +62,8 @@ mod style;
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
 pub use fan::{FanChart, fan_chart};
-pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use hbars::{HBar, HBars, hbars};
+pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use lines::{LinesChart, Series, lines_chart};
 
 /// Width of every chart, in pixels.

@@ -92,7 +92,9 @@ pub fn compare(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Comparison> {
     if scenarios.len() < 2 {
-        return Err(Error::Options("compare needs at least two scenarios".into()));
+        return Err(Error::Options(
+            "compare needs at least two scenarios".into(),
+        ));
     }
     let mut runs: Vec<(Compared, Vec<PathSummary>)> = Vec::new();
     for (k, s) in scenarios.iter().enumerate() {
@@ -117,8 +119,11 @@ pub fn compare(
     for a in 0..runs.len() {
         for b in a + 1..runs.len() {
             let (pa, pb) = (&runs[a].1, &runs[b].1);
-            let cum_net_paths: Vec<f64> =
-                pa.iter().zip(pb).map(|(x, y)| x.cum_net - y.cum_net).collect();
+            let cum_net_paths: Vec<f64> = pa
+                .iter()
+                .zip(pb)
+                .map(|(x, y)| x.cum_net - y.cum_net)
+                .collect();
             let mut better: Vec<f64> = cum_net_paths
                 .iter()
                 .map(|d| {

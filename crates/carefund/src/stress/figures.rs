@@ -140,11 +140,7 @@ pub fn compare_histogram(c: &Comparison) -> Option<Histogram> {
             letter(p.b)
         ),
         values: p.cum_net_paths.iter().map(|x| x / MILLION).collect(),
-        annotation: format!(
-            "P({} better) = {:.0}%",
-            letter(p.a),
-            100.0 * p.p_a_better
-        ),
+        annotation: format!("P({} better) = {:.0}%", letter(p.a), 100.0 * p.p_a_better),
     })
 }
 

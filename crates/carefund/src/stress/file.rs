@@ -281,7 +281,8 @@ mod tests {
 
     #[test]
     fn two_actions_are_an_error() {
-        let text = "[[stress]]\nname = \"x\"\n[[stress.op]]\nselect = \"a\"\nscale = 2\nshift = 1\n";
+        let text =
+            "[[stress]]\nname = \"x\"\n[[stress.op]]\nselect = \"a\"\nscale = 2\nshift = 1\n";
         let e = parse(text, "s.toml").unwrap_err().to_string();
         assert!(e.contains("exactly one action"), "{e}");
     }
@@ -297,6 +298,9 @@ mod tests {
     fn set_uses_the_scenario_distribution_messages() {
         let text = "[[stress]]\nname = \"x\"\n[[stress.op]]\nselect = \"a\"\nset = { perts = [0, 1, 2] }\n";
         let e = parse(text, "s.toml").unwrap_err().to_string();
-        assert!(e.contains("unknown distribution form") && e.contains("`pert`"), "{e}");
+        assert!(
+            e.contains("unknown distribution form") && e.contains("`pert`"),
+            "{e}"
+        );
     }
 }

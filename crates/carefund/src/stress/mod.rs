@@ -24,8 +24,8 @@
 //! ```
 
 pub mod compare;
-mod file;
 pub mod figures;
+mod file;
 mod overlay;
 mod paired;
 pub mod report;
@@ -35,6 +35,4 @@ pub use compare::{Comparison, PairDiff, compare};
 pub use file::{PACKS, SCEPTICAL, pack, parse};
 pub use overlay::{Action, Op, Origin, Overlay, glob};
 pub use paired::{Change, Changes, Metric, StressReport, StressResult, diff_stats, stress_test};
-pub use reverse::{
-    Evaluation, Factor, FactorKind, ReverseOptions, ReverseResult, reverse_stress,
-};
+pub use reverse::{Evaluation, Factor, FactorKind, ReverseOptions, ReverseResult, reverse_stress};

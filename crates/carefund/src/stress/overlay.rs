@@ -257,11 +257,7 @@ fn apply_one(input: &mut Input, op: &Op) -> Result<()> {
             let allowed = format!("values from {lo} to {hi} for `{name}`");
             match dist {
                 Dist::Fixed(x) if *x < lo || *x > hi => {
-                    return Err(bad(
-                        "value out of range".into(),
-                        x.to_string(),
-                        allowed,
-                    ));
+                    return Err(bad("value out of range".into(), x.to_string(), allowed));
                 }
                 Dist::Fixed(_) => {}
                 d if d.mass_outside(lo, hi) > MAX_MASS_OUTSIDE => {

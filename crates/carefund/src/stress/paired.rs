@@ -196,7 +196,11 @@ pub fn stress_test(
         scenario_file: base.origin().to_string(),
         seed: options.seed,
         paths: options.paths,
-        periods: base_summary.periods.iter().map(|p| p.label.clone()).collect(),
+        periods: base_summary
+            .periods
+            .iter()
+            .map(|p| p.label.clone())
+            .collect(),
         base: StressResult::new("Base", "the scenario as written", base_summary, zero),
         stresses,
     })

@@ -31,7 +31,10 @@ fn pp(x: f64) -> String {
 /// paired changes versus the base with their standard errors.
 pub fn stress_text(r: &StressReport) -> String {
     let mut o = String::new();
-    let last = r.periods.last().map_or("", |p| p.split(' ').next().unwrap_or(p));
+    let last = r
+        .periods
+        .last()
+        .map_or("", |p| p.split(' ').next().unwrap_or(p));
     let _ = writeln!(
         o,
         "{} — stress tests, {} paths, seed {} (every run on the same random numbers)\n",
@@ -193,7 +196,8 @@ pub fn reverse_text(scenario: &str, r: &ReverseResult, paths: u64, seed: u64) ->
         "factor: {word} {}   metric: {}   level: {}   searched: [{}, {}]",
         r.factor.select, r.metric, r.level, r.range.0, r.range.1
     );
-    let show = |e: &super::reverse::Evaluation| format!("{} = {:.4} ± {:.4}", r.metric, e.metric, e.se);
+    let show =
+        |e: &super::reverse::Evaluation| format!("{} = {:.4} ± {:.4}", r.metric, e.metric, e.se);
     if let (Some(v), Some((a, b))) = (r.value, r.bracket) {
         let _ = writeln!(
             o,
@@ -325,7 +329,11 @@ pub fn compare_text(c: &Comparison) -> String {
 /// `A`, `B`, … for scenario `k`.
 pub fn letter(k: usize) -> String {
     let c = char::from(b'A' + (k % 26) as u8);
-    if k < 26 { c.to_string() } else { format!("{c}{}", k / 26) }
+    if k < 26 {
+        c.to_string()
+    } else {
+        format!("{c}{}", k / 26)
+    }
 }
 
 /// `compare.json`.

@@ -54,7 +54,9 @@ impl Factor {
             _ => {
                 return Err(Diagnostic::new("--factor", "unknown factor")
                     .value(format!("\"{text}\""))
-                    .allowed("\"scale SELECTOR\" or \"shift SELECTOR\", e.g. 'scale scheme.*.effect'")
+                    .allowed(
+                        "\"scale SELECTOR\" or \"shift SELECTOR\", e.g. 'scale scheme.*.effect'",
+                    )
                     .into());
             }
         };
@@ -164,10 +166,12 @@ pub fn reverse_stress(
             .allowed("LO:HI with LO < HI, both finite (LO ≥ 0 for a scale)")
             .into());
     }
-    if !(ro.tolerance > 0.0) {
-        return Err(Diagnostic::new("--tolerance", "the tolerance must be positive")
-            .value(ro.tolerance.to_string())
-            .into());
+    if ro.tolerance.is_nan() || ro.tolerance <= 0.0 {
+        return Err(
+            Diagnostic::new("--tolerance", "the tolerance must be positive")
+                .value(ro.tolerance.to_string())
+                .into(),
+        );
     }
     let mut evaluations = Vec::new();
     let mut eval = |x: f64| -> Result<Evaluation> {
