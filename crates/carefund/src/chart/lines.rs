@@ -124,7 +124,8 @@ impl Draw for LinesChart {
             }
         }
         draw_hline(area, 0.0, ZERO_LINE.stroke_width(ZERO_WIDTH))?;
-        for (k, s) in self.series.iter().enumerate() {
+        // The first series (the base, or scenario A) is drawn last, on top.
+        for (k, s) in self.series.iter().enumerate().rev() {
             draw_line(area, &s.median, colour(k), s.dashed)?;
         }
         Ok(())

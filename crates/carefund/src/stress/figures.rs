@@ -128,7 +128,9 @@ pub fn compare_histogram(c: &Comparison) -> Option<Histogram> {
             letter(p.b)
         ),
         subtitle: format!(
-            "{}: {} − {}: {}; per path, same random numbers",
+            "orange bars: {} worse than {} · {}: {} · {}: {}",
+            letter(p.a),
+            letter(p.b),
             letter(p.a),
             c.scenarios[p.a].name,
             letter(p.b),
