@@ -337,3 +337,23 @@ fn comparison_pairs_scenarios_with_different_schemes_on_shared_inputs() {
     assert!(p.p_a_better < 0.5);
     assert!(c.scenarios.len() == 2 && c.pairs.len() == 1);
 }
+
+#[test]
+fn stress_results_do_not_depend_on_the_thread_count() {
+    let s = fund();
+    let pack = stress::pack("sceptical").unwrap();
+    let one = RunOptions {
+        threads: Some(1),
+        ..opts(1_500)
+    };
+    let a = stress_test(&s, &pack, &one, &|_, _| {}).unwrap();
+    let b = stress_test(&s, &pack, &opts(1_500), &|_, _| {}).unwrap();
+    for (x, y) in a.stresses.iter().zip(&b.stresses) {
+        assert_eq!(
+            x.change.cum_net.mean.to_bits(),
+            y.change.cum_net.mean.to_bits()
+        );
+        assert_eq!(x.change.cum_net.se.to_bits(), y.change.cum_net.se.to_bits());
+        assert_eq!(x.p_break_even.to_bits(), y.p_break_even.to_bits());
+    }
+}

@@ -22,6 +22,11 @@
 //! `set` takes a plain probability. Because a success is drawn as `u < p`, lowering `p` on
 //! the same uniforms only ever turns successes into failures.
 //!
+//! A stressed scenario is a scenario in its own right: where the plan's claim is a
+//! `target_reduction`, it follows the stressed central growth `ḡ` (MODEL.md §4.5), so a
+//! growth stress also moves the claim (and with it P4P, the contingency and
+//! `p_target_met_year1`). System net, and so P(break even), never depends on the plan.
+//!
 //! In a selector, `{largest}` stands for the name of the scheme with the largest planned
 //! annual cost (the first in file order on a tie), so that a pack written once can say
 //! "the largest scheme fails" for any scenario.

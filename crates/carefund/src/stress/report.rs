@@ -23,7 +23,7 @@ fn pp(x: f64) -> String {
     if v.abs() < 0.05 {
         format!("{:.1}", v.abs())
     } else {
-        format!("{v:+.1}")
+        format!("{v:+.1}").replace('-', "−")
     }
 }
 
