@@ -26,6 +26,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a fully commented example scenario to start from.
     Init(InitArgs),
+    /// Run a scenario under named stresses (default: the sceptical review pack), paired with the base on the same random numbers.
+    Stress(StressArgs),
+    /// Find the value of one factor (e.g. the multiplier on all effects) at which a metric crosses a level.
+    Reverse(ReverseArgs),
+    /// Compare two or more scenarios on the same random numbers: paired differences and P(A better than B).
+    Compare(CompareArgs),
 }
 
 /// Arguments of `carefund run`.
@@ -88,4 +94,85 @@ pub struct InitArgs {
     /// Overwrite the file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Run options shared by `stress`, `reverse` and `compare`.
+#[derive(Debug, Args)]
+pub struct PairedRunArgs {
+    /// Number of Monte Carlo paths per run.
+    #[arg(long, default_value_t = 10_000)]
+    pub paths: u64,
+    /// Random seed, shared by every run (common random numbers).
+    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    pub seed: u64,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Arguments of `carefund stress`.
+#[derive(Debug, Args)]
+pub struct StressArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Stress files (TOML, `[[stress]]` tables); may be repeated.
+    #[arg(long = "with", value_name = "FILE")]
+    pub with: Vec<PathBuf>,
+    /// A built-in pack of stresses [default: sceptical when no --with is given].
+    #[arg(long, value_name = "NAME")]
+    pub pack: Option<String>,
+    /// Run options.
+    #[command(flatten)]
+    pub run: PairedRunArgs,
+    /// Output directory [default: carefund-out/<scenario file stem>/stress].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Chart format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub format: ChartFormat,
+}
+
+/// Arguments of `carefund reverse`.
+#[derive(Debug, Args)]
+pub struct ReverseArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The factor: 'scale SELECTOR' or 'shift SELECTOR', e.g. 'scale scheme.*.effect'.
+    #[arg(long)]
+    pub factor: String,
+    /// The metric: p_break_even, p_target_met_year1, mean_cum_net or mean_npv.
+    #[arg(long, default_value = "p_break_even")]
+    pub metric: String,
+    /// The level the metric should cross.
+    #[arg(long, default_value_t = 0.5, allow_hyphen_values = true)]
+    pub level: f64,
+    /// Search range LO:HI [default: 0:10 for scale, -1:1 for shift].
+    #[arg(long, value_name = "LO:HI", allow_hyphen_values = true)]
+    pub range: Option<String>,
+    /// Stop bisecting when the bracket is narrower than this [default: range width / 1000].
+    #[arg(long)]
+    pub tolerance: Option<f64>,
+    /// Run options.
+    #[command(flatten)]
+    pub run: PairedRunArgs,
+    /// Output directory [default: carefund-out/<scenario file stem>/reverse].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `carefund compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more scenario files (TOML); A is the first, B the second, …
+    #[arg(num_args = 2.., required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Run options.
+    #[command(flatten)]
+    pub run: PairedRunArgs,
+    /// Output directory [default: carefund-out/<first file stem>/compare].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Chart format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub format: ChartFormat,
 }

@@ -4,6 +4,7 @@ mod args;
 mod evidence;
 mod files;
 mod run;
+mod stress;
 
 use std::process::ExitCode;
 
@@ -27,5 +28,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(a) => run::run(&a),
         Command::Check(a) => run::check(&a),
         Command::Init(a) => run::init(&a),
+        Command::Stress(a) => stress::stress(&a),
+        Command::Reverse(a) => stress::reverse(&a),
+        Command::Compare(a) => stress::compare(&a),
     }
 }

@@ -182,7 +182,8 @@ where
         .map(|(_, c)| c.to_string())
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
+/// Edit distance between `a` and `b` (in characters).
+pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -46,6 +46,7 @@ pub mod rng;
 pub mod sample;
 pub mod scenario;
 pub mod stats;
+pub mod stress;
 pub mod summary;
 pub mod text;
 pub mod time;

@@ -13,6 +13,8 @@
 //! | [`cash_bars`] | [`CashBars`] | mean cashable savings above zero, mean investment below, mean net |
 //! | [`overlaid_fan_chart`] | [`OverlaidFan`] | a fan with a second run's median and P10–P90 band over it |
 //! | [`interval_chart`] | [`IntervalChart`] | one row per item: two P10–P90 intervals with their central dots |
+//! | [`hbars`] | [`HBars`] | labelled horizontal bars with error whiskers (P(break even) per stress) |
+//! | [`lines_chart`] | [`LinesChart`] | several medians over time, each optionally with its P10–P90 band |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
 //! in the library and registered with plotters under the family `sans-serif` on
@@ -54,15 +56,19 @@ mod axis;
 mod bars;
 mod canvas;
 mod fan;
+mod hbars;
 mod histogram;
 mod intervals;
+mod lines;
 mod style;
 
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
 pub use fan::{FanChart, OverlaidFan, Overlay, fan_chart, overlaid_fan_chart};
+pub use hbars::{HBar, HBars, hbars};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use intervals::{IntervalChart, IntervalRow, interval_chart};
+pub use lines::{LinesChart, Series, lines_chart};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 1200;

@@ -129,3 +129,22 @@ pub(super) const EVIDENCE_BAND_OPACITY: f64 = 0.22;
 pub(super) const INTERVAL_OFFSET: f64 = 0.16;
 /// Stroke width of an interval.
 pub(super) const INTERVAL_WIDTH: u32 = 6;
+/// Distinct line colours for charts that overlay several series, in order of use: the
+/// fan's dark blue first (the base or scenario A), then Okabe–Ito colours without yellow
+/// and black (too light on white; taken by the zero line), then brown and grey.
+pub(super) const SERIES: [RGBColor; 8] = [
+    RGBColor(8, 48, 107),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+    RGBColor(140, 81, 10),
+    RGBColor(120, 120, 120),
+];
+/// Horizontal bars: the bar fill.
+pub(super) const HBAR: RGBColor = RGBColor(66, 136, 196);
+/// Horizontal bars: the error whiskers.
+pub(super) const WHISKER: RGBColor = RGBColor(20, 20, 20);
+/// Horizontal bars: width of the category label area, in pixels.
+pub(super) const HBAR_LABEL_AREA: u32 = 330;

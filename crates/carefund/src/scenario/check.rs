@@ -1273,3 +1273,21 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     let key = key.trim().trim_matches('"');
     (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
 }
+
+/// Parse a number or distribution written at `span` of `text` (a stress file's `set`),
+/// with exactly the messages of a scenario's distributions. The caller checks it against
+/// the bounds of the input it replaces.
+pub(crate) fn parse_dist(
+    text: &str,
+    origin: &str,
+    value: &Value,
+    span: Range<usize>,
+    key: &str,
+) -> Result<Dist> {
+    Ctx { text, origin }.dist(value, span, key)
+}
+
+/// A success probability `p` as the distribution of the 0/1 draw `s_i`.
+pub(crate) fn success_dist(p: f64) -> Dist {
+    bernoulli(p)
+}

@@ -175,10 +175,6 @@ impl Input {
         self.shift = 0.0;
     }
     /// Rescale draws: `x → scale · x + shift`, composed with any earlier rescaling.
-    #[allow(
-        dead_code,
-        reason = "the primitive of overlays (stress tests, evidence runs)"
-    )]
     pub(crate) fn rescale(&mut self, scale: f64, shift: f64) {
         self.shift = scale * self.shift + shift;
         self.scale *= scale;

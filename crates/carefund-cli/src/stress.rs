@@ -1,0 +1,146 @@
+//! `carefund stress`, `carefund reverse` and `carefund compare`: paired runs on common
+//! random numbers (MODEL.md §9). Each turns its arguments into one library call, prints
+//! the text table and writes CSV, JSON and charts.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use carefund::chart::Format;
+use carefund::stress::{self, Factor, Metric, ReverseOptions, report};
+use carefund::{RunOptions, Scenario};
+
+use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReverseArgs, StressArgs};
+use crate::files::{BadInput, read_text, write_outputs};
+
+fn load(path: &Path) -> anyhow::Result<Scenario> {
+    let text = read_text(path)?;
+    Ok(Scenario::from_toml(&text, &path.display().to_string())?)
+}
+
+fn options(r: &PairedRunArgs) -> RunOptions {
+    RunOptions {
+        paths: r.paths,
+        seed: r.seed,
+        threads: r.threads,
+    }
+}
+
+fn out_dir(out: Option<&PathBuf>, scenario: &Path, sub: &str) -> PathBuf {
+    out.cloned().unwrap_or_else(|| {
+        let stem = scenario
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("carefund-out").join(stem).join(sub)
+    })
+}
+
+fn formats(f: ChartFormat) -> &'static [Format] {
+    match f {
+        ChartFormat::Png => &[Format::Png],
+        ChartFormat::Svg => &[Format::Svg],
+        ChartFormat::Both => &[Format::Png, Format::Svg],
+    }
+}
+
+fn finish(out: &Path, text: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<ExitCode> {
+    write_outputs(out, files)?;
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{text}")?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `carefund stress`.
+pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
+    let scenario = load(&a.scenario)?;
+    let mut overlays = Vec::new();
+    if let Some(name) = &a.pack {
+        overlays.extend(stress::pack(name)?);
+    }
+    for path in &a.with {
+        let text = read_text(path)?;
+        overlays.extend(stress::parse(&text, &path.display().to_string())?);
+    }
+    if a.pack.is_none() && a.with.is_empty() {
+        overlays.extend(stress::pack("sceptical")?);
+    }
+    let report = stress::stress_test(&scenario, &overlays, &options(&a.run), &|_, _| {})?;
+    let mut files = vec![
+        ("stress.json".to_string(), report::stress_json(&report)?),
+        ("stress.csv".to_string(), report::stress_csv(&report)?),
+    ];
+    for &f in formats(a.format) {
+        files.extend(stress::figures::stress_charts(&report, f)?);
+    }
+    let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
+    finish(&out, &report::stress_text(&report), &files)
+}
+
+fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
+    let bad = || {
+        BadInput(format!(
+            "--range {s}: expected LO:HI with two numbers, e.g. 0:10 or -0.5:0.5"
+        ))
+    };
+    let (lo, hi) = s.split_once(':').ok_or_else(bad)?;
+    let lo: f64 = lo.trim().parse().map_err(|_| bad())?;
+    let hi: f64 = hi.trim().parse().map_err(|_| bad())?;
+    Ok((lo, hi))
+}
+
+/// `carefund reverse`.
+pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
+    let scenario = load(&a.scenario)?;
+    let factor = Factor::parse(&a.factor)?;
+    let metric = Metric::ALL
+        .iter()
+        .find(|(_, n)| *n == a.metric)
+        .map(|(m, _)| *m)
+        .ok_or_else(|| {
+            BadInput(format!(
+                "--metric {}: unknown metric; allowed: {}",
+                a.metric,
+                Metric::ALL.map(|(_, n)| n).join(", ")
+            ))
+        })?;
+    let range = match &a.range {
+        Some(r) => parse_range(r)?,
+        None => factor.default_range(),
+    };
+    let ro = ReverseOptions {
+        metric,
+        level: a.level,
+        range,
+        tolerance: a.tolerance.unwrap_or((range.1 - range.0).abs() / 1000.0),
+    };
+    let opts = options(&a.run);
+    let result = stress::reverse_stress(&scenario, &factor, &ro, &opts)?;
+    let files = vec![
+        ("reverse.json".to_string(), report::reverse_json(&result)?),
+        ("reverse.csv".to_string(), report::reverse_csv(&result)?),
+    ];
+    let out = out_dir(a.out.as_ref(), &a.scenario, "reverse");
+    let text = report::reverse_text(scenario.name(), &result, opts.paths, opts.seed);
+    finish(&out, &text, &files)
+}
+
+/// `carefund compare`.
+pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let scenarios = a
+        .scenarios
+        .iter()
+        .map(|p| load(p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let c = stress::compare(&scenarios, &options(&a.run), &|_, _| {})?;
+    let mut files = vec![
+        ("compare.json".to_string(), report::compare_json(&c)?),
+        ("compare.csv".to_string(), report::compare_csv(&c)?),
+    ];
+    for &f in formats(a.format) {
+        files.extend(stress::figures::compare_charts(&c, f)?);
+    }
+    let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
+    finish(&out, &report::compare_text(&c), &files)
+}

@@ -1,0 +1,188 @@
+//! The charts of `carefund stress` and `carefund compare`, drawn from their reports.
+
+use super::compare::Comparison;
+use super::paired::StressReport;
+use super::report::letter;
+use crate::chart::{self, Band, Format, HBar, HBars, Histogram, LinesChart, Series};
+use crate::error::{Error, Result};
+use crate::summary::Summary;
+
+const MILLION: f64 = 1e6;
+
+fn cum_net(summary: &Summary, pick: fn(&crate::stats::Stats) -> f64) -> Vec<f64> {
+    summary
+        .periods
+        .iter()
+        .map(|p| p.quantities.get("cum_net").map_or(f64::NAN, pick) / MILLION)
+        .collect()
+}
+
+fn p10_p90(summary: &Summary) -> Band {
+    Band {
+        lower: cum_net(summary, |s| s.p10),
+        upper: cum_net(summary, |s| s.p90),
+    }
+}
+
+/// P(break even) per run (base first), with whiskers of ±1.96 standard errors.
+pub fn break_even_bars(r: &StressReport) -> HBars {
+    let runs: Vec<_> = std::iter::once(&r.base).chain(&r.stresses).collect();
+    HBars {
+        title: format!("P(break even) under stress — {}", r.scenario),
+        subtitle: format!(
+            "{} paths per run, seed {}, every run on the same random numbers",
+            crate::text::group(r.paths as f64),
+            r.seed
+        ),
+        x_label: "P(cumulative system net at the horizon ≥ 0), %".into(),
+        bars: runs
+            .iter()
+            .map(|s| HBar {
+                label: s.name.clone(),
+                value: 100.0 * s.p_break_even,
+                whisker: 196.0 * s.p_break_even_se,
+            })
+            .collect(),
+        range: (0.0, 100.0),
+        whisker_label: "±1.96 SE".into(),
+        value_labels: Some(
+            runs.iter()
+                .map(|s| format!("{:.1}% · {}", 100.0 * s.p_break_even, s.rating))
+                .collect(),
+        ),
+    }
+}
+
+/// The base's median and P10–P90 of cumulative net, with each stress's median.
+pub fn stress_lines(r: &StressReport) -> LinesChart {
+    let mut series = vec![Series {
+        label: "Base (median, P10–P90)".into(),
+        median: cum_net(&r.base.summary, |s| s.p50),
+        band: Some(p10_p90(&r.base.summary)),
+        dashed: false,
+    }];
+    series.extend(r.stresses.iter().map(|s| Series {
+        label: s.name.clone(),
+        median: cum_net(&s.summary, |x| x.p50),
+        band: None,
+        dashed: true,
+    }));
+    LinesChart {
+        title: format!("Cumulative system net under stress — {}", r.scenario),
+        subtitle: "median of each stressed run against the base's median and P10–P90".into(),
+        y_label: "Cumulative system net, £m (real)".into(),
+        periods: r.periods.clone(),
+        series,
+    }
+}
+
+/// Each scenario's median and P10–P90 of cumulative net. Periods are the first
+/// scenario's; a scenario with fewer periods leaves a gap, one with more is cut.
+pub fn compare_lines(c: &Comparison) -> LinesChart {
+    let periods: Vec<String> = c
+        .scenarios
+        .first()
+        .map(|s| s.summary.periods.iter().map(|p| p.label.clone()).collect())
+        .unwrap_or_default();
+    let n = periods.len();
+    let fit = |mut v: Vec<f64>| {
+        v.resize(n, f64::NAN);
+        v
+    };
+    LinesChart {
+        title: "Cumulative system net — scenarios compared".into(),
+        subtitle: format!(
+            "median and P10–P90 of {} paths each, on the same random numbers (seed {})",
+            crate::text::group(c.paths as f64),
+            c.seed
+        ),
+        y_label: "Cumulative system net, £m (real)".into(),
+        periods,
+        series: c
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let b = p10_p90(&s.summary);
+                Series {
+                    label: format!("{}: {}", letter(k), s.name),
+                    median: fit(cum_net(&s.summary, |x| x.p50)),
+                    band: Some(Band {
+                        lower: fit(b.lower),
+                        upper: fit(b.upper),
+                    }),
+                    dashed: false,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Histogram of the paired difference of cumulative net, first pair (A − B).
+pub fn compare_histogram(c: &Comparison) -> Option<Histogram> {
+    let p = c.pairs.first()?;
+    Some(Histogram {
+        title: format!(
+            "Paired difference of cumulative net, {} − {}",
+            letter(p.a),
+            letter(p.b)
+        ),
+        subtitle: format!(
+            "orange bars: {} worse than {} · {}: {} · {}: {}",
+            letter(p.a),
+            letter(p.b),
+            letter(p.a),
+            c.scenarios[p.a].name,
+            letter(p.b),
+            c.scenarios[p.b].name
+        ),
+        x_label: format!(
+            "Cumulative net by the horizon, {} − {}, £m (real)",
+            letter(p.a),
+            letter(p.b)
+        ),
+        values: p.cum_net_paths.iter().map(|x| x / MILLION).collect(),
+        annotation: format!("P({} better) = {:.0}%", letter(p.a), 100.0 * p.p_a_better),
+    })
+}
+
+fn wrap(name: &'static str) -> impl Fn(chart::ChartError) -> Error {
+    move |source| Error::Chart { name, source }
+}
+
+/// The charts of a stress test: `stress-bars` and `stress-fan`.
+///
+/// # Errors
+/// [`Error::Chart`] naming the chart that could not be drawn.
+pub fn stress_charts(r: &StressReport, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
+    let ext = format.extension();
+    Ok(vec![
+        (
+            format!("stress-bars.{ext}"),
+            chart::hbars(&break_even_bars(r), format).map_err(wrap("stress-bars"))?,
+        ),
+        (
+            format!("stress-fan.{ext}"),
+            chart::lines_chart(&stress_lines(r), format).map_err(wrap("stress-fan"))?,
+        ),
+    ])
+}
+
+/// The charts of a comparison: `compare-fan` and `compare-difference`.
+///
+/// # Errors
+/// [`Error::Chart`] naming the chart that could not be drawn.
+pub fn compare_charts(c: &Comparison, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
+    let ext = format.extension();
+    let mut out = vec![(
+        format!("compare-fan.{ext}"),
+        chart::lines_chart(&compare_lines(c), format).map_err(wrap("compare-fan"))?,
+    )];
+    if let Some(h) = compare_histogram(c) {
+        out.push((
+            format!("compare-difference.{ext}"),
+            chart::histogram(&h, format).map_err(wrap("compare-difference"))?,
+        ));
+    }
+    Ok(out)
+}
