@@ -34,6 +34,7 @@
 #![deny(clippy::float_cmp)]
 
 pub mod chart;
+pub mod convergence;
 pub mod copula;
 pub mod dist;
 pub mod engine;
@@ -44,6 +45,7 @@ pub mod model;
 pub mod rng;
 pub mod sample;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;
 pub mod text;

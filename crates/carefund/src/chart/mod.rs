@@ -11,6 +11,7 @@
 //! | [`admissions_chart`] | [`AdmissionsChart`] | counterfactual vs with-schemes admissions (median and P10–P90), the plan |
 //! | [`histogram`] | [`Histogram`] | distribution of one value per path, with the break-even line |
 //! | [`cash_bars`] | [`CashBars`] | mean cashable savings above zero, mean investment below, mean net |
+//! | [`horizontal_bars`] | [`HorizontalBars`] | labelled horizontal bars from an origin with interval whiskers (tornado and Sobol charts) |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
 //! in the library and registered with plotters under the family `sans-serif` on
@@ -52,12 +53,14 @@ mod axis;
 mod bars;
 mod canvas;
 mod fan;
+mod hbars;
 mod histogram;
 mod style;
 
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
 pub use fan::{FanChart, fan_chart};
+pub use hbars::{BarLayout, BarRow, HorizontalBars, horizontal_bars};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 
 /// Width of every chart, in pixels.

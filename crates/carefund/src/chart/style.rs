@@ -119,3 +119,18 @@ pub(super) const LEGEND_MIN_WIDTH: u32 = 180;
 pub(super) const LEGEND_MAX_WIDTH: u32 = 330;
 /// Name of the x axis of period charts.
 pub(super) const FINANCIAL_YEAR: &str = "Financial year";
+
+/// Horizontal bars: the colours of series 1, 2 and 3 (blue, orange, grey).
+pub(super) const HBAR_COLORS: [RGBColor; 3] = [
+    RGBColor(49, 130, 189),
+    RGBColor(230, 120, 60),
+    RGBColor(150, 150, 150),
+];
+/// Horizontal bars: half the height of a row's band, in rows (rows are one unit apart).
+pub(super) const HBAR_HALF_HEIGHT: f64 = 0.38;
+/// Horizontal bars: widest row label; longer labels are cut with an ellipsis.
+pub(super) const HBAR_LABEL_MAX_WIDTH: u32 = 420;
+/// Horizontal bars: the values written at the bar ends.
+pub(super) const HBAR_VALUE_SIZE: f64 = 16.0;
+/// Interval whiskers.
+pub(super) const WHISKER: RGBColor = RGBColor(20, 20, 20);

@@ -35,6 +35,28 @@ pub enum Payment {
     Capitation,
 }
 
+/// How per-path uniforms are drawn (MODEL.md §6): `sampling` in `[scenario]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sampling {
+    /// Plain Monte Carlo: each input's uniform comes straight from its own stream
+    /// (`sampling = "monte-carlo"`, the default).
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube (`sampling = "lhs"`): for every non-fixed input the paths are
+    /// spread one per stratum `[k/n, (k+1)/n)`; see [`crate::sample`].
+    LatinHypercube,
+}
+
+impl Sampling {
+    /// The name recorded in `summary.json` (`meta.sampling`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Sampling::MonteCarlo => "monte-carlo",
+            Sampling::LatinHypercube => "latin-hypercube",
+        }
+    }
+}
+
 /// The shape of a scheme's ramp to full effect (MODEL.md §4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ramp {
@@ -162,14 +184,16 @@ impl Input {
         self.map(self.dist.inverse_cdf(u))
     }
     /// Replace the distribution (dropping any scale or shift).
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
     pub(crate) fn set_dist(&mut self, dist: Dist) {
         self.dist = dist;
         self.scale = 1.0;
         self.shift = 0.0;
     }
     /// Rescale draws: `x → scale · x + shift`, composed with any earlier rescaling.
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    #[allow(
+        dead_code,
+        reason = "the primitive of overlays (stress tests, evidence runs)"
+    )]
     pub(crate) fn rescale(&mut self, scale: f64, shift: f64) {
         self.shift = scale * self.shift + shift;
         self.scale *= scale;
@@ -217,6 +241,7 @@ pub struct Scenario {
     pub(crate) hash: String,
     pub(crate) timeline: Timeline,
     pub(crate) payment: Payment,
+    pub(crate) sampling: Sampling,
     pub(crate) pooled: f64,
     pub(crate) contingency_share: f64,
     pub(crate) baseline_admissions: f64,
@@ -271,6 +296,14 @@ impl Scenario {
     pub fn payment(&self) -> Payment {
         self.payment
     }
+    /// How per-path uniforms are drawn.
+    pub fn sampling(&self) -> Sampling {
+        self.sampling
+    }
+    /// Override the file's sampling method (e.g. `carefund run --sampling lhs`).
+    pub fn set_sampling(&mut self, sampling: Sampling) {
+        self.sampling = sampling;
+    }
     /// Pooled fund, £ a year in year 1.
     pub fn pooled(&self) -> f64 {
         self.pooled
@@ -300,7 +333,6 @@ impl Scenario {
         self.schemes.iter().map(|s| s.annual_cost).sum()
     }
     /// Every per-path input, mutable (for overlays inside the crate).
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
     pub(crate) fn inputs_mut(&mut self) -> &mut [Input] {
         &mut self.inputs
     }
