@@ -120,8 +120,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
                     .collect::<Vec<_>>()
                     .join(" → "),
                 c.metric.name(),
-                c.achieved_se,
-                c.target_se
+                show_se(c.metric, c.achieved_se),
+                show_se(c.metric, c.target_se)
             )?;
         }
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
@@ -134,6 +134,14 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A standard error in the metric's unit: percentage points or £.
+fn show_se(metric: TargetMetric, se: f64) -> String {
+    match metric {
+        TargetMetric::PBreakEven => format!("{:.2} percentage points", 100.0 * se),
+        TargetMetric::MeanCumNet => carefund::summary::money(se),
+    }
 }
 
 /// Refuse runs that would not fit in memory, saying how many paths would.
