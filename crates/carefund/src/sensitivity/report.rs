@@ -408,17 +408,23 @@ pub fn render_text(report: &Report) -> String {
     if let Some(s) = &report.swing {
         let _ = writeln!(
             o,
-            "\nSwing of the mean, input at P10 → P90 (base mean {}; {}):",
-            format_display(s.base_mean / scale, unit),
-            unit
+            "\nSwing of the mean, input at P10 → P90, ± Monte Carlo SE (base mean {}):",
+            format_display(s.base_mean / scale, unit)
         );
+        let show = |v: f64| {
+            if unit.starts_with('£') {
+                crate::summary::money(v)
+            } else {
+                group(v)
+            }
+        };
         for w in s.inputs.iter().take(CHART_ROWS) {
             let _ = writeln!(
                 o,
-                "  {:<64} {:>+8.2} ± {:.2}",
+                "  {:<64} {:>9} ± {}",
                 w.label,
-                w.swing / scale,
-                w.swing_se / scale
+                show(w.swing),
+                show(w.swing_se)
             );
         }
     }
