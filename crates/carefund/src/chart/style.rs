@@ -129,7 +129,7 @@ pub(super) const HBAR_COLORS: [RGBColor; 3] = [
 /// Horizontal bars: half the height of a row's band, in rows (rows are one unit apart).
 pub(super) const HBAR_HALF_HEIGHT: f64 = 0.38;
 /// Horizontal bars: widest row label; longer labels are cut with an ellipsis.
-pub(super) const HBAR_LABEL_MAX_WIDTH: u32 = 420;
+pub(super) const HBAR_LABEL_MAX_WIDTH: u32 = 440;
 /// Horizontal bars: the values written at the bar ends.
 pub(super) const HBAR_VALUE_SIZE: f64 = 16.0;
 /// Interval whiskers.

@@ -146,7 +146,7 @@ fn chart_label(label: &str) -> String {
 }
 
 /// Longest chart row label, in characters.
-const LABEL_CHARS: usize = 48;
+const LABEL_CHARS: usize = 44;
 
 fn top_note(shown: usize, all: usize) -> String {
     if shown < all {
@@ -216,8 +216,7 @@ pub fn sobol_chart(report: &Report, s: &SobolScenario) -> HorizontalBars {
             top_note(shown, order.len())
         ),
         x_label: format!(
-            "Share of variance of {} · interactions and noise {:.0}%",
-            report.output.short(),
+            "Share of the output's variance (interactions and noise: {:.0}%)",
             100.0 * s.remainder
         ),
         series: vec![
