@@ -102,8 +102,17 @@ pub struct SobolResult {
 
 /// Sobol first-order and total indices of `f` on the unit hypercube `(0, 1)^dims`.
 ///
-/// See the [module docs](self) for the estimators. `f` must be a deterministic function
-/// of its argument.
+/// `f` must be a deterministic function of its argument.
+///
+/// # Formula
+/// MODEL.md §9. Two independent `N × d` matrices `A`, `B` of uniforms; `AB_i` is `A`
+/// with column `i` from `B`; `V` is the variance of the `2N` values `f_A ∪ f_B`:
+/// first order `S_i = mean[f_B·(f_ABi − f_A)]/V` (Saltelli et al. 2010), total
+/// `ST_i = mean[(f_A − f_ABi)²]/(2V)` (Jansen 1999); `N·(d + 2)` evaluations. Intervals
+/// are bootstrap percentile intervals over resampled rows (each resample from a stream
+/// keyed by the seed), and the `_se` fields the resamples' standard deviation. Row `j` of
+/// `A` and `B` comes from streams keyed by the seed and `j`, so the result does not
+/// depend on the thread count.
 ///
 /// # Errors
 /// [`Error::Options`] for `dims = 0`, fewer than 16 rows, fewer than 20 resamples, a
