@@ -334,3 +334,21 @@ fn scenario_sobol_does_not_depend_on_threads() {
         assert_eq!(a.first_low.to_bits(), b.first_low.to_bits());
     }
 }
+
+#[test]
+fn latin_hypercube_does_not_depend_on_threads() {
+    let mut s = dominant();
+    s.set_sampling(Sampling::LatinHypercube);
+    let run = |threads| {
+        let o = RunOptions {
+            paths: 2_500,
+            seed: 8,
+            threads: Some(threads),
+        };
+        simulate(&s, &o, &|_| {}).expect("runs")
+    };
+    let (one, two) = (run(1), run(2));
+    for (a, b) in one.path_summaries().iter().zip(two.path_summaries()) {
+        assert_eq!(a.cum_net.to_bits(), b.cum_net.to_bits());
+    }
+}
