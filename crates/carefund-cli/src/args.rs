@@ -32,6 +32,8 @@ pub enum Command {
     Reverse(ReverseArgs),
     /// Compare two or more scenarios on the same random numbers: paired differences and P(A better than B).
     Compare(CompareArgs),
+    /// Which assumptions matter: tornado charts (Spearman and swing) and Sobol indices.
+    Sensitivity(SensitivityArgs),
 }
 
 /// Arguments of `carefund run`.
@@ -61,6 +63,37 @@ pub struct RunArgs {
     /// data/evidence/admission-avoidance.toml].
     #[arg(long, value_name = "FILE")]
     pub evidence: Option<PathBuf>,
+    /// Sampling of per-path inputs [default: the scenario's `sampling`, else monte-carlo].
+    #[arg(long, value_enum)]
+    pub sampling: Option<SamplingArg>,
+    /// Add paths (starting from --paths) until the standard error of --target-metric is at
+    /// most this (a probability such as 0.005 for p_break_even, £ for mean_cum_net).
+    #[arg(long)]
+    pub target_se: Option<f64>,
+    /// The metric whose standard error --target-se bounds.
+    #[arg(long, value_enum, default_value_t = TargetMetricArg::PBreakEven)]
+    pub target_metric: TargetMetricArg,
+    /// The most paths --target-se may use.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_paths: u64,
+}
+
+/// Sampling methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SamplingArg {
+    /// Plain Monte Carlo.
+    MonteCarlo,
+    /// Latin hypercube: one path per stratum of each uncertain input.
+    Lhs,
+}
+
+/// Metrics --target-se can bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetMetricArg {
+    /// P(cumulative system net at the horizon ≥ 0).
+    PBreakEven,
+    /// Mean cumulative system net at the horizon (£).
+    MeanCumNet,
 }
 
 /// Chart file formats.
@@ -175,4 +208,63 @@ pub struct CompareArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
+}
+
+/// Arguments of `carefund sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The per-path output to explain.
+    #[arg(long, value_enum, default_value_t = OutputArg::CumNet)]
+    pub output: OutputArg,
+    /// Which analysis: Spearman tornado, swing tornado, Sobol indices, or all three.
+    #[arg(long, value_enum, default_value_t = MethodArg::All)]
+    pub method: MethodArg,
+    /// Paths of the Spearman run and of each swing run (two per uncertain input).
+    #[arg(long, default_value_t = 5_000)]
+    pub paths: u64,
+    /// Rows of each Sobol base matrix; the model runs rows × (inputs + 2) times.
+    #[arg(long, default_value_t = 2_000)]
+    pub sobol_rows: usize,
+    /// Bootstrap resamples for the Sobol confidence intervals.
+    #[arg(long, default_value_t = 200)]
+    pub bootstrap: usize,
+    /// Random seed; the same arguments give bit-identical results.
+    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    pub seed: u64,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory [default: carefund-out/<scenario file stem>/sensitivity].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Chart format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub format: ChartFormat,
+}
+
+/// Outputs a sensitivity analysis can explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// Cumulative system net at the horizon (£).
+    #[value(name = "cum_net")]
+    CumNet,
+    /// NPV of system net (£).
+    Npv,
+    /// Avoided admissions over the horizon.
+    Avoided,
+}
+
+/// Sensitivity methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Spearman rank correlation of each input with the output.
+    Tornado,
+    /// Mean output with each input at its P10 and at its P90.
+    Swing,
+    /// Sobol first-order and total indices.
+    Sobol,
+    /// All three.
+    All,
 }

@@ -4,6 +4,7 @@ mod args;
 mod evidence;
 mod files;
 mod run;
+mod sensitivity;
 mod stress;
 
 use std::process::ExitCode;
@@ -31,5 +32,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stress(a) => stress::stress(&a),
         Command::Reverse(a) => stress::reverse(&a),
         Command::Compare(a) => stress::compare(&a),
+        Command::Sensitivity(a) => sensitivity::run(&a),
     }
 }

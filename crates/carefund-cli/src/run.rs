@@ -7,19 +7,26 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use carefund::convergence::{Target, TargetMetric, simulate_to_target};
+use carefund::scenario::Sampling;
 use carefund::{RunOptions, Scenario, export, summarise};
 
-use crate::args::{ChartFormat, CheckArgs, InitArgs, RunArgs};
+use crate::args::{ChartFormat, CheckArgs, InitArgs, RunArgs, SamplingArg, TargetMetricArg};
 use crate::files::{BadInput, read_text, write_outputs};
 
-fn load(path: &Path) -> anyhow::Result<Scenario> {
+pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
     Ok(Scenario::from_toml(&text, &path.display().to_string())?)
 }
 
 /// `carefund run`.
 pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
-    let scenario = load(&a.scenario)?;
+    let mut scenario = load(&a.scenario)?;
+    match a.sampling {
+        Some(SamplingArg::Lhs) => scenario.set_sampling(Sampling::LatinHypercube),
+        Some(SamplingArg::MonteCarlo) => scenario.set_sampling(Sampling::MonteCarlo),
+        None => {}
+    }
     let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
     let options = RunOptions {
         paths: a.paths,
@@ -33,8 +40,13 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem)
     });
-    let need = carefund::engine::memory_estimate(&scenario, a.paths);
-    check_memory(need, a.paths)?;
+    let most = if a.target_se.is_some() {
+        a.max_paths.max(a.paths)
+    } else {
+        a.paths
+    };
+    let need = carefund::engine::memory_estimate(&scenario, most);
+    check_memory(need, most)?;
 
     let bar = if std::io::stderr().is_terminal() && !a.json {
         ProgressBar::new(a.paths)
@@ -46,8 +58,28 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let sim = carefund::simulate(&scenario, &options, &|done| bar.set_position(done))?;
+    let (sim, convergence) = match a.target_se {
+        None => (
+            carefund::simulate(&scenario, &options, &|done| bar.set_position(done))?,
+            None,
+        ),
+        Some(se) => {
+            let target = Target {
+                metric: match a.target_metric {
+                    TargetMetricArg::PBreakEven => TargetMetric::PBreakEven,
+                    TargetMetricArg::MeanCumNet => TargetMetric::MeanCumNet,
+                },
+                se,
+                max_paths: a.max_paths,
+            };
+            let (sim, c) = simulate_to_target(&scenario, &options, &target, &|done| {
+                bar.set_position(done);
+            })?;
+            (sim, Some(c))
+        }
+    };
     let mut summary = summarise(&scenario, &sim);
+    summary.meta.convergence = convergence;
     // The evidence run (MODEL.md §11): same seed and paths, paired with the plan's run.
     bar.reset();
     let evidence_run =
@@ -89,6 +121,26 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         stdout.write_all(&files[0].1)?;
     } else {
         write!(stdout, "{}", carefund::text::render(&summary))?;
+        if let Some(c) = &summary.meta.convergence {
+            writeln!(
+                stdout,
+                "\n{} {} paths (rounds: {}): SE of {} = {} against a target of {}",
+                if c.reached {
+                    "target SE reached with"
+                } else {
+                    "target SE NOT reached; stopped at --max-paths,"
+                },
+                c.paths,
+                c.rounds
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" → "),
+                c.metric.name(),
+                show_se(c.metric, c.achieved_se),
+                show_se(c.metric, c.target_se)
+            )?;
+        }
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         writeln!(
             stdout,
@@ -99,6 +151,14 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A standard error in the metric's unit: percentage points or £.
+fn show_se(metric: TargetMetric, se: f64) -> String {
+    match metric {
+        TargetMetric::PBreakEven => format!("{:.2} percentage points", 100.0 * se),
+        TargetMetric::MeanCumNet => carefund::summary::money(se),
+    }
 }
 
 /// Refuse runs that would not fit in memory, saying how many paths would.

@@ -104,8 +104,12 @@ impl Simulation {
 
 /// Bytes of memory a run of `paths` paths needs for its per-path results.
 pub fn memory_estimate(scenario: &Scenario, paths: u64) -> u64 {
-    let per_path = (Quantity::COUNT * scenario.timeline.periods() + scenario.inputs.len()) * 8
+    let mut per_path = (Quantity::COUNT * scenario.timeline.periods() + scenario.inputs.len()) * 8
         + std::mem::size_of::<PathSummary>();
+    if scenario.sampling() == crate::scenario::Sampling::LatinHypercube {
+        // One stratum index (u32) per input per path.
+        per_path += scenario.inputs.len() * 4;
+    }
     paths.saturating_mul(per_path as u64)
 }
 
@@ -144,7 +148,7 @@ pub fn simulate(
     let mut summaries = vec![PathSummary::default(); n];
     let mut inputs = vec![0.0; n * k];
     let model = Model::new(scenario);
-    let sampler = Sampler::new(scenario, options.seed);
+    let sampler = Sampler::for_run(scenario, options.seed, n);
     let done = AtomicU64::new(0);
 
     let threads_used = pool.install(|| {

@@ -34,6 +34,7 @@
 #![deny(clippy::float_cmp)]
 
 pub mod chart;
+pub mod convergence;
 pub mod copula;
 pub mod dist;
 pub mod engine;
@@ -45,6 +46,7 @@ pub mod model;
 pub mod rng;
 pub mod sample;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod stress;
 pub mod summary;

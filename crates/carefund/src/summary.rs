@@ -57,8 +57,12 @@ pub struct Meta {
     pub paths: u64,
     /// Worker threads used (results do not depend on it).
     pub threads: usize,
-    /// Sampling method.
+    /// Sampling method: `monte-carlo` or `latin-hypercube`.
     pub sampling: &'static str,
+    /// How the number of paths was chosen when a target standard error was set
+    /// (`carefund run --target-se`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convergence: Option<crate::convergence::Convergence>,
     /// The random generator and how streams are keyed.
     pub generator: &'static str,
     /// Paths per parallel block.
@@ -335,7 +339,8 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
             seed: sim.options().seed,
             paths: n as u64,
             threads: sim.threads_used(),
-            sampling: "monte-carlo",
+            sampling: scenario.sampling().name(),
+            convergence: None,
             generator: crate::rng::GENERATOR,
             block_size: BLOCK,
             start_year: tl.start_year(),

@@ -98,7 +98,7 @@ pub(super) fn text(size: f64, color: &RGBColor) -> TextStyle<'static> {
 }
 
 /// `s` cut with an ellipsis so that it is at most `max` pixels wide in `style`.
-fn fit<DB: DrawingBackend, CT: CoordTranslate>(
+pub(super) fn fit<DB: DrawingBackend, CT: CoordTranslate>(
     area: &DrawingArea<DB, CT>,
     s: &str,
     style: &TextStyle,

@@ -1,145 +1,262 @@
-//! Horizontal bars with labels and error whiskers (e.g. P(break even) per stress).
+//! Horizontal bars, one labelled row per item: tornado charts and index charts.
+//!
+//! Each row has one value per series, drawn as a bar from a common origin (0, or a base
+//! mean), with an optional interval whisker per value. Rows are drawn top to bottom in
+//! the order given (put the most important first).
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::{EmptyElement, Text};
 use plotters::prelude::{ChartBuilder, DrawingArea, DrawingBackend, PathElement, Rectangle};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, WHITE};
 
-use super::axis::{decimals_for, format_number, usable};
-use super::canvas::{Draw, LegendItem, Swatch, draw_err, frame, render, text};
+use super::axis::{TickedAxis, decimals_for, extent, format_number, padded, usable};
+use super::canvas::{Draw, LegendItem, Swatch, draw_err, fit, frame, render, text};
 use super::style::{
-    AXIS, AXIS_DESC_SIZE, BAR_HALF_WIDTH, GRID, HBAR, HBAR_LABEL_AREA, MARGIN_BOTTOM, MARGIN_RIGHT,
-    MARGIN_TOP, TEXT, TICK_SIZE, WHISKER, X_LABEL_AREA,
+    AXIS, AXIS_DESC_SIZE, GRID, HBAR_COLORS, HBAR_HALF_HEIGHT, HBAR_LABEL_MAX_WIDTH,
+    HBAR_VALUE_SIZE, MARGIN_BOTTOM, MARGIN_RIGHT, MARGIN_TOP, SUBTLE_TEXT, TEXT, TICK_SIZE,
+    WHISKER, X_LABEL_AREA, ZERO_LINE, ZERO_WIDTH,
 };
 use super::{ChartError, Format};
 
-/// One bar.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct HBar {
-    /// The category label, written left of the bar.
-    pub label: String,
-    /// The bar's length, in the display unit.
-    pub value: f64,
-    /// Half the whisker's length (e.g. 1.96 standard errors); 0 for none.
-    pub whisker: f64,
+/// How a row's values share its band.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BarLayout {
+    /// One thinner bar per series, stacked within the row (e.g. first-order and total
+    /// indices).
+    #[default]
+    SideBySide,
+    /// Every series' bar in the same band from the origin (a swing tornado: the value at
+    /// P10 on one side of the base, at P90 on the other). Longer bars are drawn first.
+    Overlaid,
 }
 
-/// Horizontal bars, top to bottom in the order given, on an axis from `min` to `max`.
+/// One labelled row.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct HBars {
+pub struct BarRow {
+    /// The row's label, e.g. `"demand growth"`; cut with an ellipsis if too long.
+    pub label: String,
+    /// One value per series (non-finite values are skipped).
+    pub values: Vec<f64>,
+    /// One optional interval per series, drawn as a whisker; may be shorter than `values`.
+    pub intervals: Vec<Option<(f64, f64)>>,
+    /// Text written at the end of each bar instead of its value (when the chart shows
+    /// values), e.g. the input value behind a swing bar; may be shorter than `values`.
+    pub notes: Vec<String>,
+}
+
+/// A horizontal bar chart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HorizontalBars {
     /// The title.
     pub title: String,
     /// The line under the title; blank for none.
     pub subtitle: String,
-    /// The x-axis description with its unit.
+    /// The x-axis description with its unit, e.g. `"Mean cumulative net, £m"`.
     pub x_label: String,
-    /// The bars.
-    pub bars: Vec<HBar>,
-    /// The axis range, e.g. 0 to 100 for a percentage.
-    pub range: (f64, f64),
-    /// The legend entry of the whiskers; blank for no legend.
-    pub whisker_label: String,
-    /// Text written after each bar's end; `None` writes the value.
-    pub value_labels: Option<Vec<String>>,
+    /// The legend entry of each series (at most 3 series).
+    pub series: Vec<String>,
+    /// How the series share a row.
+    pub layout: BarLayout,
+    /// Where bars start (0, or the base mean of a swing tornado); drawn as a line.
+    pub origin: f64,
+    /// Write each value at the end of its bar.
+    pub show_values: bool,
+    /// The rows, top to bottom.
+    pub rows: Vec<BarRow>,
 }
 
-/// Renders [`HBars`] as PNG or SVG bytes.
+/// Renders [`HorizontalBars`] as PNG or SVG bytes.
 ///
 /// # Errors
-/// [`ChartError::Empty`] with no bars or an unusable range; [`ChartError::Draw`] or
-/// [`ChartError::Encode`] if plotters or the PNG encoder fail.
-pub fn hbars(data: &HBars, format: Format) -> Result<Vec<u8>, ChartError> {
-    let (lo, hi) = data.range;
-    if data.bars.is_empty() || !(usable(lo) && usable(hi) && lo < hi) {
-        return Err(ChartError::Empty("the bar chart has no bars or no range"));
+/// [`ChartError::Empty`] without rows, series or any finite value;
+/// [`ChartError::Length`] if a row does not have one value per series;
+/// [`ChartError::Draw`] or [`ChartError::Encode`] if plotters or the PNG encoder fail.
+pub fn horizontal_bars(data: &HorizontalBars, format: Format) -> Result<Vec<u8>, ChartError> {
+    if data.rows.is_empty() {
+        return Err(ChartError::Empty("the bar chart has no rows"));
+    }
+    if data.series.is_empty() || data.series.len() > HBAR_COLORS.len() {
+        return Err(ChartError::Empty("the bar chart needs 1 to 3 series"));
+    }
+    for row in &data.rows {
+        super::check_len("values", data.series.len(), &row.values)?;
+    }
+    if extent(data.rows.iter().flat_map(|r| r.values.iter().copied())).is_none() {
+        return Err(ChartError::Empty("the bar chart has no finite value"));
     }
     render(data, format)
 }
 
-impl Draw for HBars {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        let legend = if self.whisker_label.trim().is_empty() {
-            vec![]
+impl HorizontalBars {
+    /// The x range: values, intervals and the origin, padded (more when values are
+    /// written beside the bars).
+    fn x_range(&self) -> (f64, f64) {
+        let values = self.rows.iter().flat_map(|r| {
+            r.values
+                .iter()
+                .copied()
+                .chain(r.intervals.iter().flatten().flat_map(|&(lo, hi)| [lo, hi]))
+        });
+        let (lo, hi) = extent(values.chain([self.origin])).unwrap_or((-1.0, 1.0));
+        let (lo, hi) = padded(lo, hi);
+        if self.show_values {
+            let extra = (hi - lo) * 0.08;
+            (
+                if lo < self.origin { lo - extra } else { lo },
+                if hi > self.origin { hi + extra } else { hi },
+            )
         } else {
-            vec![LegendItem::new(
-                self.whisker_label.clone(),
-                Swatch::Thin(WHISKER),
-            )]
-        };
+            (lo, hi)
+        }
+    }
+}
+
+impl Draw for HorizontalBars {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let legend: Vec<LegendItem> = self
+            .series
+            .iter()
+            .zip(HBAR_COLORS)
+            .map(|(s, c)| LegendItem::new(s.clone(), Swatch::Fill(c.filled())))
+            .collect();
         let plot = frame(root, &self.title, &self.subtitle, &legend)?;
-        let n = self.bars.len();
-        let (x0, x1) = self.range;
+
+        let n = self.rows.len();
+        let tick_style = text(TICK_SIZE, &TEXT);
+        let mut labels = Vec::with_capacity(n);
+        let mut widest = 0;
+        for row in &self.rows {
+            let label = fit(&plot, row.label.trim(), &tick_style, HBAR_LABEL_MAX_WIDTH)?;
+            let (w, _) = plot
+                .estimate_text_size(&label, &tick_style)
+                .map_err(draw_err)?;
+            widest = widest.max(w);
+            labels.push(label);
+        }
+        let (x0, x1) = self.x_range();
+        let centre = |r: usize| n as f64 - r as f64 - 0.5;
+        let ticks = (0..n).map(centre).collect();
         let mut chart = ChartBuilder::on(&plot)
             .margin_top(MARGIN_TOP)
-            .margin_right(MARGIN_RIGHT + 60)
+            .margin_right(MARGIN_RIGHT)
             .margin_bottom(MARGIN_BOTTOM)
+            .margin_left(8)
             .x_label_area_size(X_LABEL_AREA)
-            .y_label_area_size(HBAR_LABEL_AREA)
-            .build_cartesian_2d(x0..x1, -0.5..(n as f64 - 0.5))
+            .y_label_area_size(widest + 18)
+            .build_cartesian_2d::<RangedCoordf64, _>(
+                (x0..x1).into(),
+                TickedAxis::new(0.0, n as f64, ticks),
+            )
             .map_err(draw_err)?;
         let decimals = decimals_for(x1 - x0);
+        let x_style = text(AXIS_DESC_SIZE, &TEXT);
+        let (width, _) = chart.plotting_area().dim_in_pixel();
+        let x_desc = fit(chart.plotting_area(), self.x_label.trim(), &x_style, width)?;
+        let row_label = |y: &f64| {
+            labels
+                .iter()
+                .enumerate()
+                .find(|(r, _)| (centre(*r) - y).abs() < 0.25)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default()
+        };
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(0)
-            .x_desc(self.x_label.trim())
-            .axis_desc_style(text(AXIS_DESC_SIZE, &TEXT))
-            .label_style(text(TICK_SIZE, &TEXT))
+            .x_desc(x_desc)
+            .axis_desc_style(x_style)
+            .label_style(tick_style)
             .x_label_formatter(&|x| format_number(*x, decimals))
+            .y_label_formatter(&row_label)
+            .x_labels(10)
             .bold_line_style(GRID.stroke_width(1))
             .light_line_style(WHITE.mix(0.0))
             .axis_style(AXIS.stroke_width(1))
             .draw()
             .map_err(draw_err)?;
-        let label_style = text(TICK_SIZE, &TEXT).pos(Pos::new(HPos::Right, VPos::Center));
-        let value_style = text(TICK_SIZE, &TEXT).pos(Pos::new(HPos::Left, VPos::Center));
-        for (i, bar) in self.bars.iter().enumerate() {
-            let y = (n - 1 - i) as f64;
-            let (px, py) = chart.backend_coord(&(x0, y));
-            let label: String = if bar.label.chars().count() > 30 {
-                bar.label.chars().take(29).collect::<String>() + "…"
-            } else {
-                bar.label.clone()
-            };
-            root.draw_text(&label, &label_style, (px - 12, py))
-                .map_err(draw_err)?;
-            if !usable(bar.value) {
-                continue;
+
+        let area = chart.plotting_area();
+        let m = self.series.len();
+        let value_decimals = decimals + 1;
+        for (r, row) in self.rows.iter().enumerate() {
+            let c = centre(r);
+            let mut bars: Vec<(usize, f64, f64)> = Vec::new(); // (series, value, band centre)
+            let mut order: Vec<usize> = (0..m).collect();
+            if self.layout == BarLayout::Overlaid {
+                order.sort_by(|&a, &b| {
+                    (row.values[b] - self.origin)
+                        .abs()
+                        .total_cmp(&(row.values[a] - self.origin).abs())
+                });
             }
-            let v = bar.value.clamp(x0, x1);
-            let area = chart.plotting_area();
-            area.draw(&Rectangle::new(
-                [(x0, y - BAR_HALF_WIDTH), (v, y + BAR_HALF_WIDTH)],
-                HBAR.filled(),
-            ))
-            .map_err(draw_err)?;
-            let mut end = v;
-            if bar.whisker > 0.0 && usable(bar.whisker) {
-                let (a, b) = (
-                    (bar.value - bar.whisker).max(x0),
-                    (bar.value + bar.whisker).min(x1),
-                );
-                end = end.max(b);
-                let style = WHISKER.stroke_width(2);
-                area.draw(&PathElement::new(vec![(a, y), (b, y)], style))
-                    .map_err(draw_err)?;
-                for x in [a, b] {
-                    area.draw(&PathElement::new(
-                        vec![(x, y - BAR_HALF_WIDTH / 2.0), (x, y + BAR_HALF_WIDTH / 2.0)],
-                        style,
-                    ))
-                    .map_err(draw_err)?;
+            let half = match self.layout {
+                BarLayout::Overlaid => HBAR_HALF_HEIGHT,
+                BarLayout::SideBySide => HBAR_HALF_HEIGHT / m as f64,
+            };
+            for s in order {
+                let v = row.values[s];
+                if !usable(v) {
+                    continue;
+                }
+                let yc = match self.layout {
+                    BarLayout::Overlaid => c,
+                    BarLayout::SideBySide => c + HBAR_HALF_HEIGHT - (2 * s + 1) as f64 * half,
+                };
+                let inner = half * 0.86;
+                area.draw(&Rectangle::new(
+                    [(self.origin, yc - inner), (v, yc + inner)],
+                    HBAR_COLORS[s].filled(),
+                ))
+                .map_err(draw_err)?;
+                bars.push((s, v, yc));
+            }
+            for &(s, v, yc) in &bars {
+                let mut end = v;
+                if let Some(Some((lo, hi))) = row.intervals.get(s)
+                    && usable(*lo)
+                    && usable(*hi)
+                {
+                    let cap = half * 0.45;
+                    let style = WHISKER.stroke_width(2);
+                    for points in [
+                        vec![(*lo, yc), (*hi, yc)],
+                        vec![(*lo, yc - cap), (*lo, yc + cap)],
+                        vec![(*hi, yc - cap), (*hi, yc + cap)],
+                    ] {
+                        area.draw(&PathElement::new(points, style))
+                            .map_err(draw_err)?;
+                    }
+                    end = if v >= self.origin {
+                        v.max(*hi)
+                    } else {
+                        v.min(*lo)
+                    };
+                }
+                if self.show_values {
+                    let (dx, h) = if v >= self.origin {
+                        (6, HPos::Left)
+                    } else {
+                        (-6, HPos::Right)
+                    };
+                    let style = text(HBAR_VALUE_SIZE, &SUBTLE_TEXT).pos(Pos::new(h, VPos::Center));
+                    let note = row
+                        .notes
+                        .get(s)
+                        .cloned()
+                        .unwrap_or_else(|| format_number(v, value_decimals));
+                    let label = EmptyElement::at((end, yc)) + Text::new(note, (dx, 0), style);
+                    area.draw(&label).map_err(draw_err)?;
                 }
             }
-            let note = self
-                .value_labels
-                .as_ref()
-                .and_then(|l| l.get(i).cloned())
-                .unwrap_or_else(|| format_number(bar.value, decimals));
-            let (ex, ey) = chart.backend_coord(&(end, y));
-            root.draw_text(&note, &value_style, (ex + 8, ey))
-                .map_err(draw_err)?;
         }
+        let y = area.get_y_range();
+        area.draw(&PathElement::new(
+            vec![(self.origin, y.start), (self.origin, y.end)],
+            ZERO_LINE.stroke_width(ZERO_WIDTH),
+        ))
+        .map_err(draw_err)?;
         Ok(())
     }
 }
@@ -149,32 +266,63 @@ mod tests {
     use super::*;
     use crate::chart::testutil::{assert_png, assert_svg};
 
+    fn sample(layout: BarLayout, series: usize, rows: usize) -> HorizontalBars {
+        HorizontalBars {
+            title: "Which assumptions matter".into(),
+            subtitle: "Spearman rank correlation with cumulative net, 95% CI".into(),
+            x_label: "Spearman ρ".into(),
+            series: (0..series).map(|s| format!("series {s}")).collect(),
+            layout,
+            origin: 0.0,
+            show_values: true,
+            rows: (0..rows)
+                .map(|r| BarRow {
+                    label: format!("Scheme number {r} with a long name — effect"),
+                    values: (0..series)
+                        .map(|s| (0.8 - 0.1 * r as f64) * if s == 1 { -1.0 } else { 1.0 })
+                        .collect(),
+                    intervals: (0..series)
+                        .map(|s| {
+                            let v = (0.8 - 0.1 * r as f64) * if s == 1 { -1.0 } else { 1.0 };
+                            Some((v - 0.05, v + 0.05))
+                        })
+                        .collect(),
+                    notes: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
     #[test]
-    fn renders_png_and_svg() {
-        let data = HBars {
-            title: "P(break even) by stress".into(),
-            subtitle: "whiskers ±1.96 SE".into(),
-            x_label: "P(break even), %".into(),
-            bars: vec![
-                HBar {
-                    label: "Base".into(),
-                    value: 42.0,
-                    whisker: 3.0,
-                },
-                HBar {
-                    label: "A very long stress name that will not fit at all".into(),
-                    value: 0.0,
-                    whisker: 0.0,
-                },
-            ],
-            range: (0.0, 100.0),
-            whisker_label: "±1.96 SE".into(),
-            value_labels: None,
-        };
-        assert_png(&hbars(&data, Format::Png).unwrap());
-        assert_svg(&hbars(&data, Format::Svg).unwrap(), &data.title);
+    fn renders_both_layouts_as_png_and_svg() {
+        for layout in [BarLayout::SideBySide, BarLayout::Overlaid] {
+            let data = sample(layout, 2, 12);
+            assert_png(&horizontal_bars(&data, Format::Png).unwrap());
+            let svg = horizontal_bars(&data, Format::Svg).unwrap();
+            assert_svg(&svg, &data.title);
+            assert!(String::from_utf8(svg).unwrap().contains("Scheme number 3"));
+        }
+        assert_png(&horizontal_bars(&sample(BarLayout::SideBySide, 1, 1), Format::Png).unwrap());
+    }
+
+    #[test]
+    fn empty_and_mismatched_data_are_errors() {
         assert!(matches!(
-            hbars(&HBars::default(), Format::Png),
+            horizontal_bars(&HorizontalBars::default(), Format::Png),
+            Err(ChartError::Empty(_))
+        ));
+        let mut data = sample(BarLayout::Overlaid, 2, 3);
+        data.rows[1].values.pop();
+        assert!(matches!(
+            horizontal_bars(&data, Format::Png),
+            Err(ChartError::Length { .. })
+        ));
+        let mut data = sample(BarLayout::Overlaid, 1, 2);
+        for r in &mut data.rows {
+            r.values = vec![f64::NAN];
+        }
+        assert!(matches!(
+            horizontal_bars(&data, Format::Png),
             Err(ChartError::Empty(_))
         ));
     }

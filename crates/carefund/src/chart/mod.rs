@@ -13,7 +13,7 @@
 //! | [`cash_bars`] | [`CashBars`] | mean cashable savings above zero, mean investment below, mean net |
 //! | [`overlaid_fan_chart`] | [`OverlaidFan`] | a fan with a second run's median and P10–P90 band over it |
 //! | [`interval_chart`] | [`IntervalChart`] | one row per item: two P10–P90 intervals with their central dots |
-//! | [`hbars`] | [`HBars`] | labelled horizontal bars with error whiskers (P(break even) per stress) |
+//! | [`horizontal_bars`] | [`HorizontalBars`] | labelled horizontal bars from an origin with interval whiskers (tornado, Sobol and stress charts) |
 //! | [`lines_chart`] | [`LinesChart`] | several medians over time, each optionally with its P10–P90 band |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
@@ -65,7 +65,7 @@ mod style;
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
 pub use fan::{FanChart, OverlaidFan, Overlay, fan_chart, overlaid_fan_chart};
-pub use hbars::{HBar, HBars, hbars};
+pub use hbars::{BarLayout, BarRow, HorizontalBars, horizontal_bars};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use intervals::{IntervalChart, IntervalRow, interval_chart};
 pub use lines::{LinesChart, Series, lines_chart};

@@ -142,9 +142,17 @@ pub(super) const SERIES: [RGBColor; 8] = [
     RGBColor(140, 81, 10),
     RGBColor(120, 120, 120),
 ];
-/// Horizontal bars: the bar fill.
-pub(super) const HBAR: RGBColor = RGBColor(66, 136, 196);
-/// Horizontal bars: the error whiskers.
+/// Horizontal bars: the colours of series 1, 2 and 3 (blue, orange, grey).
+pub(super) const HBAR_COLORS: [RGBColor; 3] = [
+    RGBColor(49, 130, 189),
+    RGBColor(230, 120, 60),
+    RGBColor(150, 150, 150),
+];
+/// Horizontal bars: half the height of a row's band, in rows (rows are one unit apart).
+pub(super) const HBAR_HALF_HEIGHT: f64 = 0.38;
+/// Horizontal bars: widest row label; longer labels are cut with an ellipsis.
+pub(super) const HBAR_LABEL_MAX_WIDTH: u32 = 440;
+/// Horizontal bars: the values written at the bar ends.
+pub(super) const HBAR_VALUE_SIZE: f64 = 16.0;
+/// Interval whiskers.
 pub(super) const WHISKER: RGBColor = RGBColor(20, 20, 20);
-/// Horizontal bars: width of the category label area, in pixels.
-pub(super) const HBAR_LABEL_AREA: u32 = 330;

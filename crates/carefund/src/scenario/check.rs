@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 use toml::{Spanned, Value};
 
 use super::raw::{self, RawFile, RawInput, RawNum};
-use super::{Credibility, Discount, Input, Payment, PlanTarget, Ramp, Scenario, Scheme, idx};
+use super::{
+    Credibility, Discount, Input, Payment, PlanTarget, Ramp, Sampling, Scenario, Scheme, idx,
+};
 use crate::copula::{Built, Copula};
 use crate::dist::Dist;
 use crate::error::{Diagnostic, Result, did_you_mean};
@@ -499,6 +501,11 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         Some(p) => [Payment::Tariff, Payment::Capitation]
             [ctx.choice(p, "scenario.payment", &["tariff", "capitation"])?],
     };
+    let sampling = match &s.sampling {
+        None => Sampling::MonteCarlo,
+        Some(v) => [Sampling::MonteCarlo, Sampling::LatinHypercube]
+            [ctx.choice(v, "scenario.sampling", &["monte-carlo", "lhs"])?],
+    };
     let timeline = Timeline::new(start_year, horizon, per_year, discount);
     let h = f64::from(horizon);
 
@@ -843,6 +850,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         hash: hex_sha256(text.as_bytes()),
         timeline,
         payment,
+        sampling,
         pooled,
         contingency_share,
         baseline_admissions,

@@ -35,6 +35,28 @@ pub enum Payment {
     Capitation,
 }
 
+/// How per-path uniforms are drawn (MODEL.md §6): `sampling` in `[scenario]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sampling {
+    /// Plain Monte Carlo: each input's uniform comes straight from its own stream
+    /// (`sampling = "monte-carlo"`, the default).
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube (`sampling = "lhs"`): for every non-fixed input the paths are
+    /// spread one per stratum `[k/n, (k+1)/n)`; see [`crate::sample`].
+    LatinHypercube,
+}
+
+impl Sampling {
+    /// The name recorded in `summary.json` (`meta.sampling`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Sampling::MonteCarlo => "monte-carlo",
+            Sampling::LatinHypercube => "latin-hypercube",
+        }
+    }
+}
+
 /// The shape of a scheme's ramp to full effect (MODEL.md §4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ramp {
@@ -224,6 +246,7 @@ pub struct Scenario {
     pub(crate) hash: String,
     pub(crate) timeline: Timeline,
     pub(crate) payment: Payment,
+    pub(crate) sampling: Sampling,
     pub(crate) pooled: f64,
     pub(crate) contingency_share: f64,
     pub(crate) baseline_admissions: f64,
@@ -280,6 +303,14 @@ impl Scenario {
     /// The payment model.
     pub fn payment(&self) -> Payment {
         self.payment
+    }
+    /// How per-path uniforms are drawn.
+    pub fn sampling(&self) -> Sampling {
+        self.sampling
+    }
+    /// Override the file's sampling method (e.g. `carefund run --sampling lhs`).
+    pub fn set_sampling(&mut self, sampling: Sampling) {
+        self.sampling = sampling;
     }
     /// Pooled fund, £ a year in year 1.
     pub fn pooled(&self) -> f64 {

@@ -37,6 +37,7 @@ pub(crate) struct RawScenario {
     pub periods_per_year: Option<Spanned<i64>>,
     pub discount: Option<Spanned<Value>>,
     pub payment: Option<Spanned<String>>,
+    pub sampling: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,6 +144,7 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
             "periods_per_year",
             "discount",
             "payment",
+            "sampling",
         ],
     ),
     ("fund", &["pooled", "uplift", "contingency_share"]),

@@ -3,7 +3,9 @@
 use super::compare::Comparison;
 use super::paired::StressReport;
 use super::report::letter;
-use crate::chart::{self, Band, Format, HBar, HBars, Histogram, LinesChart, Series};
+use crate::chart::{
+    self, Band, BarLayout, BarRow, Format, Histogram, HorizontalBars, LinesChart, Series,
+};
 use crate::error::{Error, Result};
 use crate::summary::Summary;
 
@@ -25,31 +27,32 @@ fn p10_p90(summary: &Summary) -> Band {
 }
 
 /// P(break even) per run (base first), with whiskers of ±1.96 standard errors.
-pub fn break_even_bars(r: &StressReport) -> HBars {
+pub fn break_even_bars(r: &StressReport) -> HorizontalBars {
     let runs: Vec<_> = std::iter::once(&r.base).chain(&r.stresses).collect();
-    HBars {
+    HorizontalBars {
         title: format!("P(break even) under stress — {}", r.scenario),
         subtitle: format!(
-            "{} paths per run, seed {}, every run on the same random numbers",
+            "{} paths per run, seed {}, every run on the same random numbers; whiskers ±1.96 SE",
             crate::text::group(r.paths as f64),
             r.seed
         ),
         x_label: "P(cumulative system net at the horizon ≥ 0), %".into(),
-        bars: runs
+        series: vec!["P(break even)".into()],
+        layout: BarLayout::SideBySide,
+        origin: 0.0,
+        show_values: true,
+        rows: runs
             .iter()
-            .map(|s| HBar {
-                label: s.name.clone(),
-                value: 100.0 * s.p_break_even,
-                whisker: 196.0 * s.p_break_even_se,
+            .map(|s| {
+                let (p, half) = (100.0 * s.p_break_even, 196.0 * s.p_break_even_se);
+                BarRow {
+                    label: s.name.clone(),
+                    values: vec![p],
+                    intervals: vec![Some(((p - half).max(0.0), (p + half).min(100.0)))],
+                    notes: vec![format!("{p:.1}% · {}", s.rating)],
+                }
             })
             .collect(),
-        range: (0.0, 100.0),
-        whisker_label: "±1.96 SE".into(),
-        value_labels: Some(
-            runs.iter()
-                .map(|s| format!("{:.1}% · {}", 100.0 * s.p_break_even, s.rating))
-                .collect(),
-        ),
     }
 }
 
@@ -159,7 +162,7 @@ pub fn stress_charts(r: &StressReport, format: Format) -> Result<Vec<(String, Ve
     Ok(vec![
         (
             format!("stress-bars.{ext}"),
-            chart::hbars(&break_even_bars(r), format).map_err(wrap("stress-bars"))?,
+            chart::horizontal_bars(&break_even_bars(r), format).map_err(wrap("stress-bars"))?,
         ),
         (
             format!("stress-fan.{ext}"),

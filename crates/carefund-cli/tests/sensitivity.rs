@@ -1,0 +1,230 @@
+//! End-to-end tests of `carefund sensitivity`, `carefund run --sampling lhs` and
+//! `carefund run --target-se`, run as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh empty directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("carefund-sens-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        Self(p)
+    }
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn swindon() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/scenarios/swindon-2015.toml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn carefund(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_carefund"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run carefund")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).expect("file exists")).expect("valid JSON")
+}
+
+#[test]
+fn sensitivity_writes_charts_and_tables() {
+    let dir = TempDir::new("all");
+    let out = carefund(
+        &[
+            "sensitivity",
+            &swindon(),
+            "--paths",
+            "300",
+            "--sobol-rows",
+            "64",
+            "--bootstrap",
+            "20",
+            "--seed",
+            "3",
+        ],
+        &dir.0,
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(stdout.contains("Spearman rank correlation"), "{stdout}");
+    assert!(stdout.contains("Sobol indices"), "{stdout}");
+    // The default output directory.
+    let out_dir = dir.join("carefund-out/swindon-2015/sensitivity");
+    for f in [
+        "sensitivity.json",
+        "tornado.csv",
+        "tornado.png",
+        "swing.csv",
+        "swing.png",
+        "sobol.csv",
+        "sobol.png",
+    ] {
+        assert!(out_dir.join(f).is_file(), "missing {f}");
+    }
+    let png = std::fs::read(out_dir.join("tornado.png")).expect("png");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let report = json(&out_dir.join("sensitivity.json"));
+    assert_eq!(report["seed"], 3);
+    assert_eq!(report["output"], "cum_net");
+    let inputs = report["tornado"]["inputs"].as_array().expect("inputs");
+    // Swindon has 26 uncertain inputs; every one has a row, sorted by |ρ|.
+    assert_eq!(inputs.len(), 26);
+    let rho = |i: usize| inputs[i]["rho"].as_f64().expect("number").abs();
+    assert!((1..inputs.len()).all(|i| rho(i - 1) >= rho(i)));
+    let csv = std::fs::read_to_string(out_dir.join("swing.csv")).expect("csv");
+    assert!(csv.starts_with("rank,input,label,p10_value,p90_value,mean_at_p10"));
+    assert_eq!(csv.lines().count(), 27);
+    let sobol = std::fs::read_to_string(out_dir.join("sobol.csv")).expect("csv");
+    assert_eq!(sobol.lines().count(), 27);
+}
+
+#[test]
+fn sensitivity_single_method_and_svg() {
+    let dir = TempDir::new("one");
+    let out_dir = dir.join("o");
+    let out = carefund(
+        &[
+            "sensitivity",
+            &swindon(),
+            "--method",
+            "tornado",
+            "--output",
+            "avoided",
+            "--paths",
+            "300",
+            "--format",
+            "svg",
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(out_dir.join("tornado.svg").is_file());
+    assert!(!out_dir.join("swing.csv").exists() && !out_dir.join("sobol.csv").exists());
+    let svg = std::fs::read_to_string(out_dir.join("tornado.svg")).expect("svg");
+    assert!(svg.contains("Which assumptions matter"));
+    assert_eq!(json(&out_dir.join("sensitivity.json"))["output"], "avoided");
+}
+
+#[test]
+fn sensitivity_bad_options_fail_cleanly() {
+    let dir = TempDir::new("bad");
+    let out = carefund(
+        &[
+            "sensitivity",
+            &swindon(),
+            "--method",
+            "sobol",
+            "--sobol-rows",
+            "3",
+        ],
+        &dir.0,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("16 rows"),
+        "{err}"
+    );
+    assert!(
+        !dir.join("carefund-out").exists(),
+        "nothing is written on error"
+    );
+}
+
+#[test]
+fn run_with_latin_hypercube_records_it() {
+    let dir = TempDir::new("lhs");
+    let out_dir = dir.join("o");
+    let out = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--paths",
+            "500",
+            "--sampling",
+            "lhs",
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let summary = json(&out_dir.join("summary.json"));
+    assert_eq!(summary["meta"]["sampling"], "latin-hypercube");
+    assert!(summary["meta"].get("convergence").is_none());
+
+    // And --target-se refuses LHS with one clear line.
+    let out = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--sampling",
+            "lhs",
+            "--target-se",
+            "0.01",
+        ],
+        &dir.0,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("Latin hypercube"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn run_with_target_se_reports_the_paths_used() {
+    let dir = TempDir::new("target");
+    let out_dir = dir.join("o");
+    let out = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--paths",
+            "256",
+            "--target-se",
+            "100000",
+            "--target-metric",
+            "mean-cum-net",
+            "--max-paths",
+            "20000",
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+        ],
+        &dir.0,
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(stdout.contains("target SE reached with"), "{stdout}");
+    let meta = &json(&out_dir.join("summary.json"))["meta"];
+    let c = &meta["convergence"];
+    // Swindon never breaks even (p_break_even = 0, SE 0), so target the mean's SE.
+    assert_eq!(c["metric"], "mean_cum_net");
+    assert_eq!(c["reached"], true);
+    assert!(c["achieved_se"].as_f64().expect("number") <= 100_000.0);
+    assert_eq!(c["paths"], meta["paths"]);
+    assert!(meta["paths"].as_u64().expect("number") > 256);
+}
