@@ -51,6 +51,13 @@ pub struct RunArgs {
     /// Print summary.json to standard output instead of the text report.
     #[arg(long)]
     pub json: bool,
+    /// Also write an Excel workbook (Summary, Fan chart, By year, By period,
+    /// Assumptions, Paths) with native charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Also write a self-contained HTML report (inline charts, no scripts) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Chart file formats.

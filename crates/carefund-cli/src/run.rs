@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use carefund::{RunOptions, Scenario, export, summarise};
 
 use crate::args::{ChartFormat, CheckArgs, InitArgs, RunArgs};
-use crate::files::{BadInput, read_text, write_outputs};
+use crate::files::{BadInput, read_text, write_file_atomically, write_outputs};
 
 fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -65,7 +65,19 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     for &format in formats {
         files.extend(carefund::figures::run_charts(&summary, &sim, format)?);
     }
+    // Reports are built before anything is written, so a failure leaves no output.
+    let report = carefund::report::ReportInput::new(&scenario, &summary).with_simulation(&sim);
+    let mut reports: Vec<(&Path, Vec<u8>)> = Vec::new();
+    if let Some(path) = &a.xlsx {
+        reports.push((path, carefund::report::xlsx(&report)?));
+    }
+    if let Some(path) = &a.report {
+        reports.push((path, carefund::report::html(&report)?));
+    }
     write_outputs(&out, &files)?;
+    for (path, bytes) in &reports {
+        write_file_atomically(path, bytes)?;
+    }
 
     let mut stdout = std::io::stdout().lock();
     if a.json {
@@ -80,6 +92,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             out.display(),
             names.join(", ")
         )?;
+        for (path, _) in &reports {
+            writeln!(stdout, "wrote {}", path.display())?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
