@@ -32,6 +32,15 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem)
     });
+    for path in [&a.xlsx, &a.report].into_iter().flatten() {
+        if path.is_dir() {
+            return Err(BadInput(format!(
+                "{}: is a directory; expected a file name for the report",
+                path.display()
+            ))
+            .into());
+        }
+    }
     let need = carefund::engine::memory_estimate(&scenario, a.paths);
     check_memory(need, a.paths)?;
 

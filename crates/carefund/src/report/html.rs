@@ -286,7 +286,7 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
         escape(m.carefund_version)
     );
     if let Some(d) = input.scenario.description() {
-        let _ = write!(o, "<p class=\"description\">{}</p>\n", escape(d.trim()));
+        let _ = writeln!(o, "<p class=\"description\">{}</p>", escape(d.trim()));
     }
     let _ = write!(
         o,

@@ -502,7 +502,7 @@ fn fan_chart(input: &ReportInput, f: &Formats, ws: &mut Worksheet, sheet: &str) 
         let mut fmt = ChartFormat::new();
         match color {
             Some(c) => fmt
-                .set_solid_fill(&ChartSolidFill::new().set_color(Color::RGB(c)))
+                .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(c)))
                 .set_no_line(),
             None => fmt.set_no_fill().set_no_line(),
         };
@@ -520,7 +520,7 @@ fn fan_chart(input: &ReportInput, f: &Formats, ws: &mut Worksheet, sheet: &str) 
         .set_values((sheet, 1, 4, last, 4))
         .set_format(
             ChartFormat::new().set_line(
-                &ChartLine::new()
+                ChartLine::new()
                     .set_color(Color::RGB(MEDIAN))
                     .set_width(2.5),
             ),
@@ -532,7 +532,7 @@ fn fan_chart(input: &ReportInput, f: &Formats, ws: &mut Worksheet, sheet: &str) 
         .set_values((sheet, 1, 8, last, 8))
         .set_format(
             ChartFormat::new().set_line(
-                &ChartLine::new()
+                ChartLine::new()
                     .set_color(Color::RGB(PLAN))
                     .set_width(2.0)
                     .set_dash_type(ChartLineDashType::Dash),
