@@ -49,6 +49,7 @@ struct Formats {
     count: Format,
     number: Format,
     plain4: Format,
+    wrap: Format,
     note: Format,
 }
 
@@ -70,6 +71,7 @@ impl Formats {
             count: Format::new().set_num_format("#,##0"),
             number: Format::new().set_num_format("#,##0.00"),
             plain4: Format::new().set_num_format("0.0000"),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             note: Format::new()
                 .set_italic()
                 .set_font_color(Color::RGB(0x555555)),
@@ -302,8 +304,20 @@ fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Cha
             ws.write_string_with_format(r, 0, label, &f.text)
                 .map_err(err)?;
             w.see(0, label);
-            cell(ws, f, r, 1, &value)?;
-            w.see(1, &value.display().chars().take(40).collect::<String>());
+            match &value {
+                // Reasons and warnings are sentences: wrap them in the value column.
+                Cell::Text(text) => {
+                    ws.write_string_with_format(r, 1, text, &f.wrap)
+                        .map_err(err)?;
+                    // Excel does not grow rows for wrapped text it did not type itself:
+                    // about 75 characters fit a line of the 70-wide column.
+                    let lines = text.chars().count().div_ceil(75).max(1);
+                    if lines > 1 {
+                        ws.set_row_height(r, 15.0 * lines as f64).map_err(err)?;
+                    }
+                }
+                other => cell(ws, f, r, 1, other)?,
+            }
             if let Cell::Percent(x) = se {
                 if x.is_finite() {
                     ws.write_number_with_format(r, 2, x, &f.se_percent)
@@ -423,7 +437,7 @@ fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Cha
         .map_err(err)?;
     ws.set_freeze_panes(3, 0).map_err(err)?;
     ws.set_column_width(0, 48).map_err(err)?;
-    ws.set_column_width(1, 44).map_err(err)?;
+    ws.set_column_width(1, 70).map_err(err)?;
     ws.set_column_width(2, 14).map_err(err)?;
     ws.set_column_width(3, w.0.get(3).copied().unwrap_or(20) as f64)
         .map_err(err)?;
