@@ -162,7 +162,8 @@ fn html_report_renders_in_chromium() {
         .pixels()
         .filter(|p| p.0.iter().any(|&c| c < 200))
         .count();
-    // The verdict's red bar: the page rendered its CSS, not just text.
+    // Swindon is "not approved", whose verdict box has a red bar: the page rendered its
+    // CSS, not just text.
     let red = img
         .pixels()
         .filter(|p| p.0[0] > 150 && p.0[1] < 70 && p.0[2] < 70)
