@@ -76,6 +76,13 @@ pub struct RunArgs {
     /// The most paths --target-se may use.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_paths: u64,
+    /// Also write an Excel workbook (Summary, Fan chart, By year, By period,
+    /// Assumptions, Paths) with native charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Also write a self-contained HTML report (inline charts, no scripts) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Sampling methods.

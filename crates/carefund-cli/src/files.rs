@@ -87,3 +87,34 @@ pub fn write_outputs(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<
     let _ = fs::remove_dir_all(&staging);
     result
 }
+
+/// Write one file so that no partial file is ever visible: the bytes go to a hidden
+/// staging file beside `path`, which is then renamed over it.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if path.is_dir() {
+        return Err(BadInput(format!(
+            "{}: is a directory; expected a file name",
+            path.display()
+        ))
+        .into());
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = path
+        .file_name()
+        .map_or("out".into(), |s| s.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    let result = fs::write(&staging, bytes)
+        .with_context(|| format!("cannot write {}", staging.display()))
+        .and_then(|()| {
+            fs::rename(&staging, path)
+                .with_context(|| format!("cannot move the new file into {}", path.display()))
+        });
+    if result.is_err() {
+        let _ = fs::remove_file(&staging);
+    }
+    result
+}

@@ -12,7 +12,7 @@ use carefund::scenario::Sampling;
 use carefund::{RunOptions, Scenario, export, summarise};
 
 use crate::args::{ChartFormat, CheckArgs, InitArgs, RunArgs, SamplingArg, TargetMetricArg};
-use crate::files::{BadInput, read_text, write_outputs};
+use crate::files::{BadInput, read_text, write_file_atomically, write_outputs};
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -40,6 +40,15 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem)
     });
+    for path in [&a.xlsx, &a.report].into_iter().flatten() {
+        if path.is_dir() {
+            return Err(BadInput(format!(
+                "{}: is a directory; expected a file name for the report",
+                path.display()
+            ))
+            .into());
+        }
+    }
     let most = if a.target_se.is_some() {
         a.max_paths.max(a.paths)
     } else {
@@ -114,7 +123,19 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             format,
         )?);
     }
+    // Reports are built before anything is written, so a failure leaves no output.
+    let report = carefund::report::ReportInput::new(&scenario, &summary).with_simulation(&sim);
+    let mut reports: Vec<(&Path, Vec<u8>)> = Vec::new();
+    if let Some(path) = &a.xlsx {
+        reports.push((path, carefund::report::xlsx(&report)?));
+    }
+    if let Some(path) = &a.report {
+        reports.push((path, carefund::report::html(&report)?));
+    }
     write_outputs(&out, &files)?;
+    for (path, bytes) in &reports {
+        write_file_atomically(path, bytes)?;
+    }
 
     let mut stdout = std::io::stdout().lock();
     if a.json {
@@ -149,6 +170,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             out.display(),
             names.join(", ")
         )?;
+        for (path, _) in &reports {
+            writeln!(stdout, "wrote {}", path.display())?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,176 @@
+//! `carefund run --xlsx FILE --report FILE.html`, run as a user would; the HTML report
+//! rendered by a real browser where Debian's `chromium` is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh empty directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let p =
+            std::env::temp_dir().join(format!("carefund-reports-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        Self(p)
+    }
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn swindon() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/scenarios/swindon-2015.toml")
+        .to_str()
+        .expect("utf-8 path")
+        .to_string()
+}
+
+fn carefund(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_carefund"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run carefund")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Run Swindon with both reports into `dir`; returns (workbook, html) paths.
+fn run_with_reports(dir: &TempDir) -> (PathBuf, PathBuf) {
+    let out = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--paths",
+            "500",
+            "--out",
+            "out",
+            "--xlsx",
+            "swindon.xlsx",
+            "--report",
+            "reports/swindon.html",
+        ],
+        &dir.0,
+    );
+    assert!(
+        out.status.success(),
+        "carefund run failed: {}",
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("wrote swindon.xlsx"), "{stdout}");
+    assert!(stdout.contains("wrote reports/swindon.html"), "{stdout}");
+    (dir.join("swindon.xlsx"), dir.join("reports/swindon.html"))
+}
+
+#[test]
+fn run_writes_the_workbook_and_the_html_report() {
+    let dir = TempDir::new("both");
+    let (xlsx, html) = run_with_reports(&dir);
+    let book = std::fs::read(&xlsx).expect("workbook written");
+    assert_eq!(&book[..4], b"PK\x03\x04", "an xlsx is a zip");
+    let page = std::fs::read_to_string(&html).expect("report written");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<h1>Swindon Better Care Fund 2015/16</h1>"));
+    assert!(page.contains("500 simulated futures"));
+    // The usual outputs are still written, and no staging file is left behind.
+    assert!(dir.join("out/summary.json").exists());
+    for d in [&dir.0, &dir.join("reports")] {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.contains(".partial-"), "staging file left: {name}");
+        }
+    }
+}
+
+#[test]
+fn a_report_path_that_is_a_directory_is_bad_input_and_writes_nothing() {
+    let dir = TempDir::new("dir");
+    std::fs::create_dir_all(dir.join("taken.html")).unwrap();
+    let out = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--paths",
+            "50",
+            "--out",
+            "out",
+            "--report",
+            "taken.html",
+        ],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("error: taken.html: is a directory"),
+        "{err}"
+    );
+    assert!(!dir.join("out").exists(), "nothing may be written");
+}
+
+/// Renders the HTML report with headless Chromium and checks the page is not blank.
+/// Runs only where Debian's `chromium` is installed (`.ci/run` installs it).
+#[test]
+fn html_report_renders_in_chromium() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("skipped: /usr/bin/chromium is not installed");
+        return;
+    }
+    let dir = TempDir::new("chromium");
+    let (_, html) = run_with_reports(&dir);
+    let png = dir.join("shot.png");
+    let profile = dir.join("profile");
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1200,1600",
+            &format!("file://{}", html.display()),
+        ])
+        .output()
+        .expect("run chromium");
+    assert!(
+        png.exists(),
+        "chromium wrote no screenshot: {}",
+        text(&out.stderr)
+    );
+    let img = image::open(&png).expect("a PNG").to_rgb8();
+    assert_eq!(img.dimensions(), (1200, 1600));
+    let total = img.pixels().len();
+    let ink = img
+        .pixels()
+        .filter(|p| p.0.iter().any(|&c| c < 200))
+        .count();
+    // Swindon is "not approved", whose verdict box has a red bar: the page rendered its
+    // CSS, not just text.
+    let red = img
+        .pixels()
+        .filter(|p| p.0[0] > 150 && p.0[1] < 70 && p.0[2] < 70)
+        .count();
+    assert!(
+        ink * 100 > total,
+        "page looks blank: {ink} of {total} pixels are dark"
+    );
+    assert!(red > 1_000, "no verdict bar ({red} red pixels)");
+}

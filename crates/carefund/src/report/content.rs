@@ -1,0 +1,387 @@
+//! What both report formats show, as typed tables: the headline metrics, the year table
+//! and the assumptions. The workbook and the HTML page format the same cells.
+
+use super::{Cell, Table};
+use crate::scenario::{Input, PlanTarget, Ramp, Scenario};
+use crate::summary::Summary;
+
+/// One headline metric: words, value, standard error and its key in `summary.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadlineRow {
+    /// The metric in words.
+    pub label: String,
+    /// Its value.
+    pub value: Cell,
+    /// Its Monte Carlo standard error, where it has one.
+    pub se: Cell,
+    /// Where `summary.json` holds it, e.g. `headline.p_break_even`.
+    pub key: &'static str,
+}
+
+/// The headline metrics of MODEL.md §5, in reading order.
+pub fn headline_rows(s: &Summary) -> Vec<HeadlineRow> {
+    let h = &s.headline;
+    let last = s.years.last().map_or("the horizon", |y| y.year.as_str());
+    let row = |label: String, value: Cell, se: Cell, key: &'static str| HeadlineRow {
+        label,
+        value,
+        se,
+        key,
+    };
+    let c = &h.cum_net_horizon;
+    let n = &h.npv;
+    let a = &h.avoided_total;
+    let never = h.break_even_year.last().map_or(0.0, |b| b.probability);
+    let never_se = h.break_even_year.last().map_or(0.0, |b| b.se);
+    vec![
+        row(
+            format!("P(break even by {last})"),
+            Cell::Percent(h.p_break_even),
+            Cell::Percent(h.p_break_even_se),
+            "headline.p_break_even",
+        ),
+        row(
+            "P(year-1 target met)".into(),
+            Cell::Percent(h.p_target_met_year1),
+            Cell::Percent(h.p_target_met_year1_se),
+            "headline.p_target_met_year1",
+        ),
+        row(
+            "P(as good as the plan's own case)".into(),
+            Cell::Percent(h.p_meets_claim),
+            Cell::Percent(h.p_meets_claim_se),
+            "headline.p_meets_claim",
+        ),
+        row(
+            "Never breaks even".into(),
+            Cell::Percent(never),
+            Cell::Percent(never_se),
+            "headline.break_even_year[never]",
+        ),
+        row(
+            format!("Cumulative system net by {last}, mean"),
+            Cell::Money(c.mean),
+            Cell::Money(c.se),
+            "headline.cum_net_horizon.mean",
+        ),
+        row(
+            format!("Cumulative system net by {last}, median"),
+            Cell::Money(c.p50),
+            Cell::Empty,
+            "headline.cum_net_horizon.p50",
+        ),
+        row(
+            format!("Cumulative system net by {last}, P5"),
+            Cell::Money(c.p5),
+            Cell::Empty,
+            "headline.cum_net_horizon.p5",
+        ),
+        row(
+            format!("Cumulative system net by {last}, P95"),
+            Cell::Money(c.p95),
+            Cell::Empty,
+            "headline.cum_net_horizon.p95",
+        ),
+        row(
+            "Plan's own case: cumulative system net".into(),
+            Cell::Money(h.plan_claim.cum_net_horizon),
+            Cell::Empty,
+            "headline.plan_claim.cum_net_horizon",
+        ),
+        row(
+            "Claim gap (median − plan's own case)".into(),
+            Cell::Money(h.claim_gap),
+            Cell::Empty,
+            "headline.claim_gap",
+        ),
+        row(
+            "Worst 5% of futures: mean cumulative net".into(),
+            Cell::Money(h.expected_shortfall_5),
+            Cell::Empty,
+            "headline.expected_shortfall_5",
+        ),
+        row(
+            format!("NPV of system net ({}), mean", s.meta.discount),
+            Cell::Money(n.mean),
+            Cell::Money(n.se),
+            "headline.npv.mean",
+        ),
+        row(
+            "NPV of system net, P5".into(),
+            Cell::Money(n.p5),
+            Cell::Empty,
+            "headline.npv.p5",
+        ),
+        row(
+            "NPV of system net, P95".into(),
+            Cell::Money(n.p95),
+            Cell::Empty,
+            "headline.npv.p95",
+        ),
+        row(
+            "Avoided admissions, all years, mean".into(),
+            Cell::Count(a.mean),
+            Cell::Number((a.se * 10.0).round() / 10.0),
+            "headline.avoided_total.mean",
+        ),
+        row(
+            "Plan's own case: avoided admissions".into(),
+            Cell::Count(h.plan_claim.avoided_total),
+            Cell::Empty,
+            "headline.plan_claim.avoided_total",
+        ),
+    ]
+}
+
+/// Per financial year: means of avoided admissions, the plan's claim, cashable
+/// savings, spend and net, the median cumulative net and P(cumulative net ≥ 0).
+pub fn years_table(s: &Summary) -> Table {
+    Table::new(
+        "Year by year (means over all futures unless stated)",
+        &[
+            "Year",
+            "Avoided admissions",
+            "Plan's claim",
+            "Cashable savings",
+            "Scheme spend",
+            "System net",
+            "Median cumulative net",
+            "P(cumulative net ≥ 0)",
+        ],
+        s.years
+            .iter()
+            .map(|y| {
+                vec![
+                    Cell::text(&y.year),
+                    Cell::Count(y.avoided),
+                    Cell::Count(y.plan),
+                    Cell::Money(y.cashable),
+                    Cell::Money(y.investment),
+                    Cell::Money(y.net),
+                    Cell::Money(y.cum_net_median),
+                    Cell::Percent(y.p_cum_net_non_negative),
+                ]
+            })
+            .collect(),
+    )
+}
+
+/// How an input's values are shown: shares and rates as percentages, money in pounds,
+/// years and multipliers as plain numbers.
+fn input_cell(input: &Input, x: f64) -> Cell {
+    let name = input.name();
+    if name == "costs.unit_cost" {
+        Cell::Money(x)
+    } else if name.ends_with(".ramp_years") || name.ends_with(".cost_overrun") {
+        Cell::Number(x)
+    } else {
+        Cell::Percent(x)
+    }
+}
+
+/// A percentile of an input; empty for a success probability, whose draws are only 0
+/// or 1 (its probability is in the distribution column).
+fn spread(input: &Input, u: f64) -> Cell {
+    if input.name().ends_with(".success_probability") {
+        Cell::Empty
+    } else {
+        input_cell(input, input.quantile(u))
+    }
+}
+
+fn what(input: &Input) -> &'static str {
+    let name = input.name();
+    match name {
+        "demand.growth" => "underlying annual growth of emergency admissions",
+        "costs.unit_cost" => "economic cost of one emergency admission (£)",
+        "costs.cashable_share_short" => "share of that cost released as cash in the short run",
+        "costs.cashable_share_long" => "share released once capacity is removed",
+        "fund.uplift" => "annual real change in the pooled fund",
+        _ if name.ends_with(".effect") => "share of admissions avoided at full effect",
+        _ if name.ends_with(".ramp_years") => "years to full effect",
+        _ if name.ends_with(".success_probability") => "probability the scheme delivers at all",
+        _ if name.ends_with(".cost_overrun") => "multiplier on planned cost",
+        _ => "",
+    }
+}
+
+/// The assumptions: every uncertain input (distribution in words, central value, P10
+/// and P90), the fixed parameters, and the schemes.
+pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
+    let inputs = Table::new(
+        "Inputs drawn once per future",
+        &[
+            "Input",
+            "Meaning",
+            "Distribution",
+            "Central value (plan case)",
+            "P10",
+            "P90",
+        ],
+        sc.inputs()
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::text(i.name()),
+                    Cell::text(what(i)),
+                    Cell::text(i.dist().describe()),
+                    input_cell(i, i.central()),
+                    spread(i, 0.1),
+                    spread(i, 0.9),
+                ]
+            })
+            .collect(),
+    );
+
+    let tl = sc.timeline();
+    let s = |x: &str| Cell::text(x);
+    let mut fixed: Vec<Vec<Cell>> = vec![
+        vec![s("Scenario"), s(sc.name())],
+        vec![s("First financial year"), Cell::text(tl.year_label(0))],
+        vec![
+            s("Last financial year"),
+            Cell::text(tl.year_label(tl.horizon_years() as usize - 1)),
+        ],
+        vec![
+            s("Horizon (years)"),
+            Cell::Count(f64::from(tl.horizon_years())),
+        ],
+        vec![
+            s("Periods per year"),
+            Cell::Count(f64::from(tl.periods_per_year())),
+        ],
+        vec![
+            s("Discounting"),
+            Cell::text(match tl.discount() {
+                crate::scenario::Discount::Constant(r) => {
+                    format!("constant {:.2}% a year", 100.0 * r)
+                }
+                crate::scenario::Discount::GreenBook => {
+                    "HM Treasury Green Book (3.5% to year 30, 3.0% after)".into()
+                }
+            }),
+        ],
+        vec![
+            s("Payment model"),
+            s(match sc.payment() {
+                crate::scenario::Payment::Tariff => "tariff (payment by results)",
+                crate::scenario::Payment::Capitation => "capitation",
+            }),
+        ],
+        vec![
+            s("Pooled fund, year 1 (£ a year)"),
+            Cell::Money(sc.pooled()),
+        ],
+        vec![
+            s("Contingency share of the fund"),
+            Cell::Percent(sc.contingency_share),
+        ],
+        vec![
+            s("Counterfactual emergency admissions, year 1"),
+            Cell::Count(sc.baseline_admissions),
+        ],
+        vec![
+            s("Period-to-period demand variability (sd)"),
+            Cell::Percent(sc.variability),
+        ],
+        vec![
+            s("Poisson count noise"),
+            s(if sc.count_noise { "on" } else { "off" }),
+        ],
+        vec![s("Tariff per admission"), Cell::Money(sc.tariff)],
+        vec![
+            s("Years to release capacity (cashable share short → long)"),
+            Cell::Number(sc.capacity_release_years),
+        ],
+    ];
+    match sc.plan() {
+        PlanTarget::Reduction(r) => fixed.push(vec![
+            s("Plan: target reduction in emergency admissions"),
+            Cell::Percent(*r),
+        ]),
+        PlanTarget::PerYear(v) => {
+            for (y, x) in v.iter().enumerate() {
+                fixed.push(vec![
+                    Cell::text(format!(
+                        "Plan: avoided admissions claimed in {}",
+                        tl.year_label(y)
+                    )),
+                    Cell::Count(*x),
+                ]);
+            }
+        }
+    }
+    if let Some(m) = sc.minimum_ambition {
+        fixed.push(vec![s("Plan: national minimum ambition"), Cell::Percent(m)]);
+    }
+    match sc.p4p {
+        Some((value, share)) => {
+            fixed.push(vec![
+                s("Payment for performance: value per avoided admission"),
+                Cell::Money(value),
+            ]);
+            if let Some(share) = share {
+                fixed.push(vec![
+                    s("Payment for performance: cap as a share of the fund"),
+                    Cell::Percent(share),
+                ]);
+            }
+        }
+        None => fixed.push(vec![s("Payment for performance"), s("none")]),
+    }
+    let c = sc.credibility();
+    fixed.extend([
+        vec![
+            s("Rating: approved needs P(break even) ≥"),
+            Cell::Percent(c.approved_p_break_even),
+        ],
+        vec![
+            s("Rating: approved also needs P(year-1 target met) ≥"),
+            Cell::Percent(c.approved_p_target_met_year1),
+        ],
+        vec![
+            s("Rating: approved with support needs P(break even) ≥"),
+            Cell::Percent(c.support_p_break_even),
+        ],
+        vec![
+            s("Rating: approved with conditions needs P(break even) ≥"),
+            Cell::Percent(c.conditions_p_break_even),
+        ],
+    ]);
+    let fixed = Table::new("Fixed parameters", &["Parameter", "Value"], fixed);
+
+    let schemes = Table::new(
+        "Schemes (fixed parts; their uncertain inputs are above)",
+        &[
+            "Scheme",
+            "Planned cost (£ a year)",
+            "NHS share of funding",
+            "Council share of funding",
+            "Starts (years)",
+            "Ends (years)",
+            "Ramp",
+            "Annual fade after full effect",
+            "Effect persists after end",
+        ],
+        sc.schemes()
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::text(x.name()),
+                    Cell::Money(x.annual_cost),
+                    Cell::Percent(x.nhs_share),
+                    Cell::Percent(1.0 - x.nhs_share),
+                    Cell::Number(x.start),
+                    Cell::Number(x.end),
+                    s(match x.ramp {
+                        Ramp::Linear => "linear",
+                        Ramp::SCurve => "s-curve",
+                    }),
+                    Cell::Percent(x.decay),
+                    s(if x.persists_after_end { "yes" } else { "no" }),
+                ]
+            })
+            .collect(),
+    );
+    vec![inputs, fixed, schemes]
+}
