@@ -2,6 +2,7 @@
 
 mod args;
 mod files;
+mod national;
 mod run;
 
 use std::process::ExitCode;
@@ -26,5 +27,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(a) => run::run(&a),
         Command::Check(a) => run::check(&a),
         Command::Init(a) => run::init(&a),
+        Command::National(a) => national::national(&a),
     }
 }

@@ -41,6 +41,7 @@ mod error;
 pub mod export;
 pub mod figures;
 pub mod model;
+pub mod national;
 pub mod rng;
 pub mod sample;
 pub mod scenario;
