@@ -11,6 +11,8 @@
 //! | [`admissions_chart`] | [`AdmissionsChart`] | counterfactual vs with-schemes admissions (median and P10–P90), the plan |
 //! | [`histogram`] | [`Histogram`] | distribution of one value per path, with the break-even line |
 //! | [`cash_bars`] | [`CashBars`] | mean cashable savings above zero, mean investment below, mean net |
+//! | [`columns`] | [`Columns`] | one labelled bar per category (break-even year incl. "never", areas per rating) |
+//! | [`ranked`] | [`Ranked`] | many items' values sorted, as dots with error bars and threshold lines |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
 //! in the library and registered with plotters under the family `sans-serif` on
@@ -51,14 +53,18 @@ mod admissions;
 mod axis;
 mod bars;
 mod canvas;
+mod columns;
 mod fan;
 mod histogram;
+mod ranked;
 mod style;
 
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
+pub use columns::{Columns, columns};
 pub use fan::{FanChart, fan_chart};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
+pub use ranked::{Ranked, ranked};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 1200;

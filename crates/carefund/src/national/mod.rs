@@ -788,6 +788,8 @@ pub struct NationalMeta {
     pub threads: usize,
     /// The national factors.
     pub factors: Factors,
+    /// The template's rating thresholds (every area uses them).
+    pub credibility: crate::Credibility,
     /// Horizon, years.
     pub horizon_years: u32,
     /// Periods per year.
@@ -992,6 +994,7 @@ pub fn simulate(
             paths: options.paths,
             threads: threads_used,
             factors: portfolio.factors,
+            credibility: *t.credibility(),
             horizon_years: tl.horizon_years(),
             periods_per_year: tl.periods_per_year(),
             start_year: tl.start_year(),

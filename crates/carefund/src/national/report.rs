@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::chart::{self, Band, FanChart, Format};
+use crate::chart::{self, Band, Columns, FanChart, Format, Ranked};
 use crate::error::{Error, Result};
 use crate::stats::Stats;
 use crate::summary::money;
@@ -269,16 +269,79 @@ pub fn fan(n: &National) -> FanChart {
     }
 }
 
-/// Every chart of a national run as `(file name, bytes)`.
+/// Areas per rating, best first (the bar of "not approved" in the warning colour).
+pub fn ratings(n: &National) -> Columns {
+    Columns {
+        title: format!("Areas per rating — {}", n.meta.template_name),
+        subtitle: format!(
+            "{} areas, {} futures each; rating names NHS England's, probability thresholds this tool's",
+            n.meta.areas,
+            group(n.meta.paths as f64)
+        ),
+        x_label: "Credibility rating".into(),
+        y_label: "Areas".into(),
+        categories: n.ratings.iter().map(|r| r.rating.to_string()).collect(),
+        values: n.ratings.iter().map(|r| r.areas as f64).collect(),
+        label: "Areas".into(),
+        highlight: n.ratings.iter().map(|r| r.rating == RATINGS[3]).collect(),
+        highlight_label: "Not approved".into(),
+        value_decimals: 0,
+    }
+}
+
+/// Every area's P(break even), ranked, with ±2 standard errors and the rating thresholds.
+pub fn ranked_break_even(n: &National) -> Ranked {
+    let c = n.meta.credibility;
+    let mut best: Vec<&super::AreaResult> = n.areas.iter().collect();
+    best.sort_by(|a, b| b.p_break_even.total_cmp(&a.p_break_even));
+    let name = |a: Option<&&super::AreaResult>| {
+        a.map_or(String::new(), |a| {
+            format!("{} {:.0}%", a.area, 100.0 * a.p_break_even)
+        })
+    };
+    Ranked {
+        title: format!("P(break even) of every area — {}", n.meta.template_name),
+        subtitle: format!(
+            "{} areas ranked; best {}, worst {}; {} futures each",
+            n.meta.areas,
+            name(best.first()),
+            name(best.last()),
+            group(n.meta.paths as f64)
+        ),
+        x_label: "Areas ranked by P(break even)".into(),
+        y_label: "P(break even by the horizon), %".into(),
+        label: "Area (± 2 SE)".into(),
+        values: n.areas.iter().map(|a| 100.0 * a.p_break_even).collect(),
+        errors: n.areas.iter().map(|a| 200.0 * a.p_break_even_se).collect(),
+        thresholds: vec![
+            (100.0 * c.approved_p_break_even, "approved".into()),
+            (100.0 * c.support_p_break_even, "with support".into()),
+            (100.0 * c.conditions_p_break_even, "with conditions".into()),
+        ],
+        y_range: Some((0.0, 100.0)),
+    }
+}
+
+/// Every chart of a national run as `(file name, bytes)`: `national-fan`,
+/// `national-ratings`, `national-break-even`, with the format's extension.
 ///
 /// # Errors
 /// [`Error::Chart`] naming the chart that could not be drawn.
 pub fn charts(n: &National, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
     let wrap = |name: &'static str| move |source| Error::Chart { name, source };
     let ext = format.extension();
-    let _ = RATINGS;
-    Ok(vec![(
-        format!("national-fan.{ext}"),
-        chart::fan_chart(&fan(n), format).map_err(wrap("national-fan"))?,
-    )])
+    Ok(vec![
+        (
+            format!("national-fan.{ext}"),
+            chart::fan_chart(&fan(n), format).map_err(wrap("national-fan"))?,
+        ),
+        (
+            format!("national-ratings.{ext}"),
+            chart::columns(&ratings(n), format).map_err(wrap("national-ratings"))?,
+        ),
+        (
+            format!("national-break-even.{ext}"),
+            chart::ranked(&ranked_break_even(n), format).map_err(wrap("national-break-even"))?,
+        ),
+    ])
 }
