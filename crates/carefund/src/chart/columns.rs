@@ -18,7 +18,8 @@ use super::{ChartError, Format, check_len};
 /// One bar per category, in the order given. Bars flagged in `highlight` are drawn in
 /// the warning colour (e.g. "never" breaks even, "not approved") and named in the
 /// legend by `highlight_label`; the others in the main colour named by `label`.
-/// Category labels are thinned evenly when they would overlap; each bar carries its
+/// Category labels are thinned evenly when they would overlap (highlighted bars keep
+/// theirs); each bar carries its
 /// value above it when there are few enough bars for the numbers to fit.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Columns {
@@ -98,7 +99,20 @@ impl Draw for Columns {
         }
         let (x0, x1) = (-0.5, n as f64 - 0.5);
         let labels = self.categories.iter().cloned().enumerate().collect();
-        let ticks = fitting_ticks(&plot, labels, x1 - x0)?;
+        let mut ticks = fitting_ticks(&plot, labels, x1 - x0)?;
+        // Highlighted bars ("never") always keep their label: drop the neighbours that
+        // would collide with it instead.
+        let step = match ticks.as_slice() {
+            [a, b, ..] => b.0 - a.0,
+            _ => 1,
+        };
+        for h in (0..n).filter(|&i| flagged(i)) {
+            if ticks.iter().all(|(i, _)| *i != h) {
+                ticks.retain(|(i, _)| i.abs_diff(h) >= step);
+                ticks.push((h, self.categories[h].clone()));
+                ticks.sort_by_key(|(i, _)| *i);
+            }
+        }
         let positions = ticks.iter().map(|(i, _)| *i as f64).collect();
         let mut chart = cartesian(&plot, TickedAxis::new(x0, x1, positions), y0..y1)?;
         let decimals = decimals_for(y1 - y0);

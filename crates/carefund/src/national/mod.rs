@@ -328,7 +328,7 @@ fn column_target(
             .collect();
         return match names.iter().position(|n| n == name.trim()) {
             Some(i) => {
-                let keys = crate::scenario::raw::KEYS
+                let keys = crate::scenario::KEYS
                     .iter()
                     .find(|(t, _)| *t == "scheme")
                     .map_or(&[][..], |(_, k)| *k);
@@ -351,7 +351,7 @@ fn column_target(
     }
     if let Some((section, key)) = column.split_once('.') {
         if let Some(&s) = OVERRIDE_SECTIONS.iter().find(|&&s| s == section) {
-            let keys = crate::scenario::raw::KEYS
+            let keys = crate::scenario::KEYS
                 .iter()
                 .find(|(t, _)| *t == s)
                 .map_or(&[][..], |(_, k)| *k);

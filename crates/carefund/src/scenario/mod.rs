@@ -6,7 +6,11 @@
 //! commented example ([`EXAMPLE`]).
 
 mod check;
-pub(crate) mod raw;
+mod raw;
+
+/// Every key a scenario file may hold, by table (for override columns of the national
+/// portfolio).
+pub(crate) use raw::KEYS;
 
 use crate::copula::Copula;
 use crate::dist::Dist;
