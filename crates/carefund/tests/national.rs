@@ -272,6 +272,7 @@ fn override_columns_set_inputs_for_their_area_only() {
     );
     let p = portfolio(&csv, Factors::default());
     let fixed = p.area_scenario(0).expect("area");
+    assert_eq!(fixed.name(), "Test template — Fixed");
     let g = fixed.input_index("demand.growth").expect("growth");
     assert!(fixed.inputs()[g].dist().is_fixed());
     assert!((fixed.inputs()[g].central() - 0.04).abs() < 1e-15);

@@ -480,6 +480,10 @@ fn parse_areas(
         }
         let mut t = table.clone();
         t.remove("national");
+        if let Some(Value::Table(s)) = t.get_mut("scenario") {
+            let base = s.get("name").and_then(Value::as_str).unwrap_or("").trim();
+            s.insert("name".into(), Value::String(format!("{base} — {name}")));
+        }
         let mut numbers = [f64::NAN; 3];
         let mut set_here: Vec<Option<Target>> = vec![None; targets.len()];
         for (c, target) in targets.iter().enumerate() {
