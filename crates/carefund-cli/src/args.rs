@@ -34,6 +34,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Which assumptions matter: tornado charts (Spearman and swing) and Sobol indices.
     Sensitivity(SensitivityArgs),
+    /// Apply one template scenario to many areas (a CSV) with shared national shocks.
+    National(NationalArgs),
 }
 
 /// Arguments of `carefund run`.
@@ -274,4 +276,41 @@ pub enum MethodArg {
     Sobol,
     /// All three.
     All,
+}
+
+/// Arguments of `carefund national`.
+#[derive(Debug, Args)]
+pub struct NationalArgs {
+    /// The areas file (CSV): columns area, pooled, baseline_admissions, target_reduction,
+    /// and optional override columns named like an input (demand.growth,
+    /// scheme.<name>.effect, costs.unit_cost, …), each cell a number or a distribution.
+    #[arg(long)]
+    pub areas: PathBuf,
+    /// The template scenario (TOML) applied to every area; its optional [national] table
+    /// sets the correlations.
+    #[arg(long)]
+    pub template: PathBuf,
+    /// Monte Carlo paths per area.
+    #[arg(long, default_value_t = 10_000)]
+    pub paths: u64,
+    /// Random seed; the same files, seed and paths give bit-identical results.
+    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    pub seed: u64,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory [default: carefund-out/national-<areas file stem>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Correlation between areas of the shock to scheme effectiveness, 0 to 1
+    /// [default: the template's national.effect_correlation, else 0].
+    #[arg(long)]
+    pub effect_correlation: Option<f64>,
+    /// Correlation between areas of the shock to demand growth, 0 to 1
+    /// [default: the template's national.growth_correlation, else 0].
+    #[arg(long)]
+    pub growth_correlation: Option<f64>,
+    /// Chart format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub format: ChartFormat,
 }

@@ -3,6 +3,7 @@
 mod args;
 mod evidence;
 mod files;
+mod national;
 mod run;
 mod sensitivity;
 mod stress;
@@ -33,5 +34,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reverse(a) => stress::reverse(&a),
         Command::Compare(a) => stress::compare(&a),
         Command::Sensitivity(a) => sensitivity::run(&a),
+        Command::National(a) => national::national(&a),
     }
 }

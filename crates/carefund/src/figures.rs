@@ -2,7 +2,7 @@
 //! per-path results) through the generic [`crate::chart`] module.
 
 use crate::chart::{
-    self, AdmissionsChart, Band, CashBars, FanChart, Format, Histogram, Line, Spread,
+    self, AdmissionsChart, Band, CashBars, Columns, FanChart, Format, Histogram, Line, Spread,
 };
 use crate::engine::Simulation;
 use crate::error::{Error, Result};
@@ -149,8 +149,36 @@ pub fn cash(summary: &Summary) -> CashBars {
     }
 }
 
+/// The break-even year distribution: one bar per financial year (share of futures whose
+/// cumulative net turns ≥ 0 for good in that year) plus "never" (MODEL.md §5
+/// `break_even_year`).
+pub fn break_even(summary: &Summary) -> Columns {
+    let bars = &summary.headline.break_even_year;
+    let never = bars
+        .iter()
+        .find(|b| b.year == "never")
+        .map_or(0.0, |b| b.probability);
+    Columns {
+        title: format!("Break-even year — {}", summary.meta.scenario_name),
+        subtitle: format!(
+            "financial year in which cumulative net turns ≥ 0 and stays there · never: {:.0}% · {} futures, seed {}",
+            100.0 * never,
+            crate::text::group(summary.meta.paths as f64),
+            summary.meta.seed
+        ),
+        x_label: "Financial year of break-even".into(),
+        y_label: "Share of futures, %".into(),
+        categories: bars.iter().map(|b| b.year.clone()).collect(),
+        values: bars.iter().map(|b| 100.0 * b.probability).collect(),
+        label: "Breaks even for good".into(),
+        highlight: bars.iter().map(|b| b.year == "never").collect(),
+        highlight_label: "Never (by the horizon)".into(),
+        value_decimals: 0,
+    }
+}
+
 /// Every chart of a run as `(file name, bytes)`: `fan`, `admissions`, `histogram`,
-/// `cash`, with the format's extension.
+/// `cash`, `break-even`, with the format's extension.
 ///
 /// # Errors
 /// [`Error::Chart`] naming the chart that could not be drawn.
@@ -177,6 +205,10 @@ pub fn run_charts(
         (
             format!("cash.{ext}"),
             chart::cash_bars(&cash(summary), format).map_err(wrap("cash"))?,
+        ),
+        (
+            format!("break-even.{ext}"),
+            chart::columns(&break_even(summary), format).map_err(wrap("break-even"))?,
         ),
     ])
 }

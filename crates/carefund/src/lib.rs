@@ -43,6 +43,7 @@ pub mod evidence;
 pub mod export;
 pub mod figures;
 pub mod model;
+pub mod national;
 pub mod report;
 pub mod rng;
 pub mod sample;

@@ -367,14 +367,23 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
 
 /// The rating from the headline metrics and the scenario's thresholds (MODEL.md §5).
 pub fn rate(scenario: &Scenario, h: &Headline) -> Rating {
-    let c = scenario.credibility();
-    if h.p_break_even >= c.approved_p_break_even
-        && h.p_target_met_year1 >= c.approved_p_target_met_year1
+    rate_probabilities(scenario.credibility(), h.p_break_even, h.p_target_met_year1)
+}
+
+/// The rating from `p_break_even` and `p_target_met_year1` under thresholds `c`
+/// (MODEL.md §5); [`rate`] and the national portfolio's per-area ratings use it.
+pub fn rate_probabilities(
+    c: &crate::Credibility,
+    p_break_even: f64,
+    p_target_met_year1: f64,
+) -> Rating {
+    if p_break_even >= c.approved_p_break_even
+        && p_target_met_year1 >= c.approved_p_target_met_year1
     {
         Rating::Approved
-    } else if h.p_break_even >= c.support_p_break_even {
+    } else if p_break_even >= c.support_p_break_even {
         Rating::ApprovedWithSupport
-    } else if h.p_break_even >= c.conditions_p_break_even {
+    } else if p_break_even >= c.conditions_p_break_even {
         Rating::ApprovedWithConditions
     } else {
         Rating::NotApproved

@@ -15,6 +15,8 @@
 //! | [`interval_chart`] | [`IntervalChart`] | one row per item: two P10–P90 intervals with their central dots |
 //! | [`horizontal_bars`] | [`HorizontalBars`] | labelled horizontal bars from an origin with interval whiskers (tornado, Sobol and stress charts) |
 //! | [`lines_chart`] | [`LinesChart`] | several medians over time, each optionally with its P10–P90 band |
+//! | [`columns`] | [`Columns`] | one labelled bar per category (break-even year incl. "never", areas per rating) |
+//! | [`ranked`] | [`Ranked`] | many items' values sorted, as dots with error bars and threshold lines |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
 //! in the library and registered with plotters under the family `sans-serif` on
@@ -55,20 +57,24 @@ mod admissions;
 mod axis;
 mod bars;
 mod canvas;
+mod columns;
 mod fan;
 mod hbars;
 mod histogram;
 mod intervals;
 mod lines;
+mod ranked;
 mod style;
 
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
+pub use columns::{Columns, columns};
 pub use fan::{FanChart, OverlaidFan, Overlay, fan_chart, overlaid_fan_chart};
 pub use hbars::{BarLayout, BarRow, HorizontalBars, horizontal_bars};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use intervals::{IntervalChart, IntervalRow, interval_chart};
 pub use lines::{LinesChart, Series, lines_chart};
+pub use ranked::{Ranked, ranked};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 1200;

@@ -8,6 +8,10 @@
 pub(crate) mod check;
 pub(crate) mod raw;
 
+/// Every key a scenario file may hold, by table (for override columns of the national
+/// portfolio).
+pub(crate) use raw::KEYS;
+
 use crate::copula::Copula;
 use crate::dist::Dist;
 use crate::error::Result;

@@ -25,6 +25,10 @@ pub(crate) struct RawFile {
     #[serde(default)]
     pub correlation: Vec<Spanned<RawCorrelation>>,
     pub credibility: Option<RawCredibility>,
+    /// National-portfolio settings of a template (`carefund national` reads them;
+    /// single runs ignore them).
+    #[allow(dead_code, reason = "read by crate::national from the text")]
+    pub national: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +136,7 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
             "scheme",
             "correlation",
             "credibility",
+            "national",
         ],
     ),
     (

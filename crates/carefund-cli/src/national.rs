@@ -1,0 +1,87 @@
+//! `carefund national`: one template applied to every area of a CSV file.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use carefund::RunOptions;
+use carefund::national::{self, Factors, Portfolio, report};
+
+use crate::args::{ChartFormat, NationalArgs};
+use crate::files::{read_text, write_outputs};
+
+/// `carefund national`.
+pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
+    let template = read_text(&a.template)?;
+    let areas = read_text(&a.areas)?;
+    let portfolio = Portfolio::from_text(
+        &template,
+        &a.template.display().to_string(),
+        &areas,
+        &a.areas.display().to_string(),
+    )?;
+    let from_file = portfolio.factors();
+    let portfolio = portfolio.with_factors(Factors {
+        effect_correlation: a.effect_correlation.unwrap_or(from_file.effect_correlation),
+        growth_correlation: a.growth_correlation.unwrap_or(from_file.growth_correlation),
+    })?;
+    let options = RunOptions {
+        paths: a.paths,
+        seed: a.seed,
+        threads: a.threads,
+    };
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .areas
+            .file_stem()
+            .map_or("areas".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("carefund-out").join(format!("national-{stem}"))
+    });
+    let total = a.paths.saturating_mul(portfolio.areas().len() as u64);
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(total)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} simulating {pos}/{len} area-paths [{bar:40}] {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let result = national::simulate(&portfolio, &options, &|done| bar.set_position(done))?;
+    bar.finish_and_clear();
+
+    let formats: &[carefund::chart::Format] = match a.format {
+        ChartFormat::Png => &[carefund::chart::Format::Png],
+        ChartFormat::Svg => &[carefund::chart::Format::Svg],
+        ChartFormat::Both => &[carefund::chart::Format::Png, carefund::chart::Format::Svg],
+    };
+    let mut files = vec![
+        ("national.json".to_string(), report::json(&result)?),
+        ("areas.csv".to_string(), report::areas_csv(&result)?),
+        (
+            "national-paths.csv".to_string(),
+            report::paths_csv(&result)?,
+        ),
+    ];
+    for &format in formats {
+        files.extend(report::charts(&result, format)?);
+    }
+    write_outputs(&out, &files)?;
+
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", report::render(&result))?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    writeln!(
+        stdout,
+        "\nseed {} · wrote {}: {}",
+        a.seed,
+        out.display(),
+        names.join(", ")
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,347 @@
+//! The outputs of a national run: the text report, `national.json`, `areas.csv`,
+//! `national-paths.csv` and the charts, all as bytes (the CLI writes them).
+
+use std::fmt::Write;
+
+use crate::chart::{self, Band, Columns, FanChart, Format, Ranked};
+use crate::error::{Error, Result};
+use crate::stats::Stats;
+use crate::summary::money;
+use crate::text::group;
+
+use super::{National, RATINGS};
+
+fn export_err(what: &'static str) -> impl Fn(String) -> Error {
+    move |message| Error::Export { what, message }
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+fn range(s: &Stats, f: fn(f64) -> String) -> String {
+    format!(
+        "mean {}, median {}, 90% of futures in [{}, {}]",
+        f(s.mean),
+        f(s.p50),
+        f(s.p5),
+        f(s.p95)
+    )
+}
+
+/// The text report of a national run (UTF-8, about 100 columns).
+pub fn render(n: &National) -> String {
+    let mut o = String::new();
+    let m = &n.meta;
+    let t = &n.totals;
+    let _ = writeln!(
+        o,
+        "{} — {} areas × {} paths, seed {}, {} thread{}",
+        m.template_name,
+        m.areas,
+        group(m.paths as f64),
+        m.seed,
+        m.threads,
+        if m.threads == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(
+        o,
+        "national factors: effect correlation {}, growth correlation {} (one-factor Gaussian copula)",
+        m.factors.effect_correlation, m.factors.growth_correlation
+    );
+    let last = n.periods.last().map_or("", |p| p.label.as_str());
+    let _ = writeln!(o, "\nAreas per rating");
+    for r in &n.ratings {
+        let _ = writeln!(
+            o,
+            "  {:<28}{:>4}  ({:.0}%)",
+            r.rating.to_string(),
+            r.areas,
+            100.0 * r.areas as f64 / m.areas.max(1) as f64
+        );
+    }
+    let row = |o: &mut String, label: &str, value: String| {
+        let _ = writeln!(o, "  {label:<40}{value}");
+    };
+    let _ = writeln!(o, "\nNational totals (sums over areas, per future)");
+    row(
+        &mut o,
+        "P(national year-1 reduction met)",
+        format!(
+            "{} ± {} (plans claim {} fewer admissions in year 1)",
+            pct(t.p_target_met_year1),
+            pct(t.p_target_met_year1_se),
+            group(t.plan_year1)
+        ),
+    );
+    row(
+        &mut o,
+        "Avoided admissions, year 1",
+        range(&t.avoided_year1, group),
+    );
+    row(
+        &mut o,
+        "Avoided admissions, whole horizon",
+        range(&t.avoided, group),
+    );
+    row(
+        &mut o,
+        &format!("P(national break even by {last})"),
+        format!("{} ± {}", pct(t.p_break_even), pct(t.p_break_even_se)),
+    );
+    row(
+        &mut o,
+        "Cumulative net at the horizon",
+        range(&t.cum_net, money),
+    );
+    row(&mut o, "NPV of system net", range(&t.npv, money));
+    row(&mut o, "P4P released", range(&t.released, money));
+    row(&mut o, "P4P withheld", range(&t.withheld, money));
+    row(
+        &mut o,
+        "Contingency paid to hospitals",
+        range(&t.contingency, money),
+    );
+
+    let mut ranked: Vec<&super::AreaResult> = n.areas.iter().collect();
+    ranked.sort_by(|a, b| b.p_break_even.total_cmp(&a.p_break_even));
+    let show = |o: &mut String, a: &super::AreaResult| {
+        let _ = writeln!(
+            o,
+            "  {:<30} {:<26} {:>7} {:>12} {:>10}",
+            a.area,
+            a.rating.to_string(),
+            pct(a.p_break_even),
+            group(a.avoided_median),
+            money(a.cum_net_median)
+        );
+    };
+    let _ = writeln!(
+        o,
+        "\nAreas by P(break even) ({} listed; every area is in areas.csv)",
+        ranked.len().min(10)
+    );
+    let _ = writeln!(
+        o,
+        "  {:<30} {:<26} {:>7} {:>12} {:>10}",
+        "area", "rating", "P(b.e.)", "med. avoided", "med. net"
+    );
+    if ranked.len() <= 10 {
+        for a in &ranked {
+            show(&mut o, a);
+        }
+    } else {
+        for a in &ranked[..5] {
+            show(&mut o, a);
+        }
+        let _ = writeln!(o, "  …");
+        for a in &ranked[ranked.len() - 5..] {
+            show(&mut o, a);
+        }
+    }
+    o
+}
+
+/// `national.json`: the [`National`] results (meta, totals, ratings, areas, periods).
+///
+/// # Errors
+/// [`Error::Export`] if serialisation fails.
+pub fn json(n: &National) -> Result<Vec<u8>> {
+    let mut v =
+        serde_json::to_vec_pretty(n).map_err(|e| export_err("national.json")(e.to_string()))?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+/// `areas.csv`: one row per area (the per-area table).
+///
+/// # Errors
+/// [`Error::Export`] if the CSV writer fails.
+pub fn areas_csv(n: &National) -> Result<Vec<u8>> {
+    let err = export_err("areas.csv");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "area",
+        "seed",
+        "pooled",
+        "baseline_admissions",
+        "target_reduction",
+        "rating",
+        "p_break_even",
+        "p_break_even_se",
+        "p_target_met_year1",
+        "avoided_median",
+        "avoided_mean",
+        "avoided_sd",
+        "cum_net_median",
+        "cum_net_mean",
+        "cum_net_sd",
+    ])
+    .map_err(|e| err(e.to_string()))?;
+    for a in &n.areas {
+        w.write_record([
+            a.area.clone(),
+            a.seed.to_string(),
+            a.pooled.to_string(),
+            a.baseline_admissions.to_string(),
+            a.target_reduction.to_string(),
+            a.rating.to_string(),
+            a.p_break_even.to_string(),
+            a.p_break_even_se.to_string(),
+            a.p_target_met_year1.to_string(),
+            a.avoided_median.to_string(),
+            a.avoided_mean.to_string(),
+            a.avoided_sd.to_string(),
+            a.cum_net_median.to_string(),
+            a.cum_net_mean.to_string(),
+            a.cum_net_sd.to_string(),
+        ])
+        .map_err(|e| err(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| err(e.to_string()))
+}
+
+/// `national-paths.csv`: every path's national totals.
+///
+/// # Errors
+/// [`Error::Export`] if the CSV writer fails.
+pub fn paths_csv(n: &National) -> Result<Vec<u8>> {
+    let err = export_err("national-paths.csv");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "path",
+        "avoided",
+        "avoided_year1",
+        "cum_net",
+        "npv",
+        "released",
+        "withheld",
+        "contingency",
+        "commissioner",
+    ])
+    .map_err(|e| err(e.to_string()))?;
+    for (i, p) in n.paths().iter().enumerate() {
+        w.write_record([
+            i.to_string(),
+            p.avoided.to_string(),
+            p.avoided_year1.to_string(),
+            p.cum_net.to_string(),
+            p.npv.to_string(),
+            p.released.to_string(),
+            p.withheld.to_string(),
+            p.contingency.to_string(),
+            p.commissioner.to_string(),
+        ])
+        .map_err(|e| err(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| err(e.to_string()))
+}
+
+const MILLION: f64 = 1e6;
+
+/// The national fan chart: cumulative system net summed over areas (£m).
+pub fn fan(n: &National) -> FanChart {
+    let s = |f: fn(&Stats) -> f64| -> Vec<f64> {
+        n.periods.iter().map(|p| f(&p.cum_net) / MILLION).collect()
+    };
+    let band = |lo: fn(&Stats) -> f64, hi: fn(&Stats) -> f64| Band {
+        lower: s(lo),
+        upper: s(hi),
+    };
+    FanChart {
+        title: format!("National cumulative system net — {}", n.meta.template_name),
+        subtitle: format!(
+            "sum over {} areas; P(national break even) = {:.0}% · {} paths, seed {}, correlations effect {} / growth {}",
+            n.meta.areas,
+            100.0 * n.totals.p_break_even,
+            group(n.meta.paths as f64),
+            n.meta.seed,
+            n.meta.factors.effect_correlation,
+            n.meta.factors.growth_correlation
+        ),
+        y_label: "National cumulative net, £m (real)".into(),
+        periods: n.periods.iter().map(|p| p.label.clone()).collect(),
+        p5_p95: band(|s| s.p5, |s| s.p95),
+        p10_p90: band(|s| s.p10, |s| s.p90),
+        p25_p75: band(|s| s.p25, |s| s.p75),
+        median: s(|s| s.p50),
+        plan: None,
+    }
+}
+
+/// Areas per rating, best first (the bar of "not approved" in the warning colour).
+pub fn ratings(n: &National) -> Columns {
+    Columns {
+        title: format!("Areas per rating — {}", n.meta.template_name),
+        subtitle: format!(
+            "{} areas, {} futures each; rating names NHS England's, probability thresholds this tool's",
+            n.meta.areas,
+            group(n.meta.paths as f64)
+        ),
+        x_label: "Credibility rating".into(),
+        y_label: "Areas".into(),
+        categories: n.ratings.iter().map(|r| r.rating.to_string()).collect(),
+        values: n.ratings.iter().map(|r| r.areas as f64).collect(),
+        label: "Areas".into(),
+        highlight: n.ratings.iter().map(|r| r.rating == RATINGS[3]).collect(),
+        highlight_label: "Not approved".into(),
+        value_decimals: 0,
+    }
+}
+
+/// Every area's P(break even), ranked, with ±2 standard errors and the rating thresholds.
+pub fn ranked_break_even(n: &National) -> Ranked {
+    let c = n.meta.credibility;
+    let mut best: Vec<&super::AreaResult> = n.areas.iter().collect();
+    best.sort_by(|a, b| b.p_break_even.total_cmp(&a.p_break_even));
+    let name = |a: Option<&&super::AreaResult>| {
+        a.map_or(String::new(), |a| {
+            format!("{} {:.0}%", a.area, 100.0 * a.p_break_even)
+        })
+    };
+    Ranked {
+        title: format!("P(break even) of every area — {}", n.meta.template_name),
+        subtitle: format!(
+            "{} areas ranked; best {}, worst {}; {} futures each",
+            n.meta.areas,
+            name(best.first()),
+            name(best.last()),
+            group(n.meta.paths as f64)
+        ),
+        x_label: "Areas ranked by P(break even)".into(),
+        y_label: "P(break even by the horizon), %".into(),
+        label: "Area (± 2 SE)".into(),
+        values: n.areas.iter().map(|a| 100.0 * a.p_break_even).collect(),
+        errors: n.areas.iter().map(|a| 200.0 * a.p_break_even_se).collect(),
+        thresholds: vec![
+            (100.0 * c.approved_p_break_even, "approved".into()),
+            (100.0 * c.support_p_break_even, "with support".into()),
+            (100.0 * c.conditions_p_break_even, "with conditions".into()),
+        ],
+        y_range: Some((0.0, 100.0)),
+    }
+}
+
+/// Every chart of a national run as `(file name, bytes)`: `national-fan`,
+/// `national-ratings`, `national-break-even`, with the format's extension.
+///
+/// # Errors
+/// [`Error::Chart`] naming the chart that could not be drawn.
+pub fn charts(n: &National, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
+    let wrap = |name: &'static str| move |source| Error::Chart { name, source };
+    let ext = format.extension();
+    Ok(vec![
+        (
+            format!("national-fan.{ext}"),
+            chart::fan_chart(&fan(n), format).map_err(wrap("national-fan"))?,
+        ),
+        (
+            format!("national-ratings.{ext}"),
+            chart::columns(&ratings(n), format).map_err(wrap("national-ratings"))?,
+        ),
+        (
+            format!("national-break-even.{ext}"),
+            chart::ranked(&ranked_break_even(n), format).map_err(wrap("national-break-even"))?,
+        ),
+    ])
+}
