@@ -351,3 +351,32 @@ fn help_lists_the_subcommands() {
         assert!(s.contains(cmd), "{s}");
     }
 }
+
+#[test]
+fn readme_lists_every_subcommand_of_help() {
+    let out = carefund(&["--help"], &root());
+    let help = text(&out.stdout);
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let commands = readme
+        .split("## Commands")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a Commands section");
+    let listed: Vec<&str> = help
+        .split("Commands:")
+        .nth(1)
+        .expect("help lists commands")
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(listed.len() >= 8, "{listed:?}");
+    for c in listed {
+        assert!(
+            commands.contains(&format!("carefund {c} ")),
+            "README's Commands section lacks `carefund {c}`"
+        );
+    }
+}
