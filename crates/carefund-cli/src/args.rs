@@ -172,6 +172,13 @@ pub struct StressArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
+    /// Also write an Excel workbook (the base run's sheets and a Stress sheet with a
+    /// native P(break even) chart) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Also write a self-contained HTML report with a Stress section to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Arguments of `carefund reverse`.

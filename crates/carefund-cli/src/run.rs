@@ -124,7 +124,12 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         )?);
     }
     // Reports are built before anything is written, so a failure leaves no output.
-    let report = carefund::report::ReportInput::new(&scenario, &summary).with_simulation(&sim);
+    let mut report = carefund::report::ReportInput::new(&scenario, &summary).with_simulation(&sim);
+    if let Some(block) = &summary.evidence {
+        report
+            .sections
+            .push(carefund::report::sections::evidence(block, &summary));
+    }
     let mut reports: Vec<(&Path, Vec<u8>)> = Vec::new();
     if let Some(path) = &a.xlsx {
         reports.push((path, carefund::report::xlsx(&report)?));

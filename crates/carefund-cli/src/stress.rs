@@ -11,7 +11,7 @@ use carefund::stress::{self, Factor, Metric, ReverseOptions, report};
 use carefund::{RunOptions, Scenario};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReverseArgs, StressArgs};
-use crate::files::{BadInput, read_text, write_outputs};
+use crate::files::{BadInput, read_text, write_file_atomically, write_outputs};
 
 fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -55,6 +55,15 @@ fn finish(out: &Path, text: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result
 /// `carefund stress`.
 pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
+    for path in [&a.xlsx, &a.report].into_iter().flatten() {
+        if path.is_dir() {
+            return Err(BadInput(format!(
+                "{}: is a directory; expected a file name for the report",
+                path.display()
+            ))
+            .into());
+        }
+    }
     let mut overlays = Vec::new();
     if let Some(name) = &a.pack {
         overlays.extend(stress::pack(name)?);
@@ -75,7 +84,24 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
         files.extend(stress::figures::stress_charts(&report, f)?);
     }
     let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
-    finish(&out, &report::stress_text(&report), &files)
+    // Reports are built before anything is written, so a failure leaves no output.
+    let mut input = carefund::report::ReportInput::new(&scenario, &report.base.summary);
+    input
+        .sections
+        .push(carefund::report::sections::stress(&report));
+    let mut reports: Vec<(&PathBuf, Vec<u8>)> = Vec::new();
+    if let Some(path) = &a.xlsx {
+        reports.push((path, carefund::report::xlsx(&input)?));
+    }
+    if let Some(path) = &a.report {
+        reports.push((path, carefund::report::html(&input)?));
+    }
+    let code = finish(&out, &report::stress_text(&report), &files)?;
+    for (path, bytes) in &reports {
+        write_file_atomically(path, bytes)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(code)
 }
 
 fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {

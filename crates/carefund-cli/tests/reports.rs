@@ -174,3 +174,29 @@ fn html_report_renders_in_chromium() {
     );
     assert!(red > 1_000, "no verdict bar ({red} red pixels)");
 }
+
+#[test]
+fn stress_writes_the_workbook_and_the_html_report_with_a_stress_section() {
+    let dir = TempDir::new("stress");
+    let out = carefund(
+        &[
+            "stress",
+            &swindon(),
+            "--paths",
+            "300",
+            "--out",
+            "o",
+            "--xlsx",
+            "s.xlsx",
+            "--report",
+            "s.html",
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(dir.0.join("s.html")).expect("html written");
+    assert!(html.contains("id=\"stress\""), "no stress section");
+    assert!(html.contains("Effects halved"));
+    let book = std::fs::read(dir.0.join("s.xlsx")).expect("xlsx written");
+    assert_eq!(&book[..2], b"PK", "an xlsx is a zip file");
+}

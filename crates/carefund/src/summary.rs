@@ -390,16 +390,16 @@ pub fn rate_probabilities(
     }
 }
 
-/// `£12.7m`, `−£3.4m`, `£850k`.
+/// Money for a reader: `£12.7m`, `−£3.4m`, `£850k`, `£1,490`, `£75`.
 pub fn money(x: f64) -> String {
     let sign = if x < 0.0 { "−" } else { "" };
     let a = x.abs();
     if a >= 1e6 {
         format!("{sign}£{:.1}m", a / 1e6)
-    } else if a >= 1e3 {
+    } else if a >= 1e5 {
         format!("{sign}£{:.0}k", a / 1e3)
     } else {
-        format!("{sign}£{a:.0}")
+        format!("{sign}£{}", crate::text::group(a))
     }
 }
 

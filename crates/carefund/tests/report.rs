@@ -269,3 +269,58 @@ fn an_extra_section_becomes_a_sheet_with_a_native_chart() {
     assert!(chart.contains("<c:barDir val=\"bar\"/>"));
     assert!(chart.contains("Stress!$B$"), "values from the Stress sheet");
 }
+
+#[test]
+fn stress_and_evidence_sections_become_sheets_and_html_sections() {
+    let sc = Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml").unwrap();
+    let options = RunOptions {
+        paths: 300,
+        seed: 5,
+        threads: Some(1),
+    };
+    let stress = carefund::stress::stress_test(
+        &sc,
+        &carefund::stress::pack("sceptical").unwrap(),
+        &options,
+        &|_, _| {},
+    )
+    .unwrap();
+    let mut input = ReportInput::new(&sc, &stress.base.summary);
+    input
+        .sections
+        .push(carefund::report::sections::stress(&stress));
+    let evidence = carefund::evidence::Evidence::from_toml(
+        carefund::evidence::SHIPPED,
+        carefund::evidence::SHIPPED_NAME,
+    )
+    .unwrap();
+    let sim = simulate(&sc, &options, &|_| {}).unwrap();
+    let mut summary = summarise(&sc, &sim);
+    let outcome = carefund::evidence::evaluate(&sc, &evidence, &sim, &summary, &|_| {}).unwrap();
+    outcome.attach(&mut summary);
+    let block = summary.evidence.clone().expect("evidence attached");
+    input
+        .sections
+        .push(carefund::report::sections::evidence(&block, &summary));
+
+    let book = xlsx(&input).unwrap();
+    let names = workbook(&book).sheet_names();
+    assert!(names.iter().any(|n| n == "Stress"), "{names:?}");
+    assert!(names.iter().any(|n| n == "Evidence"), "{names:?}");
+    let stress_sheet = workbook(&book).worksheet_range("Stress").unwrap();
+    let rows: Vec<String> = stress_sheet
+        .rows()
+        .filter_map(|r| r.first().map(|c| c.to_string()))
+        .collect();
+    for s in std::iter::once(&stress.base).chain(&stress.stresses) {
+        assert!(
+            rows.contains(&s.name),
+            "stress `{}` missing from the sheet",
+            s.name
+        );
+    }
+    let html = String::from_utf8(carefund::report::html(&input).unwrap()).unwrap();
+    assert!(html.contains("id=\"stress\""));
+    assert!(html.contains("id=\"evidence\""));
+    assert!(html.contains("All together"));
+}

@@ -48,6 +48,7 @@
 
 mod content;
 mod html;
+pub mod sections;
 mod xlsx;
 
 pub use content::{HeadlineRow, assumption_tables, headline_rows, years_table};
