@@ -258,6 +258,13 @@ pub struct SensitivityArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
+    /// Also write an Excel workbook (a base run's sheets and a Sensitivity sheet with
+    /// native charts) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Also write a self-contained HTML report with a Sensitivity section to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Outputs a sensitivity analysis can explain.

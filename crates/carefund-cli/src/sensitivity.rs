@@ -11,7 +11,7 @@ use carefund::chart::Format;
 use carefund::sensitivity::{self, Output, SobolOptions, report::Report, sobol_scenario, swing};
 
 use crate::args::{ChartFormat, MethodArg, OutputArg, SensitivityArgs};
-use crate::files::write_outputs;
+use crate::files::{BadInput, write_file_atomically, write_outputs};
 use crate::run::load;
 
 /// `carefund sensitivity`.
@@ -59,10 +59,24 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     );
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
 
+    for path in [&a.xlsx, &a.report].into_iter().flatten() {
+        if path.is_dir() {
+            return Err(BadInput(format!(
+                "{}: is a directory; expected a file name for the report",
+                path.display()
+            ))
+            .into());
+        }
+    }
     let mut report = Report::new(&scenario, output, a.seed, a.paths);
-    if tornado || swing_wanted {
+    let wants_report = a.xlsx.is_some() || a.report.is_some();
+    let mut base_summary = None;
+    if tornado || swing_wanted || wants_report {
         spinner.set_message("base run");
         let base = carefund::simulate(&scenario, &options, &|_| {})?;
+        if wants_report {
+            base_summary = Some(carefund::summarise(&scenario, &base));
+        }
         if tornado {
             report.tornado = Some(sensitivity::rank_tornado(&scenario, &base, output));
         }
@@ -83,11 +97,31 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         ChartFormat::Both => &[Format::Png, Format::Svg],
     };
     let files = sensitivity::report::files(&report, formats)?;
+    // Reports are built before anything is written, so a failure leaves no output.
+    let mut reports: Vec<(&PathBuf, Vec<u8>)> = Vec::new();
+    if let Some(summary) = &base_summary {
+        let mut input = carefund::report::ReportInput::new(&scenario, summary);
+        input
+            .sections
+            .push(carefund::report::sections::sensitivity(&report));
+        if let Some(path) = &a.xlsx {
+            reports.push((path, carefund::report::xlsx(&input)?));
+        }
+        if let Some(path) = &a.report {
+            reports.push((path, carefund::report::html(&input)?));
+        }
+    }
     write_outputs(&out, &files)?;
+    for (path, bytes) in &reports {
+        write_file_atomically(path, bytes)?;
+    }
 
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", sensitivity::report::render_text(&report))?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
+    for (path, _) in &reports {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
