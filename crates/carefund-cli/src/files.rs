@@ -49,6 +49,12 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
             _ => format!("{shown}: cannot read: {e}"),
         })
     })?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(BadInput(format!(
+            "{shown}: is UTF-16 text; save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
+        ))
+        .into());
+    }
     String::from_utf8(bytes).map_err(|e| {
         BadInput(format!(
             "{shown}: is not a text file (invalid UTF-8 at byte {}); expected a TOML scenario",

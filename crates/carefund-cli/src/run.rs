@@ -32,6 +32,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem)
     });
+    options.check()?;
     let need = carefund::engine::memory_estimate(&scenario, a.paths);
     check_memory(need, a.paths)?;
 

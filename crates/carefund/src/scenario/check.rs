@@ -86,7 +86,14 @@ impl Ctx<'_> {
     /// A plain number within `[lo, hi]`.
     fn number(&self, raw: &RawNum, key: &str, lo: f64, hi: f64, words: &str) -> Result<f64> {
         let x = *raw.get_ref();
-        if !x.is_finite() || x < lo || x > hi {
+        if !x.is_finite() {
+            return Err(self
+                .diag(raw.span(), key, "numbers must be finite")
+                .value(self.written(&raw.span()))
+                .allowed(format!("{words} (not nan or inf)"))
+                .into());
+        }
+        if x < lo || x > hi {
             return Err(self
                 .diag(raw.span(), key, "value out of range")
                 .value(self.written(&raw.span()))
@@ -159,10 +166,15 @@ impl Ctx<'_> {
         let x = match value {
             Value::Integer(i) => *i as f64,
             Value::Float(f) => *f,
-            _ => {
+            other => {
                 return Err(self
-                    .diag(span.clone(), key, "expected a number")
+                    .diag(
+                        span.clone(),
+                        key,
+                        format!("expected a number, not a {}", other.type_str()),
+                    )
                     .value(self.written(span))
+                    .allowed("a finite number, without quotes")
                     .into());
             }
         };
@@ -197,7 +209,18 @@ impl Ctx<'_> {
         if items.len() != n {
             return Err(wrong().into());
         }
-        items.iter().map(|x| self.finite(x, span, key)).collect()
+        items
+            .iter()
+            .map(|x| {
+                self.finite(x, span, key).map_err(|e| match e {
+                    crate::Error::Input(mut d) => {
+                        d.allowed = Some(shape.to_string());
+                        crate::Error::Input(d)
+                    }
+                    other => other,
+                })
+            })
+            .collect()
     }
 
     fn fields(
@@ -1108,11 +1131,17 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
         .map_or(&[][..], |(_, k)| *k);
     let mut d = Diagnostic::new(origin, "").at(text, offset);
 
+    let sections = raw::KEYS[0].1;
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
         d.key = Some(within(field));
         d.problem = if section.is_empty() {
             "unknown section".into()
+        } else if sections.contains(&field) {
+            // `fund = …` under another table: the user meant a section of its own.
+            format!(
+                "unknown key in [{section}] (`{field}` is a section: start it with a [{field}] header line)"
+            )
         } else {
             format!("unknown key in [{section}]")
         };
@@ -1120,8 +1149,22 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
         d.suggestion = did_you_mean(field, table_keys.iter().copied());
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
-        let top = raw::KEYS[0].1.contains(&field) && section.is_empty();
-        d.key = Some(within(field));
+        // A missing section is reported at the first table of the file; a missing key at
+        // the table that lacks it.
+        let top = sections.contains(&field) && (section.is_empty() || !table_keys.contains(&field));
+        if top && is_blank(text) {
+            d.key = Some(field.to_string());
+            d.problem = format!("the file holds no settings (missing section [{field}])");
+            d.allowed = Some("a scenario file; `carefund init` writes a commented example".into());
+            d.line = None;
+            d.column = None;
+            return d.into();
+        }
+        d.key = Some(if top {
+            field.to_string()
+        } else {
+            within(field)
+        });
         d.problem = if top {
             format!("missing section [{field}]")
         } else {
@@ -1139,13 +1182,82 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> crate::Error {
             within(&key)
         });
         d.problem = friendly_types(msg);
+        if msg.contains("invalid type: map") && msg.contains("expected a sequence") && on_header {
+            // `[scheme]` where `[[scheme]]` was meant.
+            d.allowed = Some(format!(
+                "[[{section}]] (double brackets), one such table for each {section}"
+            ));
+        } else if msg.contains("invalid type: string") && msg.contains("expected i64") {
+            d.allowed = Some("a whole number, without quotes".into());
+        } else if msg.contains("invalid type: string") && msg.contains("expected f64") {
+            d.allowed = Some("a finite number, without quotes (e.g. 12_675_000 or 0.035)".into());
+        }
+    } else if msg.starts_with("duplicate key") {
+        if on_header {
+            d.key = Some(section.clone());
+            d.problem = format!("not valid TOML: the table [{section}] is defined twice");
+            d.allowed =
+                Some("each [table] once; repeat only [[scheme]] and [[correlation]]".into());
+        } else {
+            let key = offset.and_then(|o| key_at(text, o)).unwrap_or_default();
+            d.key = Some(within(&key));
+            d.problem = "not valid TOML: this key is set twice in the same table".into();
+            d.allowed = Some("each key once per table".into());
+        }
     } else {
         d.problem = format!("not valid TOML: {}", friendly_types(msg));
+        if let Some(hint) = offset.and_then(|o| syntax_hint(line_at(text, o))) {
+            d.allowed = Some(hint);
+        }
     }
     if d.key.as_deref() == Some("") {
         d.key = None;
     }
     d.into()
+}
+
+/// True when `text` holds nothing but blank lines and comments.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
+/// A likely fix for a TOML syntax error on `line`, for the mistakes people make when they
+/// type numbers and words as they would in a spreadsheet.
+fn syntax_hint(line: &str) -> Option<String> {
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim();
+    let value = value.split('#').next().unwrap_or("").trim();
+    if value.is_empty() {
+        return None;
+    }
+    let numeric = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || ",._£$€%-+ ".contains(c))
+        && value.chars().any(|c| c.is_ascii_digit());
+    if numeric && value.contains(['£', '$', '€', '%', ',']) {
+        let digits: String = value.chars().filter(|c| !",£$€% ".contains(*c)).collect();
+        if value.contains('%') {
+            let share = digits
+                .replace('_', "")
+                .parse::<f64>()
+                .map_or_else(|_| "a share".to_string(), |x| format!("{}", x / 100.0));
+            return Some(format!(
+                "a plain number, percentages as shares: {key} = {share} (no % sign: 3% is 0.03)"
+            ));
+        }
+        return Some(format!(
+            "a plain number: {key} = {digits} (no commas or currency signs; _ may group digits)"
+        ));
+    }
+    let bare = value
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-_ ".contains(c))
+        && value.starts_with(char::is_alphabetic)
+        && !["true", "false", "nan", "inf"].contains(&value);
+    bare.then(|| format!("text in double quotes: {key} = \"{value}\""))
 }
 
 fn friendly_types(msg: &str) -> String {

@@ -162,14 +162,20 @@ impl Input {
         self.map(self.dist.inverse_cdf(u))
     }
     /// Replace the distribution (dropping any scale or shift).
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    #[allow(
+        dead_code,
+        reason = "the primitive of overlays (stress tests, evidence runs)"
+    )]
     pub(crate) fn set_dist(&mut self, dist: Dist) {
         self.dist = dist;
         self.scale = 1.0;
         self.shift = 0.0;
     }
     /// Rescale draws: `x → scale · x + shift`, composed with any earlier rescaling.
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    #[allow(
+        dead_code,
+        reason = "the primitive of overlays (stress tests, evidence runs)"
+    )]
     pub(crate) fn rescale(&mut self, scale: f64, shift: f64) {
         self.shift = scale * self.shift + shift;
         self.scale *= scale;
@@ -300,7 +306,10 @@ impl Scenario {
         self.schemes.iter().map(|s| s.annual_cost).sum()
     }
     /// Every per-path input, mutable (for overlays inside the crate).
-    #[allow(dead_code, reason = "the primitive of overlays (stress tests, evidence runs)")]
+    #[allow(
+        dead_code,
+        reason = "the primitive of overlays (stress tests, evidence runs)"
+    )]
     pub(crate) fn inputs_mut(&mut self) -> &mut [Input] {
         &mut self.inputs
     }
