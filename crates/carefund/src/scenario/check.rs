@@ -61,10 +61,23 @@ const GROWTH: Bounds = Bounds {
     hi: 1.0,
     words: "an annual rate between -0.99 and 1 (0.025 means 2.5% a year)",
 };
-const NON_NEGATIVE: Bounds = Bounds {
+// Inputs that are not shares still get a finite ceiling: an unbounded input (a fixed
+// 1e308, or a lognormal whose tail reaches it) would make spend or savings infinite and
+// every statistic NaN. The ceilings are far above any real plan.
+const UNIT_COST: Bounds = Bounds {
     lo: 0.0,
-    hi: f64::INFINITY,
-    words: "a number ≥ 0",
+    hi: 1e7,
+    words: "£ per admission, from 0 to 10,000,000",
+};
+const RAMP_YEARS: Bounds = Bounds {
+    lo: 0.0,
+    hi: 100.0,
+    words: "years from 0 to 100",
+};
+const OVERRUN: Bounds = Bounds {
+    lo: 0.0,
+    hi: 100.0,
+    words: "a multiplier on the planned cost from 0 to 100 (1.0 = on budget)",
 };
 
 struct Ctx<'a> {
@@ -575,8 +588,8 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         ),
         Input::new(
             "costs.unit_cost",
-            ctx.input(&costs.unit_cost, "costs.unit_cost", NON_NEGATIVE)?,
-            NON_NEGATIVE,
+            ctx.input(&costs.unit_cost, "costs.unit_cost", UNIT_COST)?,
+            UNIT_COST,
         ),
         Input::new(
             "costs.cashable_share_short",
@@ -801,9 +814,9 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             ctx.input(
                 r.ramp_years.as_ref().unwrap_or(&zero),
                 &key("ramp_years"),
-                NON_NEGATIVE,
+                RAMP_YEARS,
             )?,
-            NON_NEGATIVE,
+            RAMP_YEARS,
         ));
         inputs.push(Input::new(&key("success_probability"), success, SHARE));
         inputs.push(Input::new(
@@ -811,9 +824,9 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             ctx.input(
                 r.cost_overrun.as_ref().unwrap_or(&one),
                 &key("cost_overrun"),
-                NON_NEGATIVE,
+                OVERRUN,
             )?,
-            NON_NEGATIVE,
+            OVERRUN,
         ));
         schemes.push(Scheme {
             name,
