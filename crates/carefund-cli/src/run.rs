@@ -33,6 +33,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         PathBuf::from("carefund-out").join(stem)
     });
     options.check()?;
+    crate::files::check_output_dir(&out)?;
     let need = carefund::engine::memory_estimate(&scenario, a.paths);
     check_memory(need, a.paths)?;
 
