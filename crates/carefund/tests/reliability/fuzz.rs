@@ -9,14 +9,34 @@ use proptest::prelude::*;
 
 use crate::finite::check_outputs;
 
-/// The valid files that are mutated.
-const SOURCES: &[(&str, &str)] = &[
-    ("example.toml", carefund::EXAMPLE_SCENARIO),
-    (
-        "swindon-2015.toml",
-        include_str!("../../../../data/scenarios/swindon-2015.toml"),
-    ),
-];
+/// The valid files that are mutated: the `carefund init` example and every shipped
+/// scenario in `data/scenarios/` (read when the test starts, so new ones join in).
+fn sources() -> &'static [(String, String)] {
+    static SOURCES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    SOURCES.get_or_init(|| {
+        let mut out = vec![(
+            "example.toml".to_string(),
+            carefund::EXAMPLE_SCENARIO.to_string(),
+        )];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("data/scenarios")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f.file_name().expect("name").to_string_lossy().into_owned();
+            out.push((name, std::fs::read_to_string(&f).expect("read scenario")));
+        }
+        assert!(
+            out.len() >= 2,
+            "no shipped scenarios found in {}",
+            dir.display()
+        );
+        out
+    })
+}
 
 /// Values a hand-edited file might hold instead of the right one.
 const REPLACEMENTS: &[&str] = &[
@@ -165,11 +185,12 @@ proptest! {
 
     #[test]
     fn mutated_scenarios_load_or_fail_cleanly_and_run_finite(
-        source in 0..SOURCES.len(),
+        source in 0..sources().len(),
         mutations in prop::collection::vec(mutation(), 1..=3),
     ) {
-        let (name, original) = SOURCES[source];
-        let text = mutations.iter().fold(original.to_string(), |t, m| apply(&t, m));
+        let (name, original) = &sources()[source];
+        let name = name.as_str();
+        let text = mutations.iter().fold(original.clone(), |t, m| apply(&t, m));
         match Scenario::from_toml(&text, name) {
             Ok(scenario) => {
                 let options = RunOptions { paths: 20, seed: 11, threads: Some(1) };
