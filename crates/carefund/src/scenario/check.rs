@@ -375,15 +375,19 @@ impl Ctx<'_> {
                 }
             }
             "beta" => {
-                let shape = "{ beta = { alpha = a, beta = b } } with a > 0, b > 0";
+                // Outside [0.001, 10000] statrs' Beta inverse CDF can loop for minutes
+                // or panic (issue 8, found by the fuzz test); no real input needs more.
+                let shape = "{ beta = { alpha = a, beta = b } } with a and b from 0.001 to 10000";
                 let f = self.fields(v, &["alpha", "beta"], span, key, shape)?;
+                let ok = |x: f64| (1e-3..=1e4).contains(&x);
                 match (f[0], f[1]) {
-                    (Some(a), Some(b)) if a > 0.0 && b > 0.0 => {
-                        statrs::distribution::Beta::new(a, b)
-                            .map(|beta| Dist::Beta { beta })
-                            .map_err(|_| rule("invalid beta parameters", shape))
-                    }
-                    _ => Err(rule("needs alpha > 0 and beta > 0", shape)),
+                    (Some(a), Some(b)) if ok(a) && ok(b) => statrs::distribution::Beta::new(a, b)
+                        .map(|beta| Dist::Beta { beta })
+                        .map_err(|_| rule("invalid beta parameters", shape)),
+                    _ => Err(rule(
+                        "needs alpha and beta, each from 0.001 to 10000",
+                        shape,
+                    )),
                 }
             }
             "bernoulli" => {

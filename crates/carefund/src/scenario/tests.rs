@@ -485,3 +485,15 @@ fn unit_cost_ramp_and_overrun_have_finite_ceilings() {
     );
     Scenario::from_toml(&top, "t.toml").expect("the ceilings themselves are valid");
 }
+
+#[test]
+fn beta_parameters_lie_from_a_thousandth_to_ten_thousand() {
+    // Issue 8: alpha = 1e15 made statrs' inverse CDF loop for minutes; 5e-324 panicked.
+    for (a, b) in [("1e15", "7"), ("3", "1e9"), ("5e-324", "7"), ("0", "5")] {
+        let d = diag(&with(
+            "cashable_share_short = { pert = [0.2, 0.35, 0.5] }",
+            &format!("cashable_share_short = {{ beta = {{ alpha = {a}, beta = {b} }} }}"),
+        ));
+        assert!(d.problem.contains("from 0.001 to 10000"), "{d}");
+    }
+}
