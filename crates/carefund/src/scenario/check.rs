@@ -136,6 +136,14 @@ impl Ctx<'_> {
             return Ok(dist);
         }
         let outside = dist.mass_outside(bounds.lo, bounds.hi);
+        // Parameters near the f64 limits can make the mass NaN: refuse rather than let
+        // every comparison below pass.
+        if outside.is_nan() {
+            return Err(bad(
+                "the distribution's parameters are too extreme to compute with".into(),
+            )
+            .into());
+        }
         if outside > MAX_MASS_OUTSIDE {
             return Err(bad(format!(
                 "the distribution puts {:.2}% of its probability outside the allowed range \
@@ -222,7 +230,7 @@ impl Ctx<'_> {
         if items.len() != n {
             return Err(wrong().into());
         }
-        items
+        let values: Vec<f64> = items
             .iter()
             .map(|x| {
                 self.finite(x, span, key).map_err(|e| match e {
@@ -233,7 +241,19 @@ impl Ctx<'_> {
                     other => other,
                 })
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        // Ends near ±f64::MAX have an infinite width, and every probability computed
+        // from them is 0 or NaN (issue 8).
+        if let (Some(first), Some(last)) = (values.first(), values.last())
+            && !(last - first).is_finite()
+        {
+            return Err(self
+                .diag(span.clone(), key, "the range is too wide to compute with")
+                .value(self.written(span))
+                .allowed(shape.to_string())
+                .into());
+        }
+        Ok(values)
     }
 
     fn fields(

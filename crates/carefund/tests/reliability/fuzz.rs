@@ -3,6 +3,7 @@
 //!
 //! Cases: 256 by default (a few seconds in debug builds); set `CAREFUND_FUZZ_CASES` to run
 //! more, e.g. `CAREFUND_FUZZ_CASES=20000 cargo test -p carefund --test reliability fuzz`.
+//! The seed is fixed unless `CAREFUND_FUZZ_SEED` says otherwise (see [`seed`]).
 
 use carefund::{Error, RunOptions, Scenario, simulate, summarise};
 use proptest::prelude::*;
@@ -169,6 +170,17 @@ fn apply(text: &str, m: &Mutation) -> String {
     lines.join("\n") + "\n"
 }
 
+/// A fixed seed by default, so CI is reproducible; `CAREFUND_FUZZ_SEED=N` picks another,
+/// `CAREFUND_FUZZ_SEED=random` a fresh one each run (proptest prints it on failure).
+fn seed() -> proptest::test_runner::RngSeed {
+    use proptest::test_runner::RngSeed;
+    match std::env::var("CAREFUND_FUZZ_SEED").ok().as_deref() {
+        Some("random") => RngSeed::Random,
+        Some(s) => RngSeed::Fixed(s.parse().expect("CAREFUND_FUZZ_SEED: a number or `random`")),
+        None => RngSeed::Fixed(20_151_116),
+    }
+}
+
 fn cases() -> u32 {
     std::env::var("CAREFUND_FUZZ_CASES")
         .ok()
@@ -180,6 +192,7 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(),
         failure_persistence: None,
+        rng_seed: seed(),
         ..ProptestConfig::default()
     })]
 
