@@ -49,6 +49,12 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
             _ => format!("{shown}: cannot read: {e}"),
         })
     })?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(BadInput(format!(
+            "{shown}: is not a text file in UTF-8 (it starts like UTF-16 text); save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
+        ))
+        .into());
+    }
     String::from_utf8(bytes).map_err(|e| {
         BadInput(format!(
             "{shown}: is not a text file (invalid UTF-8 at byte {}); expected a TOML scenario",
@@ -58,18 +64,61 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-/// Write `files` (name, bytes) into `dir` so that no partial file is ever visible: all are
-/// written into a staging directory beside `dir` first, then renamed into place.
+/// Write `files` (name, bytes) into `dir` so that no partial file is ever visible and a
+/// failure leaves the previous outputs as they were.
+///
+/// 1. Every file is written into a staging directory beside `dir`
+///    (`.NAME.partial-PID`), on the same file system, so a rename moves it in at once.
+/// 2. Each file is renamed into `dir`; a file of the same name from an earlier run is
+///    first moved aside into `.NAME.previous-PID`.
+/// 3. If any step fails, the files already moved in are removed and the earlier ones put
+///    back; both side directories are removed whatever happens.
+///
+/// A run killed in the middle of step 2 (a window of microseconds) leaves its side
+/// directories behind; the next run into the same directory puts back any earlier file
+/// that had been moved aside and removes them.
 pub fn write_outputs(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+    write_outputs_inner(dir, files)
+        .with_context(|| format!("nothing was written to {}", dir.display()))
+}
+
+/// Refuse an output directory that cannot be created because it, or a directory above
+/// it, is a regular file. Called before simulating, so a long run is not wasted.
+pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.is_file() {
+        return Err(BadInput(format!(
+            "--out {}: is a file; give a directory for the outputs",
+            dir.display()
+        ))
+        .into());
+    }
+    if let Some(file) = dir.ancestors().skip(1).find(|a| a.is_file()) {
+        return Err(BadInput(format!(
+            "--out {}: cannot create this directory because {} is a file",
+            dir.display(),
+            file.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn write_outputs_inner(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    check_output_dir(dir)?;
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let stem = dir
         .file_name()
         .map_or("out".into(), |s| s.to_string_lossy().into_owned());
-    let staging: PathBuf = parent.join(format!(".{stem}.partial-{}", std::process::id()));
+    recover_abandoned(parent, &stem, dir);
+    let pid = std::process::id();
+    let staging: PathBuf = parent.join(format!(".{stem}.partial-{pid}"));
+    let previous: PathBuf = parent.join(format!(".{stem}.previous-{pid}"));
+    let mut moved_in: Vec<&str> = Vec::new();
+    let mut moved_aside: Vec<&str> = Vec::new();
     let result = (|| -> anyhow::Result<()> {
         fs::create_dir_all(&staging)
             .with_context(|| format!("cannot create {}", staging.display()))?;
@@ -79,12 +128,39 @@ pub fn write_outputs(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<
         }
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for (name, _) in files {
-            fs::rename(staging.join(name), dir.join(name))
+            let target = dir.join(name);
+            if target.is_dir() {
+                anyhow::bail!(
+                    "cannot replace {}: it is a directory, not an earlier output",
+                    target.display()
+                );
+            }
+            if target.exists() {
+                if moved_aside.is_empty() {
+                    fs::create_dir_all(&previous)
+                        .with_context(|| format!("cannot create {}", previous.display()))?;
+                }
+                fs::rename(&target, previous.join(name)).with_context(|| {
+                    format!("cannot move the earlier {name} aside in {}", dir.display())
+                })?;
+                moved_aside.push(name);
+            }
+            fs::rename(staging.join(name), &target)
                 .with_context(|| format!("cannot move {name} into {}", dir.display()))?;
+            moved_in.push(name);
         }
         Ok(())
     })();
+    if result.is_err() {
+        for name in &moved_in {
+            let _ = fs::remove_file(dir.join(name));
+        }
+        for name in &moved_aside {
+            let _ = fs::rename(previous.join(name), dir.join(name));
+        }
+    }
     let _ = fs::remove_dir_all(&staging);
+    let _ = fs::remove_dir_all(&previous);
     result
 }
 
@@ -117,4 +193,44 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         let _ = fs::remove_file(&staging);
     }
     result
+}
+
+/// Clean up after runs that were killed while moving files into `dir`: put back earlier
+/// files they had moved aside (where nothing has replaced them), and remove their side
+/// directories. Only directories of processes that no longer run are touched.
+fn recover_abandoned(parent: &Path, stem: &str, dir: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&format!(".{stem}.")) else {
+            continue;
+        };
+        let Some((kind, pid)) = rest.split_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if !matches!(kind, "partial" | "previous") || pid == std::process::id() || alive(pid) {
+            continue;
+        }
+        if kind == "previous" {
+            for file in fs::read_dir(entry.path()).into_iter().flatten().flatten() {
+                let target = dir.join(file.file_name());
+                if !target.exists() {
+                    let _ = fs::rename(file.path(), target);
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(entry.path());
+    }
+}
+
+/// Whether process `pid` still runs (Linux: `/proc/PID` exists). Elsewhere we cannot
+/// tell, so assume it does and leave its files alone.
+fn alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
 }

@@ -49,6 +49,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .into());
         }
     }
+    options.check()?;
+    crate::files::check_output_dir(&out)?;
     let most = if a.target_se.is_some() {
         a.max_paths.max(a.paths)
     } else {
@@ -257,10 +259,31 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
 
 /// `carefund init`.
 pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
+    if a.path.is_dir() {
+        return Err(BadInput(format!(
+            "{} is a directory; give a file name such as {}",
+            a.path.display(),
+            a.path.join("scenario.toml").display()
+        ))
+        .into());
+    }
     if a.path.exists() && !a.force {
         return Err(BadInput(format!(
             "{} already exists; choose another path or pass --force to overwrite it",
             a.path.display()
+        ))
+        .into());
+    }
+    let parent = a
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(BadInput(format!(
+            "cannot write {}: {} is not an existing directory",
+            a.path.display(),
+            parent.display()
         ))
         .into());
     }

@@ -42,6 +42,26 @@ impl Default for RunOptions {
     }
 }
 
+impl RunOptions {
+    /// Check the options without running anything (so that a caller can refuse bad
+    /// options before other, slower checks).
+    ///
+    /// # Errors
+    /// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or zero threads.
+    pub fn check(&self) -> Result<()> {
+        if self.paths == 0 || self.paths > MAX_PATHS {
+            return Err(Error::Options(format!(
+                "--paths must be between 1 and {MAX_PATHS} (got {})",
+                self.paths
+            )));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::Options("--threads must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
 /// The raw results of a run: every path's ledger, summary and inputs.
 #[derive(Debug, Clone)]
 pub struct Simulation {
@@ -126,15 +146,7 @@ pub fn simulate(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Simulation> {
-    if options.paths == 0 || options.paths > MAX_PATHS {
-        return Err(Error::Options(format!(
-            "--paths must be between 1 and {MAX_PATHS} (got {})",
-            options.paths
-        )));
-    }
-    if options.threads == Some(0) {
-        return Err(Error::Options("--threads must be at least 1".into()));
-    }
+    options.check()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
         .build()

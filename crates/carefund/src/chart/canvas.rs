@@ -84,11 +84,14 @@ pub(super) fn render(chart: &impl Draw, format: Format) -> Result<Vec<u8>, Chart
 
 /// Encodes an RGB buffer of [`WIDTH`]×[`HEIGHT`] pixels as a PNG file.
 fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, ChartError> {
-    use image::ImageEncoder;
+    let encode = |e: png::EncodingError| ChartError::Encode(e.to_string());
     let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(rgb, WIDTH, HEIGHT, image::ColorType::Rgb8)
-        .map_err(|e| ChartError::Encode(e.to_string()))?;
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(encode)?;
+    writer.write_image_data(rgb).map_err(encode)?;
+    writer.finish().map_err(encode)?;
     Ok(out)
 }
 

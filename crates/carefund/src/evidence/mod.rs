@@ -46,7 +46,7 @@ use toml::Spanned;
 use crate::dist::Dist;
 use crate::error::{Diagnostic, Result, did_you_mean};
 use crate::scenario::Scenario;
-use crate::scenario::check::{Ctx, EFFECT, NON_NEGATIVE, bernoulli, hex_sha256, toml_error_with};
+use crate::scenario::check::{Ctx, EFFECT, RAMP_YEARS, bernoulli, hex_sha256, toml_error_with};
 use crate::scenario::raw::RawInput;
 
 /// The evidence file shipped with carefund (`data/evidence/admission-avoidance.toml`).
@@ -232,7 +232,7 @@ impl Evidence {
             let ramp = ctx.input(
                 &r.time_to_effect.get_ref().value,
                 &key("time_to_effect"),
-                NON_NEGATIVE,
+                RAMP_YEARS,
             )?;
             let success = success(
                 &ctx,

@@ -63,10 +63,23 @@ const GROWTH: Bounds = Bounds {
     hi: 1.0,
     words: "an annual rate between -0.99 and 1 (0.025 means 2.5% a year)",
 };
-pub(crate) const NON_NEGATIVE: Bounds = Bounds {
+// Inputs that are not shares still get a finite ceiling: an unbounded input (a fixed
+// 1e308, or a lognormal whose tail reaches it) would make spend or savings infinite and
+// every statistic NaN. The ceilings are far above any real plan.
+const UNIT_COST: Bounds = Bounds {
     lo: 0.0,
-    hi: f64::INFINITY,
-    words: "a number ≥ 0",
+    hi: 1e7,
+    words: "£ per admission, from 0 to 10,000,000",
+};
+pub(crate) const RAMP_YEARS: Bounds = Bounds {
+    lo: 0.0,
+    hi: 100.0,
+    words: "years from 0 to 100",
+};
+pub(crate) const OVERRUN: Bounds = Bounds {
+    lo: 0.0,
+    hi: 100.0,
+    words: "a multiplier on the planned cost from 0 to 100 (1.0 = on budget)",
 };
 
 pub(crate) struct Ctx<'a> {
@@ -100,7 +113,14 @@ impl Ctx<'_> {
         words: &str,
     ) -> Result<f64> {
         let x = *raw.get_ref();
-        if !x.is_finite() || x < lo || x > hi {
+        if !x.is_finite() {
+            return Err(self
+                .diag(raw.span(), key, "numbers must be finite")
+                .value(self.written(&raw.span()))
+                .allowed(format!("{words} (not nan or inf)"))
+                .into());
+        }
+        if x < lo || x > hi {
             return Err(self
                 .diag(raw.span(), key, "value out of range")
                 .value(self.written(&raw.span()))
@@ -130,6 +150,14 @@ impl Ctx<'_> {
             return Ok(dist);
         }
         let outside = dist.mass_outside(bounds.lo, bounds.hi);
+        // Parameters near the f64 limits can make the mass NaN: refuse rather than let
+        // every comparison below pass.
+        if outside.is_nan() {
+            return Err(bad(
+                "the distribution's parameters are too extreme to compute with".into(),
+            )
+            .into());
+        }
         if outside > MAX_MASS_OUTSIDE {
             return Err(bad(format!(
                 "the distribution puts {:.2}% of its probability outside the allowed range \
@@ -173,10 +201,15 @@ impl Ctx<'_> {
         let x = match value {
             Value::Integer(i) => *i as f64,
             Value::Float(f) => *f,
-            _ => {
+            other => {
                 return Err(self
-                    .diag(span.clone(), key, "expected a number")
+                    .diag(
+                        span.clone(),
+                        key,
+                        format!("expected a number, not a {}", other.type_str()),
+                    )
                     .value(self.written(span))
+                    .allowed("a finite number, without quotes")
                     .into());
             }
         };
@@ -211,7 +244,30 @@ impl Ctx<'_> {
         if items.len() != n {
             return Err(wrong().into());
         }
-        items.iter().map(|x| self.finite(x, span, key)).collect()
+        let values: Vec<f64> = items
+            .iter()
+            .map(|x| {
+                self.finite(x, span, key).map_err(|e| match e {
+                    crate::Error::Input(mut d) => {
+                        d.allowed = Some(shape.to_string());
+                        crate::Error::Input(d)
+                    }
+                    other => other,
+                })
+            })
+            .collect::<Result<_>>()?;
+        // Ends near ±f64::MAX have an infinite width, and every probability computed
+        // from them is 0 or NaN (issue 8).
+        if let (Some(first), Some(last)) = (values.first(), values.last())
+            && !(last - first).is_finite()
+        {
+            return Err(self
+                .diag(span.clone(), key, "the range is too wide to compute with")
+                .value(self.written(span))
+                .allowed(shape.to_string())
+                .into());
+        }
+        Ok(values)
     }
 
     fn fields(
@@ -353,15 +409,19 @@ impl Ctx<'_> {
                 }
             }
             "beta" => {
-                let shape = "{ beta = { alpha = a, beta = b } } with a > 0, b > 0";
+                // Outside [0.001, 10000] statrs' Beta inverse CDF can loop for minutes
+                // or panic (issue 8, found by the fuzz test); no real input needs more.
+                let shape = "{ beta = { alpha = a, beta = b } } with a and b from 0.001 to 10000";
                 let f = self.fields(v, &["alpha", "beta"], span, key, shape)?;
+                let ok = |x: f64| (1e-3..=1e4).contains(&x);
                 match (f[0], f[1]) {
-                    (Some(a), Some(b)) if a > 0.0 && b > 0.0 => {
-                        statrs::distribution::Beta::new(a, b)
-                            .map(|beta| Dist::Beta { beta })
-                            .map_err(|_| rule("invalid beta parameters", shape))
-                    }
-                    _ => Err(rule("needs alpha > 0 and beta > 0", shape)),
+                    (Some(a), Some(b)) if ok(a) && ok(b) => statrs::distribution::Beta::new(a, b)
+                        .map(|beta| Dist::Beta { beta })
+                        .map_err(|_| rule("invalid beta parameters", shape)),
+                    _ => Err(rule(
+                        "needs alpha and beta, each from 0.001 to 10000",
+                        shape,
+                    )),
                 }
             }
             "bernoulli" => {
@@ -571,8 +631,8 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         ),
         Input::new(
             "costs.unit_cost",
-            ctx.input(&costs.unit_cost, "costs.unit_cost", NON_NEGATIVE)?,
-            NON_NEGATIVE,
+            ctx.input(&costs.unit_cost, "costs.unit_cost", UNIT_COST)?,
+            UNIT_COST,
         ),
         Input::new(
             "costs.cashable_share_short",
@@ -604,7 +664,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         Input::new(
             "costs.optimism_bias",
             optimism_bias(&ctx, costs.optimism_bias.as_ref())?,
-            NON_NEGATIVE,
+            OPTIMISM_BIAS,
         ),
     ];
 
@@ -802,9 +862,9 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             ctx.input(
                 r.ramp_years.as_ref().unwrap_or(&zero),
                 &key("ramp_years"),
-                NON_NEGATIVE,
+                RAMP_YEARS,
             )?,
-            NON_NEGATIVE,
+            RAMP_YEARS,
         ));
         inputs.push(Input::new(&key("success_probability"), success, SHARE));
         inputs.push(Input::new(
@@ -812,9 +872,9 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             ctx.input(
                 r.cost_overrun.as_ref().unwrap_or(&one),
                 &key("cost_overrun"),
-                NON_NEGATIVE,
+                OVERRUN,
             )?,
-            NON_NEGATIVE,
+            OVERRUN,
         ));
         schemes.push(Scheme {
             name,
@@ -1188,11 +1248,17 @@ pub(crate) fn toml_error_with(
         .map_or(&[][..], |(_, k)| *k);
     let mut d = Diagnostic::new(origin, "").at(text, offset);
 
+    let sections = keys.first().map_or(&[][..], |k| k.1);
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
         d.key = Some(within(field));
         d.problem = if section.is_empty() {
             "unknown section".into()
+        } else if sections.contains(&field) {
+            // `fund = …` under another table: the user meant a section of its own.
+            format!(
+                "unknown key in [{section}] (`{field}` is a section: start it with a [{field}] header line)"
+            )
         } else {
             format!("unknown key in [{section}]")
         };
@@ -1200,8 +1266,22 @@ pub(crate) fn toml_error_with(
         d.suggestion = did_you_mean(field, table_keys.iter().copied());
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
-        let top = keys.first().is_some_and(|k| k.1.contains(&field)) && section.is_empty();
-        d.key = Some(within(field));
+        // A missing section is reported at the first table of the file; a missing key at
+        // the table that lacks it.
+        let top = sections.contains(&field) && (section.is_empty() || !table_keys.contains(&field));
+        if top && is_blank(text) {
+            d.key = Some(field.to_string());
+            d.problem = format!("the file holds no settings (missing section [{field}])");
+            d.allowed = Some("a scenario file; `carefund init` writes a commented example".into());
+            d.line = None;
+            d.column = None;
+            return d.into();
+        }
+        d.key = Some(if top {
+            field.to_string()
+        } else {
+            within(field)
+        });
         d.problem = if top {
             format!("missing section [{field}]")
         } else {
@@ -1219,13 +1299,82 @@ pub(crate) fn toml_error_with(
             within(&key)
         });
         d.problem = friendly_types(msg);
+        if msg.contains("invalid type: map") && msg.contains("expected a sequence") && on_header {
+            // `[scheme]` where `[[scheme]]` was meant.
+            d.allowed = Some(format!(
+                "[[{section}]] (double brackets), one such table for each {section}"
+            ));
+        } else if msg.contains("invalid type: string") && msg.contains("expected i64") {
+            d.allowed = Some("a whole number, without quotes".into());
+        } else if msg.contains("invalid type: string") && msg.contains("expected f64") {
+            d.allowed = Some("a finite number, without quotes (e.g. 12_675_000 or 0.035)".into());
+        }
+    } else if msg.starts_with("duplicate key") {
+        if on_header {
+            d.key = Some(section.clone());
+            d.problem = format!("not valid TOML: the table [{section}] is defined twice");
+            d.allowed =
+                Some("each [table] once; repeat only [[scheme]] and [[correlation]]".into());
+        } else {
+            let key = offset.and_then(|o| key_at(text, o)).unwrap_or_default();
+            d.key = Some(within(&key));
+            d.problem = "not valid TOML: this key is set twice in the same table".into();
+            d.allowed = Some("each key once per table".into());
+        }
     } else {
         d.problem = format!("not valid TOML: {}", friendly_types(msg));
+        if let Some(hint) = offset.and_then(|o| syntax_hint(line_at(text, o))) {
+            d.allowed = Some(hint);
+        }
     }
     if d.key.as_deref() == Some("") {
         d.key = None;
     }
     d.into()
+}
+
+/// True when `text` holds nothing but blank lines and comments.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
+/// A likely fix for a TOML syntax error on `line`, for the mistakes people make when they
+/// type numbers and words as they would in a spreadsheet.
+fn syntax_hint(line: &str) -> Option<String> {
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim();
+    let value = value.split('#').next().unwrap_or("").trim();
+    if value.is_empty() {
+        return None;
+    }
+    let numeric = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || ",._£$€%-+ ".contains(c))
+        && value.chars().any(|c| c.is_ascii_digit());
+    if numeric && value.contains(['£', '$', '€', '%', ',']) {
+        let digits: String = value.chars().filter(|c| !",£$€% ".contains(*c)).collect();
+        if value.contains('%') {
+            let share = digits
+                .replace('_', "")
+                .parse::<f64>()
+                .map_or_else(|_| "a share".to_string(), |x| format!("{}", x / 100.0));
+            return Some(format!(
+                "a plain number, percentages as shares: {key} = {share} (no % sign: 3% is 0.03)"
+            ));
+        }
+        return Some(format!(
+            "a plain number: {key} = {digits} (no commas or currency signs; _ may group digits)"
+        ));
+    }
+    let bare = value
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-_ ".contains(c))
+        && value.starts_with(char::is_alphabetic)
+        && !["true", "false", "nan", "inf"].contains(&value);
+    bare.then(|| format!("text in double quotes: {key} = \"{value}\""))
 }
 
 fn friendly_types(msg: &str) -> String {

@@ -440,3 +440,60 @@ fn messages_read_well() {
          start_year, horizon_years, periods_per_year, discount, payment, sampling; did you mean `horizon_years`?"
     );
 }
+
+#[test]
+fn unit_cost_ramp_and_overrun_have_finite_ceilings() {
+    // Issue 8: an unbounded input (1e308, or a lognormal tail reaching it) made spend or
+    // savings infinite and every statistic NaN.
+    let d = diag(&with(
+        "unit_cost = { pert = [1_200, 1_490, 2_100] }",
+        "unit_cost = 1e308",
+    ));
+    assert_eq!(d.key.as_deref(), Some("costs.unit_cost"));
+    assert!(
+        d.allowed
+            .as_deref()
+            .is_some_and(|a| a.contains("10,000,000")),
+        "{d}"
+    );
+    let d = diag(&with(
+        "ramp_years = { uniform = [0.5, 2.0] }",
+        "ramp_years = { uniform = [0.5, 2.0] }\ncost_overrun = { lognormal = { median = 1.0, p90 = 1e300 } }",
+    ));
+    assert!(
+        d.key
+            .as_deref()
+            .is_some_and(|k| k.ends_with(".cost_overrun")),
+        "{d}"
+    );
+    let d = diag(&with(
+        "ramp_years = { uniform = [0.5, 2.0] }",
+        "ramp_years = 1e6",
+    ));
+    assert!(
+        d.key.as_deref().is_some_and(|k| k.ends_with(".ramp_years")),
+        "{d}"
+    );
+    // The top of each range is accepted.
+    let top = with(
+        "unit_cost = { pert = [1_200, 1_490, 2_100] }",
+        "unit_cost = 1e7",
+    )
+    .replace(
+        "ramp_years = { uniform = [0.5, 2.0] }",
+        "ramp_years = 100\ncost_overrun = 100",
+    );
+    Scenario::from_toml(&top, "t.toml").expect("the ceilings themselves are valid");
+}
+
+#[test]
+fn beta_parameters_lie_from_a_thousandth_to_ten_thousand() {
+    // Issue 8: alpha = 1e15 made statrs' inverse CDF loop for minutes; 5e-324 panicked.
+    for (a, b) in [("1e15", "7"), ("3", "1e9"), ("5e-324", "7"), ("0", "5")] {
+        let d = diag(&with(
+            "cashable_share_short = { pert = [0.2, 0.35, 0.5] }",
+            &format!("cashable_share_short = {{ beta = {{ alpha = {a}, beta = {b} }} }}"),
+        ));
+        assert!(d.problem.contains("from 0.001 to 10000"), "{d}");
+    }
+}
