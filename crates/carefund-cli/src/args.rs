@@ -224,6 +224,12 @@ pub struct CompareArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
+    /// Also write an Excel workbook (scenario A's sheets and a Comparison sheet) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Also write a self-contained HTML report with a Comparison section to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Arguments of `carefund sensitivity`.

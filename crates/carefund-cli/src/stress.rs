@@ -159,6 +159,15 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|p| load(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    for path in [&a.xlsx, &a.report].into_iter().flatten() {
+        if path.is_dir() {
+            return Err(BadInput(format!(
+                "{}: is a directory; expected a file name for the report",
+                path.display()
+            ))
+            .into());
+        }
+    }
     let c = stress::compare(&scenarios, &options(&a.run), &|_, _| {})?;
     let mut files = vec![
         ("compare.json".to_string(), report::compare_json(&c)?),
@@ -168,5 +177,23 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         files.extend(stress::figures::compare_charts(&c, f)?);
     }
     let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
-    finish(&out, &report::compare_text(&c), &files)
+    // Reports are built before anything is written, so a failure leaves no output. The
+    // report's main sheets describe scenario A; the comparison is its own section.
+    let mut reports: Vec<(&PathBuf, Vec<u8>)> = Vec::new();
+    if let (Some(first), Some(scenario)) = (c.scenarios.first(), scenarios.first()) {
+        let mut input = carefund::report::ReportInput::new(scenario, &first.summary);
+        input.sections.push(carefund::report::sections::compare(&c));
+        if let Some(path) = &a.xlsx {
+            reports.push((path, carefund::report::xlsx(&input)?));
+        }
+        if let Some(path) = &a.report {
+            reports.push((path, carefund::report::html(&input)?));
+        }
+    }
+    let code = finish(&out, &report::compare_text(&c), &files)?;
+    for (path, bytes) in &reports {
+        write_file_atomically(path, bytes)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(code)
 }

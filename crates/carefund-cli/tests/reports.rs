@@ -209,3 +209,65 @@ fn stress_writes_the_workbook_and_the_html_report_with_a_stress_section() {
     let book = std::fs::read(dir.0.join("s.xlsx")).expect("xlsx written");
     assert_eq!(&book[..2], b"PK", "an xlsx is a zip file");
 }
+
+#[test]
+fn compare_and_sensitivity_write_reports_with_their_sections() {
+    let dir = TempDir::new("compare-sensitivity");
+    let slow = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/scenarios/swindon-2015-slow-ramps.toml")
+        .display()
+        .to_string();
+    let out = carefund(
+        &[
+            "compare",
+            &swindon(),
+            &slow,
+            "--paths",
+            "300",
+            "--out",
+            "c",
+            "--xlsx",
+            "c.xlsx",
+            "--report",
+            "c.html",
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(dir.0.join("c.html")).expect("html written");
+    assert!(html.contains("id=\"comparison\""), "no comparison section");
+    assert_eq!(
+        &std::fs::read(dir.0.join("c.xlsx")).expect("xlsx")[..2],
+        b"PK"
+    );
+    let out = carefund(
+        &[
+            "sensitivity",
+            &swindon(),
+            "--paths",
+            "200",
+            "--sobol-rows",
+            "64",
+            "--bootstrap",
+            "20",
+            "--out",
+            "s",
+            "--xlsx",
+            "s.xlsx",
+            "--report",
+            "s.html",
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(dir.0.join("s.html")).expect("html written");
+    assert!(
+        html.contains("id=\"sensitivity\""),
+        "no sensitivity section"
+    );
+    assert!(html.contains("Sobol indices"));
+    assert_eq!(
+        &std::fs::read(dir.0.join("s.xlsx")).expect("xlsx")[..2],
+        b"PK"
+    );
+}

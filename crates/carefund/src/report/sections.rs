@@ -341,3 +341,99 @@ pub fn sensitivity(report: &crate::sensitivity::report::Report) -> Section {
         charts,
     }
 }
+
+/// The comparison of `carefund compare`: each scenario's verdict and the paired
+/// differences between every pair, with P(A better than B).
+pub fn compare(c: &crate::stress::Comparison) -> Section {
+    let scenarios = Table::new(
+        "Scenarios, all run on the same random numbers",
+        &[
+            "scenario",
+            "file",
+            "rating",
+            "P(break even)",
+            "its SE",
+            "median cumulative net",
+            "mean NPV",
+            "median avoided admissions",
+        ],
+        c.scenarios
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(&s.name),
+                    Cell::text(&s.file),
+                    Cell::text(s.rating.to_string()),
+                    Cell::Percent(s.p_break_even),
+                    Cell::Percent(s.p_break_even_se),
+                    Cell::Money(s.cum_net.p50),
+                    Cell::Money(s.npv.mean),
+                    Cell::Count(s.avoided.p50),
+                ]
+            })
+            .collect(),
+    );
+    let name = |i: usize| c.scenarios.get(i).map_or(String::new(), |s| s.name.clone());
+    let pairs = Table::new(
+        "Paired differences A − B (per path, then summarised)",
+        &[
+            "A",
+            "B",
+            "mean cumulative net A − B",
+            "its SE",
+            "P5",
+            "P95",
+            "mean NPV A − B",
+            "mean avoided A − B",
+            "P(A better)",
+            "its SE",
+        ],
+        c.pairs
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::text(name(p.a)),
+                    Cell::text(name(p.b)),
+                    Cell::Money(p.cum_net.mean),
+                    Cell::Money(p.cum_net.se),
+                    Cell::Money(p.cum_net.p5),
+                    Cell::Money(p.cum_net.p95),
+                    Cell::Money(p.npv.mean),
+                    Cell::Count(p.avoided.mean),
+                    Cell::Percent(p.p_a_better),
+                    Cell::Percent(p.p_a_better_se),
+                ]
+            })
+            .collect(),
+    );
+    let lines = crate::stress::figures::compare_lines(c);
+    Section {
+        title: "Comparison".into(),
+        paragraphs: vec![format!(
+            "{} paths per scenario, seed {}; every scenario draws the inputs it shares with the \
+             others from the same random numbers, so the differences are paired path by path. \
+             “Better” means a higher cumulative system net at the horizon.",
+            crate::text::group(c.paths as f64),
+            c.seed
+        )],
+        tables: vec![scenarios, pairs],
+        charts: vec![SectionChart {
+            title: lines.title.clone(),
+            alt: "Lines: each scenario's median cumulative net over time with its P10–P90 band."
+                .into(),
+            svg: svg(chart::lines_chart(&lines, Format::Svg).map_err(|source| {
+                crate::Error::Chart {
+                    name: "compare-fan",
+                    source,
+                }
+            })),
+            native: Some(NativeChart {
+                kind: NativeKind::Bar,
+                table: 0,
+                categories: 0,
+                series: vec![3],
+                value_axis: "P(break even)".into(),
+            }),
+        }],
+    }
+}
