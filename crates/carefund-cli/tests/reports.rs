@@ -2,29 +2,10 @@
 //! rendered by a real browser where Debian's `chromium` is installed.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-/// A fresh empty directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let p =
-            std::env::temp_dir().join(format!("carefund-reports-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("create temp dir");
-        Self(p)
-    }
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::{TempDir, carefund, text};
 
 fn swindon() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,18 +13,6 @@ fn swindon() -> String {
         .to_str()
         .expect("utf-8 path")
         .to_string()
-}
-
-fn carefund(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carefund"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run carefund")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Run Swindon with both reports into `dir`; returns (workbook, html) paths.
