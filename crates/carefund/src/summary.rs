@@ -390,7 +390,8 @@ pub fn rate_probabilities(
     }
 }
 
-/// Money for a reader: `£12.7m`, `−£3.4m`, `£850k`, `£1,490`, `£75`.
+/// Money for a reader, to about three significant figures: `£12.7m`, `−£3.4m`,
+/// `£850k`, `£38,900`, `£1,490`, `£75`.
 pub fn money(x: f64) -> String {
     let sign = if x < 0.0 { "−" } else { "" };
     let a = x.abs();
@@ -398,8 +399,25 @@ pub fn money(x: f64) -> String {
         format!("{sign}£{:.1}m", a / 1e6)
     } else if a >= 1e5 {
         format!("{sign}£{:.0}k", a / 1e3)
+    } else if a >= 1e4 {
+        format!("{sign}£{}", crate::text::group((a / 100.0).round() * 100.0))
     } else {
         format!("{sign}£{}", crate::text::group(a))
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::money;
+
+    #[test]
+    fn money_reads_well_at_every_size() {
+        assert_eq!(money(12_675_000.0), "£12.7m");
+        assert_eq!(money(-3_400_000.0), "−£3.4m");
+        assert_eq!(money(850_000.0), "£850k");
+        assert_eq!(money(38_913.0), "£38,900");
+        assert_eq!(money(1_490.0), "£1,490");
+        assert_eq!(money(75.4), "£75");
     }
 }
 
