@@ -1,4 +1,4 @@
-//! Scenario files: parse (TOML → [`raw`] types), then check (→ [`Scenario`]).
+//! Scenario files: parse (TOML → raw serde types), then check (→ [`Scenario`]).
 //!
 //! The engine only accepts a checked [`Scenario`]. Every rule the check enforces gives a
 //! [`Diagnostic`](crate::Diagnostic) naming the file, line and column, key, value and what
