@@ -54,6 +54,7 @@ pub mod stress;
 pub mod summary;
 pub mod text;
 pub mod time;
+pub mod twoway;
 
 pub use engine::{RunOptions, Simulation, simulate};
 pub use error::{Diagnostic, Error, Result};
