@@ -352,7 +352,7 @@ pub fn grid_chart(g: &Grid) -> Heatmap {
     Heatmap {
         title: format!("{}: two-way sensitivity", g.scenario),
         subtitle: format!(
-            "{}; {} paths a cell, seed {}, other inputs on common random numbers",
+            "{}; {} paths a cell, seed {}, all else on common random numbers",
             g.metric.describe(),
             crate::text::group(g.paths as f64),
             g.seed

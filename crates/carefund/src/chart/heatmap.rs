@@ -12,9 +12,9 @@ use super::{ChartError, Format};
 
 /// A grid of values: `values[j * x.len() + i]` is the value at `(x[i], y[j])`.
 ///
-/// Colours diverge from white at the contour level: orange below, blue above, deeper
-/// the further away (on the scale of the farthest value), so a grid entirely below the
-/// level is entirely orange.
+/// Orange means below the contour level, blue above, white at it; a grid entirely below
+/// (above) the level spans the orange (blue) half of the scale, so its gradient still
+/// shows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Heatmap {
     /// The title.
@@ -87,6 +87,27 @@ pub(super) fn colour(t: f64) -> RGBColor {
         lerp(mid, LOSS, 1.0 - 2.0 * t)
     } else {
         lerp(mid, GAIN, 2.0 * t - 1.0)
+    }
+}
+
+/// Where `v` sits on the colour scale (0 deep orange, 0.5 white, 1 deep blue) for a
+/// grid spanning `lo..hi` (`lo < hi`) with its contour at `level`.
+///
+/// When the level lies inside the range, colours diverge from white at the level,
+/// scaled by the farthest value. When the whole grid is below it, the grid spans the
+/// orange half (lightest at its best cell); above it, the blue half. Without a level,
+/// the range is centred on white.
+fn scale_position(v: f64, lo: f64, hi: f64, level: Option<f64>) -> f64 {
+    let span = hi - lo;
+    let u = (v - lo) / span;
+    match level {
+        Some(l) if l > hi => 0.45 * u,
+        Some(l) if l < lo => 0.55 + 0.45 * u,
+        Some(l) => {
+            let reach = (lo - l).abs().max((hi - l).abs());
+            0.5 + 0.5 * (v - l) / reach
+        }
+        None => u,
     }
 }
 
@@ -185,12 +206,7 @@ impl Draw for Heatmap {
         } else {
             (lo - 0.5, hi + 0.5)
         };
-        // Diverging around the contour level (white), so orange always means below it
-        // and blue above it; without a level, around the middle of the range.
-        let centre = self.contour.unwrap_or(lo / 2.0 + hi / 2.0);
-        let reach = (lo - centre).abs().max((hi - centre).abs());
-        let reach = if reach > 0.0 { reach } else { 1.0 };
-        let t = |v: f64| 0.5 + 0.5 * (v - centre) / reach;
+        let t = |v: f64| scale_position(v, lo, hi, self.contour);
 
         let (ex, ey) = (edges(&self.x), edges(&self.y));
         let (x0, x1) = (ex[0], ex[ex.len() - 1]);
@@ -321,6 +337,16 @@ mod tests {
             }
         }
         assert!(contour_segments(&x, &y, &values, 5.0).is_empty());
+    }
+
+    #[test]
+    fn scale_diverges_at_the_level_or_stays_on_one_side() {
+        assert!((scale_position(0.5, 0.0, 1.0, Some(0.5)) - 0.5).abs() < 1e-12);
+        assert!(scale_position(0.2, 0.0, 1.0, Some(0.5)) < 0.5);
+        // All below break-even: orange half, the best cell lightest.
+        assert!((scale_position(-60.0, -62.0, -60.0, Some(0.0)) - 0.45).abs() < 1e-12);
+        assert!(scale_position(-62.0, -62.0, -60.0, Some(0.0)).abs() < 1e-12);
+        assert!(scale_position(5.0, 1.0, 5.0, Some(0.0)) > 0.99);
     }
 
     #[test]
