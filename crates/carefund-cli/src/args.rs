@@ -63,6 +63,11 @@ pub struct RunArgs {
     /// Print summary.json to standard output instead of the text report.
     #[arg(long)]
     pub json: bool,
+    /// Also compute the expected value of perfect information of funding the plan versus
+    /// doing nothing (a second run with every scheme's cost and effect at zero), saved as
+    /// summary.json headline.evpi.
+    #[arg(long)]
+    pub evpi: bool,
     /// Evidence file to hold the plan against [default: the built-in
     /// data/evidence/admission-avoidance.toml].
     #[arg(long, value_name = "FILE")]
