@@ -36,6 +36,8 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
     /// Apply one template scenario to many areas (a CSV) with shared national shocks.
     National(NationalArgs),
+    /// Two-way sensitivity: a metric over a grid of two inputs, with the break-even contour.
+    Twoway(TwowayArgs),
 }
 
 /// Arguments of `carefund run`.
@@ -61,6 +63,11 @@ pub struct RunArgs {
     /// Print summary.json to standard output instead of the text report.
     #[arg(long)]
     pub json: bool,
+    /// Also compute the expected value of perfect information of funding the plan versus
+    /// doing nothing (a second run with every scheme's cost and effect at zero), saved as
+    /// summary.json headline.evpi.
+    #[arg(long)]
+    pub evpi: bool,
     /// Evidence file to hold the plan against [default: the built-in
     /// data/evidence/admission-avoidance.toml].
     #[arg(long, value_name = "FILE")]
@@ -333,4 +340,50 @@ pub struct NationalArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
+}
+
+/// Arguments of `carefund twoway`.
+#[derive(Debug, Args)]
+pub struct TwowayArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The input along the x axis and its grid: NAME=LO:HI:COUNT, e.g.
+    /// 'scheme.Reablement and intermediate care.effect=0:0.04:9'.
+    #[arg(long, value_name = "NAME=LO:HI:COUNT")]
+    pub x: String,
+    /// The input along the y axis and its grid, e.g. 'costs.cashable_share_long=0.3:0.9:7'.
+    #[arg(long, value_name = "NAME=LO:HI:COUNT")]
+    pub y: String,
+    /// What each cell shows.
+    #[arg(long, value_enum, default_value_t = MetricArg::PBreakEven)]
+    pub metric: MetricArg,
+    /// Paths per cell (every cell uses the same seed: common random numbers).
+    #[arg(long, default_value_t = 10_000)]
+    pub paths: u64,
+    /// Random seed; the same arguments give bit-identical results.
+    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    pub seed: u64,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory [default: carefund-out/<scenario file stem>/twoway].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Chart format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub format: ChartFormat,
+}
+
+/// Metrics of a two-way grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    /// P(cumulative system net at the horizon ≥ 0).
+    #[value(name = "p_break_even")]
+    PBreakEven,
+    /// Median cumulative system net at the horizon (£).
+    #[value(name = "median_cum_net")]
+    MedianCumNet,
+    /// Mean NPV of system net (£).
+    #[value(name = "npv_mean")]
+    NpvMean,
 }

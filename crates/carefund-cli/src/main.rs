@@ -7,6 +7,7 @@ mod national;
 mod run;
 mod sensitivity;
 mod stress;
+mod twoway;
 
 use std::process::ExitCode;
 
@@ -35,5 +36,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(a) => stress::compare(&a),
         Command::Sensitivity(a) => sensitivity::run(&a),
         Command::National(a) => national::national(&a),
+        Command::Twoway(a) => twoway::run(&a),
     }
 }

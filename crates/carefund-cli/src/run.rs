@@ -99,6 +99,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         })?;
     bar.finish_and_clear();
     evidence_run.attach(&mut summary);
+    if a.evpi {
+        summary.headline.evpi = Some(carefund::voi::against_do_nothing(&scenario, &sim)?);
+    }
 
     let formats: &[carefund::chart::Format] = match a.format {
         ChartFormat::Png => &[carefund::chart::Format::Png],
@@ -149,6 +152,19 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         stdout.write_all(&files[0].1)?;
     } else {
         write!(stdout, "{}", carefund::text::render(&summary))?;
+        if let Some(e) = &summary.headline.evpi {
+            writeln!(
+                stdout,
+                "\nEVPI, fund vs do nothing (NPV of system net): {} (SE {}); best on average: {}",
+                carefund::summary::money(e.evpi),
+                carefund::summary::money(e.se),
+                if e.best == 0 {
+                    "fund the plan"
+                } else {
+                    "do nothing"
+                }
+            )?;
+        }
         if let Some(c) = &summary.meta.convergence {
             writeln!(
                 stdout,

@@ -54,6 +54,8 @@ pub mod stress;
 pub mod summary;
 pub mod text;
 pub mod time;
+pub mod twoway;
+pub mod voi;
 
 pub use engine::{RunOptions, Simulation, simulate};
 pub use error::{Diagnostic, Error, Result};

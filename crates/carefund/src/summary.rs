@@ -139,6 +139,10 @@ pub struct Headline {
     pub npv: Stats,
     /// Avoided admissions over the horizon.
     pub avoided_total: Stats,
+    /// EVPI of funding the plan versus doing nothing (NPV of system net, £), when asked
+    /// for (`carefund run --evpi`); see [`crate::voi`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evpi: Option<crate::voi::Evpi>,
 }
 
 /// One period's statistics.
@@ -323,6 +327,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         cum_net_horizon: cum_stats,
         npv: Stats::of(&mut field(|p| p.npv)),
         avoided_total: Stats::of(&mut field(|p| p.avoided)),
+        evpi: None,
     };
 
     let rating = rate(scenario, &headline);

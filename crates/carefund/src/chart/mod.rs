@@ -16,6 +16,7 @@
 //! | [`horizontal_bars`] | [`HorizontalBars`] | labelled horizontal bars from an origin with interval whiskers (tornado, Sobol and stress charts) |
 //! | [`lines_chart`] | [`LinesChart`] | several medians over time, each optionally with its P10–P90 band |
 //! | [`columns`] | [`Columns`] | one labelled bar per category (break-even year incl. "never", areas per rating) |
+//! | [`heatmap`] | [`Heatmap`] | a metric over a grid of two inputs, a colour scale and one contour line |
 //! | [`ranked`] | [`Ranked`] | many items' values sorted, as dots with error bars and threshold lines |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
@@ -60,6 +61,7 @@ mod canvas;
 mod columns;
 mod fan;
 mod hbars;
+mod heatmap;
 mod histogram;
 mod intervals;
 mod lines;
@@ -71,6 +73,7 @@ pub use bars::{CashBars, cash_bars};
 pub use columns::{Columns, columns};
 pub use fan::{FanChart, OverlaidFan, Overlay, fan_chart, overlaid_fan_chart};
 pub use hbars::{BarLayout, BarRow, HorizontalBars, horizontal_bars};
+pub use heatmap::{Heatmap, contour_segments, heatmap};
 pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use intervals::{IntervalChart, IntervalRow, interval_chart};
 pub use lines::{LinesChart, Series, lines_chart};

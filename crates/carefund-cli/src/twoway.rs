@@ -1,0 +1,66 @@
+//! `carefund twoway`: a metric over a grid of two inputs, as a heatmap, CSV and JSON.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use carefund::RunOptions;
+use carefund::chart::Format;
+use carefund::twoway::{self, Metric};
+
+use crate::args::{ChartFormat, MetricArg, TwowayArgs};
+use crate::files::write_outputs;
+use crate::run::load;
+
+/// `carefund twoway`.
+pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
+    let scenario = load(&a.scenario)?;
+    let x = twoway::parse_axis("--x", &a.x, &scenario)?;
+    let y = twoway::parse_axis("--y", &a.y, &scenario)?;
+    let metric = match a.metric {
+        MetricArg::PBreakEven => Metric::PBreakEven,
+        MetricArg::MedianCumNet => Metric::MedianCumNet,
+        MetricArg::NpvMean => Metric::NpvMean,
+    };
+    let options = RunOptions {
+        paths: a.paths,
+        seed: a.seed,
+        threads: a.threads,
+    };
+    options.check()?;
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .scenario
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("carefund-out").join(stem).join("twoway")
+    });
+    let total = (x.count * y.count) as u64;
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(total)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("cells {pos}/{len} {bar:30} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let grid = twoway::grid(&scenario, &x, &y, metric, &options, &|done, _| {
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    let formats: &[Format] = match a.format {
+        ChartFormat::Png => &[Format::Png],
+        ChartFormat::Svg => &[Format::Svg],
+        ChartFormat::Both => &[Format::Png, Format::Svg],
+    };
+    let files = twoway::files(&grid, formats)?;
+    write_outputs(&out, &files)?;
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", twoway::render_text(&grid))?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,358 @@
+//! A heatmap: a metric over a grid of two inputs, on a labelled colour scale, with one
+//! contour line (e.g. where P(break even) = 0.5).
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend, PathElement, Rectangle};
+use plotters::style::{Color, RGBColor};
+
+use super::axis::{decimals_for, extent, format_number, usable};
+use super::canvas::{Draw, LegendItem, Swatch, cartesian, draw_err, draw_mesh, frame, render};
+use super::style::{GAIN, LINE_WIDTH, LOSS, ZERO_LINE};
+use super::{ChartError, Format};
+
+/// A grid of values: `values[j * x.len() + i]` is the value at `(x[i], y[j])`.
+///
+/// Orange means below the contour level, blue above, white at it; a grid entirely below
+/// (above) the level spans the orange (blue) half of the scale, so its gradient still
+/// shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Heatmap {
+    /// The title.
+    pub title: String,
+    /// The line under the title; blank for none.
+    pub subtitle: String,
+    /// The x-axis description with its unit.
+    pub x_label: String,
+    /// The y-axis description with its unit.
+    pub y_label: String,
+    /// The colour scale's description with its unit.
+    pub value_label: String,
+    /// Grid positions along x, increasing.
+    pub x: Vec<f64>,
+    /// Grid positions along y, increasing.
+    pub y: Vec<f64>,
+    /// One value per cell, row by row (y outer, x inner).
+    pub values: Vec<f64>,
+    /// Where to draw the contour line (e.g. 0.5 for P(break even)); `None`: no line.
+    pub contour: Option<f64>,
+    /// Legend entry of the contour line.
+    pub contour_label: String,
+    /// Multiplier applied to tick labels of x and y (e.g. 100 for percentages).
+    pub tick_scale: (f64, f64),
+}
+
+/// Width of the colour-scale column, in pixels.
+const SCALE_WIDTH: u32 = 230;
+/// Slices the colour bar is drawn in.
+const SCALE_STEPS: usize = 60;
+
+/// Renders a [`Heatmap`] as PNG or SVG bytes.
+///
+/// # Errors
+///
+/// [`ChartError::Empty`] when either axis has no position or no value is finite;
+/// [`ChartError::Length`] when `values` is not `x.len() × y.len()` long;
+/// [`ChartError::Draw`] or [`ChartError::Encode`] if plotters or the PNG encoder fail.
+pub fn heatmap(data: &Heatmap, format: Format) -> Result<Vec<u8>, ChartError> {
+    if data.x.is_empty() || data.y.is_empty() {
+        return Err(ChartError::Empty("the heatmap has no grid"));
+    }
+    let cells = data.x.len() * data.y.len();
+    if data.values.len() != cells {
+        return Err(ChartError::Length {
+            series: "values",
+            expected: cells,
+            found: data.values.len(),
+        });
+    }
+    if extent(data.values.iter().copied()).is_none() {
+        return Err(ChartError::Empty("the heatmap has no finite value"));
+    }
+    render(data, format)
+}
+
+/// The colour of `t` in `[0, 1]`: orange (low) through near-white to blue (high).
+pub(super) fn colour(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    let mid = (247.0, 247.0, 247.0);
+    let lerp = |a: (f64, f64, f64), b: RGBColor, s: f64| {
+        let f = |x: f64, y: u8| (x + (f64::from(y) - x) * s).round().clamp(0.0, 255.0) as u8;
+        RGBColor(f(a.0, b.0), f(a.1, b.1), f(a.2, b.2))
+    };
+    if t < 0.5 {
+        lerp(mid, LOSS, 1.0 - 2.0 * t)
+    } else {
+        lerp(mid, GAIN, 2.0 * t - 1.0)
+    }
+}
+
+/// Where `v` sits on the colour scale (0 deep orange, 0.5 white, 1 deep blue) for a
+/// grid spanning `lo..hi` (`lo < hi`) with its contour at `level`.
+///
+/// When the level lies inside the range, colours diverge from white at the level,
+/// scaled by the farthest value. When the whole grid is below it, the grid spans the
+/// orange half (lightest at its best cell); above it, the blue half. Without a level,
+/// the range is centred on white.
+fn scale_position(v: f64, lo: f64, hi: f64, level: Option<f64>) -> f64 {
+    let span = hi - lo;
+    let u = (v - lo) / span;
+    match level {
+        Some(l) if l > hi => 0.45 * u,
+        Some(l) if l < lo => 0.55 + 0.45 * u,
+        Some(l) => {
+            let reach = (lo - l).abs().max((hi - l).abs());
+            0.5 + 0.5 * (v - l) / reach
+        }
+        None => u,
+    }
+}
+
+/// Cell edges around grid positions: midpoints between neighbours, half a step outside.
+fn edges(v: &[f64]) -> Vec<f64> {
+    let n = v.len();
+    if n == 1 {
+        let h = if v[0].abs() > 0.0 {
+            v[0].abs() * 0.1
+        } else {
+            0.5
+        };
+        return vec![v[0] - h, v[0] + h];
+    }
+    let mut e = Vec::with_capacity(n + 1);
+    e.push(v[0] - (v[1] - v[0]) / 2.0);
+    for w in v.windows(2) {
+        e.push(w[0] / 2.0 + w[1] / 2.0);
+    }
+    e.push(v[n - 1] + (v[n - 1] - v[n - 2]) / 2.0);
+    e
+}
+
+/// Segments of the contour `level` through the grid by marching squares: the grid
+/// values sit at `(x[i], y[j])`; crossings on cell edges are linearly interpolated.
+/// A saddle (two opposite corners above) is joined the way the cell centre's mean lies.
+pub fn contour_segments(x: &[f64], y: &[f64], values: &[f64], level: f64) -> Vec<[(f64, f64); 2]> {
+    let nx = x.len();
+    let mut out = Vec::new();
+    if values.len() != nx * y.len() {
+        return out;
+    }
+    let at = |i: usize, j: usize| values[j * nx + i];
+    let cross = |p: (f64, f64), a: f64, q: (f64, f64), b: f64| {
+        let t = (level - a) / (b - a);
+        (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1))
+    };
+    for j in 0..y.len().saturating_sub(1) {
+        for i in 0..nx.saturating_sub(1) {
+            // Corners counter-clockwise from bottom left.
+            let c = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
+            let v: Vec<f64> = c.iter().map(|&(a, b)| at(a, b)).collect();
+            if v.iter().any(|z| !z.is_finite()) {
+                continue;
+            }
+            let p: Vec<(f64, f64)> = c.iter().map(|&(a, b)| (x[a], y[b])).collect();
+            let mut points = Vec::new();
+            for k in 0..4 {
+                let (a, b) = (v[k], v[(k + 1) % 4]);
+                if (a >= level) != (b >= level) {
+                    points.push(cross(p[k], a, p[(k + 1) % 4], b));
+                }
+            }
+            match points.len() {
+                2 => out.push([points[0], points[1]]),
+                4 => {
+                    let centre_above = v.iter().sum::<f64>() / 4.0 >= level;
+                    // Edge k crosses between corners k and k+1; corner 0 above joins
+                    // edges (3,0) and (0,1) around it unless the centre is above too.
+                    if (v[0] >= level) == centre_above {
+                        out.push([points[0], points[1]]);
+                        out.push([points[2], points[3]]);
+                    } else {
+                        out.push([points[3], points[0]]);
+                        out.push([points[1], points[2]]);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+impl Draw for Heatmap {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let segments = self
+            .contour
+            .map(|level| contour_segments(&self.x, &self.y, &self.values, level))
+            .unwrap_or_default();
+        let legend = if segments.is_empty() {
+            Vec::new()
+        } else {
+            vec![LegendItem::new(
+                &self.contour_label,
+                Swatch::Line(ZERO_LINE),
+            )]
+        };
+        let body = frame(root, &self.title, &self.subtitle, &legend)?;
+        let (w, _) = body.dim_in_pixel();
+        let (plot, scale_area) = body.split_horizontally(w.saturating_sub(SCALE_WIDTH));
+        let (lo, hi) = extent(self.values.iter().copied())
+            .ok_or(ChartError::Empty("the heatmap has no finite value"))?;
+        let (lo, hi) = if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5, hi + 0.5)
+        };
+        let t = |v: f64| scale_position(v, lo, hi, self.contour);
+
+        let (ex, ey) = (edges(&self.x), edges(&self.y));
+        let (x0, x1) = (ex[0], ex[ex.len() - 1]);
+        let (y0, y1) = (ey[0], ey[ey.len() - 1]);
+        let mut chart = cartesian(&plot, x0..x1, y0..y1)?;
+        let (sx, sy) = self.tick_scale;
+        let dx = decimals_for((x1 - x0) * sx);
+        let dy = decimals_for((y1 - y0) * sy);
+        draw_mesh(
+            &mut chart,
+            &self.x_label,
+            &self.y_label,
+            &|v| format_number(*v * sx, dx),
+            &|v| format_number(*v * sy, dy),
+        )?;
+        let area = chart.plotting_area();
+        let nx = self.x.len();
+        for (j, wy) in ey.windows(2).enumerate() {
+            for (i, wx) in ex.windows(2).enumerate() {
+                let v = self.values[j * nx + i];
+                if !usable(v) {
+                    continue;
+                }
+                area.draw(&Rectangle::new(
+                    [(wx[0], wy[0]), (wx[1], wy[1])],
+                    colour(t(v)).filled(),
+                ))
+                .map_err(draw_err)?;
+            }
+        }
+        for s in &segments {
+            area.draw(&PathElement::new(
+                s.to_vec(),
+                ZERO_LINE.stroke_width(LINE_WIDTH),
+            ))
+            .map_err(draw_err)?;
+        }
+
+        // The colour scale: a vertical bar with ticks in the metric's unit.
+        let mut bar = cartesian(&scale_area, 0.0..1.0, lo..hi)?;
+        let dv = decimals_for(hi - lo);
+        draw_mesh(&mut bar, "", &self.value_label, &|_| String::new(), &|v| {
+            format_number(*v, dv)
+        })?;
+        let bar_area = bar.plotting_area();
+        for k in 0..SCALE_STEPS {
+            let a = lo + (hi - lo) * k as f64 / SCALE_STEPS as f64;
+            let b = lo + (hi - lo) * (k + 1) as f64 / SCALE_STEPS as f64;
+            bar_area
+                .draw(&Rectangle::new(
+                    [(0.0, a), (1.0, b)],
+                    colour(t(a / 2.0 + b / 2.0)).filled(),
+                ))
+                .map_err(draw_err)?;
+        }
+        if let Some(level) = self.contour.filter(|l| *l >= lo && *l <= hi) {
+            bar_area
+                .draw(&PathElement::new(
+                    vec![(0.0, level), (1.0, level)],
+                    ZERO_LINE.stroke_width(LINE_WIDTH),
+                ))
+                .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::testutil::{assert_png, assert_svg};
+
+    fn sample() -> Heatmap {
+        let x: Vec<f64> = (0..9).map(|i| f64::from(i) * 0.005).collect();
+        let y: Vec<f64> = (0..7).map(|j| 0.3 + f64::from(j) * 0.1).collect();
+        let values = y
+            .iter()
+            .flat_map(|yv| x.iter().map(move |xv| (xv * 20.0 * yv).min(1.0)))
+            .collect();
+        Heatmap {
+            title: "P(break even)".into(),
+            subtitle: "sample".into(),
+            x_label: "Effect, %".into(),
+            y_label: "Cashable share, %".into(),
+            value_label: "P(break even)".into(),
+            x,
+            y,
+            values,
+            contour: Some(0.5),
+            contour_label: "P(break even) = 0.5".into(),
+            tick_scale: (100.0, 100.0),
+        }
+    }
+
+    #[test]
+    fn renders_png_and_svg() {
+        let data = sample();
+        assert_png(&heatmap(&data, Format::Png).unwrap());
+        assert_svg(&heatmap(&data, Format::Svg).unwrap(), &data.title);
+    }
+
+    #[test]
+    fn bad_shapes_are_errors() {
+        let mut data = sample();
+        data.values.pop();
+        assert!(matches!(
+            heatmap(&data, Format::Png),
+            Err(ChartError::Length { .. })
+        ));
+        assert!(matches!(
+            heatmap(&Heatmap::default(), Format::Png),
+            Err(ChartError::Empty(_))
+        ));
+    }
+
+    /// On a plane v = x the 0.5 contour is the vertical line x = 0.5, crossed once per
+    /// cell row, at the interpolated position.
+    #[test]
+    fn contour_of_a_plane_is_interpolated() {
+        let x = [0.0, 1.0, 2.0];
+        let y = [0.0, 1.0, 2.0];
+        let values: Vec<f64> = (0..3).flat_map(|_| x.iter().map(|v| v / 2.0)).collect();
+        let segs = contour_segments(&x, &y, &values, 0.25);
+        assert_eq!(segs.len(), 2);
+        for s in segs {
+            for p in s {
+                assert!((p.0 - 0.5).abs() < 1e-12, "{p:?}");
+            }
+        }
+        assert!(contour_segments(&x, &y, &values, 5.0).is_empty());
+    }
+
+    #[test]
+    fn scale_diverges_at_the_level_or_stays_on_one_side() {
+        assert!((scale_position(0.5, 0.0, 1.0, Some(0.5)) - 0.5).abs() < 1e-12);
+        assert!(scale_position(0.2, 0.0, 1.0, Some(0.5)) < 0.5);
+        // All below break-even: orange half, the best cell lightest.
+        assert!((scale_position(-60.0, -62.0, -60.0, Some(0.0)) - 0.45).abs() < 1e-12);
+        assert!(scale_position(-62.0, -62.0, -60.0, Some(0.0)).abs() < 1e-12);
+        assert!(scale_position(5.0, 1.0, 5.0, Some(0.0)) > 0.99);
+    }
+
+    #[test]
+    fn colour_runs_from_orange_to_blue() {
+        assert_eq!(colour(0.0), LOSS);
+        assert_eq!(colour(1.0), GAIN);
+        assert_eq!(colour(0.5), RGBColor(247, 247, 247));
+    }
+}
