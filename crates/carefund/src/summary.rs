@@ -411,21 +411,6 @@ pub fn money(x: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod money_tests {
-    use super::money;
-
-    #[test]
-    fn money_reads_well_at_every_size() {
-        assert_eq!(money(12_675_000.0), "£12.7m");
-        assert_eq!(money(-3_400_000.0), "−£3.4m");
-        assert_eq!(money(850_000.0), "£850k");
-        assert_eq!(money(38_913.0), "£38,900");
-        assert_eq!(money(1_490.0), "£1,490");
-        assert_eq!(money(75.4), "£75");
-    }
-}
-
 fn pct(p: f64) -> String {
     let x = 100.0 * p;
     if x > 0.0 && x < 1.0 {
@@ -582,4 +567,19 @@ pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
         w.push("every scheme is assumed certain to deliver (success_probability = 1); most evaluated admission-avoidance schemes did not".into());
     }
     w
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::money;
+
+    #[test]
+    fn money_reads_well_at_every_size() {
+        assert_eq!(money(12_675_000.0), "£12.7m");
+        assert_eq!(money(-3_400_000.0), "−£3.4m");
+        assert_eq!(money(850_000.0), "£850k");
+        assert_eq!(money(38_913.0), "£38,900");
+        assert_eq!(money(1_490.0), "£1,490");
+        assert_eq!(money(75.4), "£75");
+    }
 }
