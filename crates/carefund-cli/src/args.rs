@@ -85,13 +85,9 @@ pub struct RunArgs {
     /// The most paths --target-se may use.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_paths: u64,
-    /// Also write an Excel workbook (Summary, Fan chart, By year, By period,
-    /// Assumptions, Paths) with native charts to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub xlsx: Option<PathBuf>,
-    /// Also write a self-contained HTML report (inline charts, no scripts) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
+    /// Reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// Sampling methods.
@@ -179,13 +175,9 @@ pub struct StressArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
-    /// Also write an Excel workbook (the base run's sheets and a Stress sheet with a
-    /// native P(break even) chart) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub xlsx: Option<PathBuf>,
-    /// Also write a self-contained HTML report with a Stress section to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
+    /// Reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// Arguments of `carefund reverse`.
@@ -231,12 +223,9 @@ pub struct CompareArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
-    /// Also write an Excel workbook (scenario A's sheets and a Comparison sheet) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub xlsx: Option<PathBuf>,
-    /// Also write a self-contained HTML report with a Comparison section to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
+    /// Reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// Arguments of `carefund sensitivity`.
@@ -271,13 +260,9 @@ pub struct SensitivityArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
-    /// Also write an Excel workbook (a base run's sheets and a Sensitivity sheet with
-    /// native charts) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub xlsx: Option<PathBuf>,
-    /// Also write a self-contained HTML report with a Sensitivity section to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
+    /// Reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// Outputs a sensitivity analysis can explain.
@@ -386,4 +371,16 @@ pub enum MetricArg {
     /// Mean NPV of system net (£).
     #[value(name = "npv_mean")]
     NpvMean,
+}
+
+/// `--xlsx` and `--report`, shared by every subcommand that writes reports.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Also write an Excel workbook (Summary, Fan chart, By year, By period, Assumptions,
+    /// Paths, and a sheet for this command's own results) with native charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Also write a self-contained HTML report (inline charts, no scripts) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }

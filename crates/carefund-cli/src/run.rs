@@ -12,7 +12,7 @@ use carefund::scenario::Sampling;
 use carefund::{RunOptions, Scenario, export, summarise};
 
 use crate::args::{ChartFormat, CheckArgs, InitArgs, RunArgs, SamplingArg, TargetMetricArg};
-use crate::files::{BadInput, read_text, write_file_atomically, write_outputs};
+use crate::files::{BadInput, read_text, write_outputs};
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -40,15 +40,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem)
     });
-    for path in [&a.xlsx, &a.report].into_iter().flatten() {
-        if path.is_dir() {
-            return Err(BadInput(format!(
-                "{}: is a directory; expected a file name for the report",
-                path.display()
-            ))
-            .into());
-        }
-    }
+    a.reports.check()?;
     options.check()?;
     crate::files::check_output_dir(&out)?;
     let most = if a.target_se.is_some() {
@@ -135,17 +127,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             .sections
             .push(carefund::report::sections::evidence(block, &summary));
     }
-    let mut reports: Vec<(&Path, Vec<u8>)> = Vec::new();
-    if let Some(path) = &a.xlsx {
-        reports.push((path, carefund::report::xlsx(&report)?));
-    }
-    if let Some(path) = &a.report {
-        reports.push((path, carefund::report::html(&report)?));
-    }
+    let reports = a.reports.render(&report)?;
     write_outputs(&out, &files)?;
-    for (path, bytes) in &reports {
-        write_file_atomically(path, bytes)?;
-    }
+    crate::reports::write(&reports)?;
 
     let mut stdout = std::io::stdout().lock();
     if a.json {

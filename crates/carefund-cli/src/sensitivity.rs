@@ -11,7 +11,7 @@ use carefund::chart::Format;
 use carefund::sensitivity::{self, Output, SobolOptions, report::Report, sobol_scenario, swing};
 
 use crate::args::{ChartFormat, MethodArg, OutputArg, SensitivityArgs};
-use crate::files::{BadInput, write_file_atomically, write_outputs};
+use crate::files::write_outputs;
 use crate::run::load;
 
 /// `carefund sensitivity`.
@@ -59,17 +59,9 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     );
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
 
-    for path in [&a.xlsx, &a.report].into_iter().flatten() {
-        if path.is_dir() {
-            return Err(BadInput(format!(
-                "{}: is a directory; expected a file name for the report",
-                path.display()
-            ))
-            .into());
-        }
-    }
+    a.reports.check()?;
     let mut report = Report::new(&scenario, output, a.seed, a.paths);
-    let wants_report = a.xlsx.is_some() || a.report.is_some();
+    let wants_report = a.reports.wanted();
     let mut base_summary = None;
     if tornado || swing_wanted || wants_report {
         spinner.set_message("base run");
@@ -98,23 +90,16 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     };
     let files = sensitivity::report::files(&report, formats)?;
     // Reports are built before anything is written, so a failure leaves no output.
-    let mut reports: Vec<(&PathBuf, Vec<u8>)> = Vec::new();
+    let mut reports = Vec::new();
     if let Some(summary) = &base_summary {
         let mut input = carefund::report::ReportInput::new(&scenario, summary);
         input
             .sections
             .push(carefund::report::sections::sensitivity(&report));
-        if let Some(path) = &a.xlsx {
-            reports.push((path, carefund::report::xlsx(&input)?));
-        }
-        if let Some(path) = &a.report {
-            reports.push((path, carefund::report::html(&input)?));
-        }
+        reports = a.reports.render(&input)?;
     }
     write_outputs(&out, &files)?;
-    for (path, bytes) in &reports {
-        write_file_atomically(path, bytes)?;
-    }
+    crate::reports::write(&reports)?;
 
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", sensitivity::report::render_text(&report))?;

@@ -11,7 +11,7 @@ use carefund::stress::{self, Factor, Metric, ReverseOptions, report};
 use carefund::{RunOptions, Scenario};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReverseArgs, StressArgs};
-use crate::files::{BadInput, read_text, write_file_atomically, write_outputs};
+use crate::files::{BadInput, read_text, write_outputs};
 
 fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -55,15 +55,7 @@ fn finish(out: &Path, text: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result
 /// `carefund stress`.
 pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
-    for path in [&a.xlsx, &a.report].into_iter().flatten() {
-        if path.is_dir() {
-            return Err(BadInput(format!(
-                "{}: is a directory; expected a file name for the report",
-                path.display()
-            ))
-            .into());
-        }
-    }
+    a.reports.check()?;
     let mut overlays = Vec::new();
     if let Some(name) = &a.pack {
         overlays.extend(stress::pack(name)?);
@@ -89,16 +81,10 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     input
         .sections
         .push(carefund::report::sections::stress(&report));
-    let mut reports: Vec<(&PathBuf, Vec<u8>)> = Vec::new();
-    if let Some(path) = &a.xlsx {
-        reports.push((path, carefund::report::xlsx(&input)?));
-    }
-    if let Some(path) = &a.report {
-        reports.push((path, carefund::report::html(&input)?));
-    }
+    let reports = a.reports.render(&input)?;
     let code = finish(&out, &report::stress_text(&report), &files)?;
-    for (path, bytes) in &reports {
-        write_file_atomically(path, bytes)?;
+    crate::reports::write(&reports)?;
+    for (path, _) in &reports {
         println!("wrote {}", path.display());
     }
     Ok(code)
@@ -159,15 +145,7 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|p| load(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    for path in [&a.xlsx, &a.report].into_iter().flatten() {
-        if path.is_dir() {
-            return Err(BadInput(format!(
-                "{}: is a directory; expected a file name for the report",
-                path.display()
-            ))
-            .into());
-        }
-    }
+    a.reports.check()?;
     let c = stress::compare(&scenarios, &options(&a.run), &|_, _| {})?;
     let mut files = vec![
         ("compare.json".to_string(), report::compare_json(&c)?),
@@ -179,20 +157,15 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
     let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
     // Reports are built before anything is written, so a failure leaves no output. The
     // report's main sheets describe scenario A; the comparison is its own section.
-    let mut reports: Vec<(&PathBuf, Vec<u8>)> = Vec::new();
+    let mut reports = Vec::new();
     if let (Some(first), Some(scenario)) = (c.scenarios.first(), scenarios.first()) {
         let mut input = carefund::report::ReportInput::new(scenario, &first.summary);
         input.sections.push(carefund::report::sections::compare(&c));
-        if let Some(path) = &a.xlsx {
-            reports.push((path, carefund::report::xlsx(&input)?));
-        }
-        if let Some(path) = &a.report {
-            reports.push((path, carefund::report::html(&input)?));
-        }
+        reports = a.reports.render(&input)?;
     }
     let code = finish(&out, &report::compare_text(&c), &files)?;
-    for (path, bytes) in &reports {
-        write_file_atomically(path, bytes)?;
+    crate::reports::write(&reports)?;
+    for (path, _) in &reports {
         println!("wrote {}", path.display());
     }
     Ok(code)
