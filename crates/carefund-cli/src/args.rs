@@ -38,6 +38,8 @@ pub enum Command {
     National(NationalArgs),
     /// Two-way sensitivity: a metric over a grid of two inputs, with the break-even contour.
     Twoway(TwowayArgs),
+    /// Combine the shard files of one run (`carefund run --shard K/N`) into the outputs a single run gives.
+    Merge(MergeArgs),
 }
 
 /// Arguments of `carefund run`.
@@ -85,6 +87,64 @@ pub struct RunArgs {
     /// The most paths --target-se may use.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_paths: u64,
+    /// Per-period percentiles: exact (keeps every value, 8 bytes per path, quantity and
+    /// period), sketch (bounded memory; within 0.1% relative of the exact order statistic),
+    /// or auto (exact while that takes at most 256 MiB). Headline figures are always exact.
+    #[arg(long, value_enum, default_value_t = PercentilesArg::Auto)]
+    pub percentiles: PercentilesArg,
+    /// Run only shard K of N (K from 0 to N − 1, as Slurm array and Kubernetes job
+    /// indices) and write OUT/shard-K-of-N.json instead of the usual outputs; combine the
+    /// N files with `carefund merge`. The shard runs exactly the paths a single run gives
+    /// it, with the same draws.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<carefund::engine::Shard>,
+    /// Reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
+}
+
+/// Parse `K/N`.
+fn parse_shard(text: &str) -> Result<carefund::engine::Shard, String> {
+    let bad = || {
+        format!("expected K/N with whole numbers, K from 0 to N − 1, such as 0/4 (got {text:?})")
+    };
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let shard = carefund::engine::Shard {
+        index: k.trim().parse().map_err(|_| bad())?,
+        count: n.trim().parse().map_err(|_| bad())?,
+    };
+    if shard.count == 0 || shard.index >= shard.count {
+        return Err(bad());
+    }
+    Ok(shard)
+}
+
+/// How per-period percentiles are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PercentilesArg {
+    /// Exact while the values fit in 256 MiB, else sketched.
+    Auto,
+    /// Keep every value; exact percentiles.
+    Exact,
+    /// A mergeable quantile sketch per quantity and period (bounded memory).
+    Sketch,
+}
+
+/// Arguments of `carefund merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard files (`shard-K-of-N.json`), all N of them, in any order.
+    #[arg(required = true, num_args = 1..)]
+    pub shards: Vec<PathBuf>,
+    /// Output directory [default: carefund-out/<scenario file stem>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Chart format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub format: ChartFormat,
+    /// Print summary.json to standard output instead of the text report.
+    #[arg(long)]
+    pub json: bool,
     /// Reports.
     #[command(flatten)]
     pub reports: ReportArgs,

@@ -1,7 +1,7 @@
 //! Reading inputs and writing outputs: clear messages, atomic writes, exit codes.
 
 use std::fs;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -78,7 +78,33 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
 /// directories behind; the next run into the same directory puts back any earlier file
 /// that had been moved aside and removes them.
 pub fn write_outputs(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
-    write_outputs_inner(dir, files)
+    write_outputs_streamed(dir, files, &[])
+}
+
+/// Writes one output file's content.
+pub type Writer<'a> = dyn Fn(&mut dyn Write) -> anyhow::Result<()> + 'a;
+
+/// A file written as it is made (so that it is never held in memory whole).
+pub type Stream<'a> = (&'a str, &'a Writer<'a>);
+
+/// [`write_outputs`] plus `streams`: files whose writers write them into the staging
+/// directory piece by piece, under the same all-or-nothing rule.
+pub fn write_outputs_streamed(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    streams: &[Stream<'_>],
+) -> anyhow::Result<()> {
+    let mut all: Vec<Stream<'_>> = Vec::with_capacity(files.len() + streams.len());
+    let bytes: Vec<(&str, Box<Writer<'_>>)> = files
+        .iter()
+        .map(|(name, b)| {
+            let write: Box<Writer<'_>> = Box::new(move |w: &mut dyn Write| Ok(w.write_all(b)?));
+            (name.as_str(), write)
+        })
+        .collect();
+    all.extend(bytes.iter().map(|(n, w)| (*n, w.as_ref())));
+    all.extend_from_slice(streams);
+    write_outputs_inner(dir, &all)
         .with_context(|| format!("nothing was written to {}", dir.display()))
 }
 
@@ -103,7 +129,7 @@ pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_outputs_inner(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+fn write_outputs_inner(dir: &Path, files: &[Stream<'_>]) -> anyhow::Result<()> {
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -122,12 +148,17 @@ fn write_outputs_inner(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Resul
     let result = (|| -> anyhow::Result<()> {
         fs::create_dir_all(&staging)
             .with_context(|| format!("cannot create {}", staging.display()))?;
-        for (name, bytes) in files {
+        for (name, write) in files {
             let p = staging.join(name);
-            fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))?;
+            let file =
+                fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            write(&mut w)
+                .and_then(|()| Ok(w.flush()?))
+                .with_context(|| format!("cannot write {}", p.display()))?;
         }
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        for (name, _) in files {
+        for &(name, _) in files {
             let target = dir.join(name);
             if target.is_dir() {
                 anyhow::bail!(

@@ -38,5 +38,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sensitivity(a) => sensitivity::run(&a),
         Command::National(a) => national::national(&a),
         Command::Twoway(a) => twoway::run(&a),
+        Command::Merge(a) => run::merge(&a),
     }
 }

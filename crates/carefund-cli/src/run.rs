@@ -7,12 +7,18 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use carefund::columns::Percentiles;
 use carefund::convergence::{Target, TargetMetric, simulate_to_target};
+use carefund::engine::{Layout, Shard};
 use carefund::scenario::Sampling;
-use carefund::{RunOptions, Scenario, export, summarise};
+use carefund::shard::Source;
+use carefund::{RunOptions, Scenario, Simulation, export, summarise};
 
-use crate::args::{ChartFormat, CheckArgs, InitArgs, RunArgs, SamplingArg, TargetMetricArg};
-use crate::files::{BadInput, read_text, write_outputs};
+use crate::args::{
+    ChartFormat, CheckArgs, InitArgs, MergeArgs, PercentilesArg, ReportArgs, RunArgs, SamplingArg,
+    TargetMetricArg,
+};
+use crate::files::{BadInput, read_text, write_outputs_streamed};
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -21,7 +27,8 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// `carefund run`.
 pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
-    let mut scenario = load(&a.scenario)?;
+    let text = read_text(&a.scenario)?;
+    let mut scenario = Scenario::from_toml(&text, &a.scenario.display().to_string())?;
     match a.sampling {
         Some(SamplingArg::Lhs) => scenario.set_sampling(Sampling::LatinHypercube),
         Some(SamplingArg::MonteCarlo) => scenario.set_sampling(Sampling::MonteCarlo),
@@ -33,37 +40,39 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         threads: a.threads,
     };
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("carefund-out").join(stem)
-    });
+    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
     a.reports.check()?;
     options.check()?;
     crate::files::check_output_dir(&out)?;
+    let layout = Layout {
+        percentiles: match a.percentiles {
+            PercentilesArg::Auto => Percentiles::Auto,
+            PercentilesArg::Exact => Percentiles::Exact,
+            PercentilesArg::Sketch => Percentiles::Sketch,
+        },
+        shard: a.shard,
+    };
+    if let Some(shard) = a.shard {
+        return run_shard(a, &scenario, &text, &evidence, &options, shard, &out);
+    }
     let most = if a.target_se.is_some() {
         a.max_paths.max(a.paths)
     } else {
         a.paths
     };
-    let need = carefund::engine::memory_estimate(&scenario, most);
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    // Two runs are held at once (the plan's and the evidence run).
+    let need = 2 * carefund::engine::memory_estimate(&scenario, most, &layout, threads);
     check_memory(need, most)?;
 
-    let bar = if std::io::stderr().is_terminal() && !a.json {
-        ProgressBar::new(a.paths)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} simulating {pos}/{len} paths [{bar:40}] {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar(a.paths, a.json);
     let (sim, convergence) = match a.target_se {
         None => (
-            carefund::simulate(&scenario, &options, &|done| bar.set_position(done))?,
+            carefund::engine::simulate_with(&scenario, &options, &layout, &|done| {
+                bar.set_position(done);
+            })?,
             None,
         ),
         Some(se) => {
@@ -90,12 +99,58 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             bar.set_position(done);
         })?;
     bar.finish_and_clear();
-    evidence_run.attach(&mut summary);
     if a.evpi {
         summary.headline.evpi = Some(carefund::voi::against_do_nothing(&scenario, &sim)?);
     }
+    write_run(
+        &scenario,
+        &sim,
+        summary,
+        &evidence_run,
+        &out,
+        a.format,
+        a.json,
+        &a.reports,
+    )
+}
 
-    let formats: &[carefund::chart::Format] = match a.format {
+/// The default output directory of a scenario file: `carefund-out/<file stem>`.
+fn default_out(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("carefund-out").join(stem)
+}
+
+fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
+    let bar = if std::io::stderr().is_terminal() && !quiet {
+        ProgressBar::new(paths)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} simulating {pos}/{len} paths [{bar:40}] {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Write a run's outputs (summary.json, CSV tables, charts, reports) and print its
+/// verdict: shared by `carefund run` and `carefund merge`.
+#[allow(clippy::too_many_arguments)]
+fn write_run(
+    scenario: &Scenario,
+    sim: &Simulation,
+    mut summary: carefund::Summary,
+    evidence_run: &carefund::evidence::EvidenceOutcome,
+    out: &Path,
+    format: ChartFormat,
+    json: bool,
+    reports_args: &ReportArgs,
+) -> anyhow::Result<ExitCode> {
+    evidence_run.attach(&mut summary);
+    let formats: &[carefund::chart::Format] = match format {
         ChartFormat::Png => &[carefund::chart::Format::Png],
         ChartFormat::Svg => &[carefund::chart::Format::Svg],
         ChartFormat::Both => &[carefund::chart::Format::Png, carefund::chart::Format::Svg],
@@ -106,14 +161,13 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
             "percentiles.csv".to_string(),
             export::percentiles_csv(&summary)?,
         ),
-        ("paths.csv".to_string(), export::paths_csv(&scenario, &sim)?),
         (
             "evidence.csv".to_string(),
             carefund::evidence::csv(&evidence_run.block.comparison)?,
         ),
     ];
     for &format in formats {
-        files.extend(carefund::figures::run_charts(&summary, &sim, format)?);
+        files.extend(carefund::figures::run_charts(&summary, sim, format)?);
         files.extend(carefund::figures::evidence_charts(
             &summary,
             &evidence_run.summary,
@@ -121,18 +175,22 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         )?);
     }
     // Reports are built before anything is written, so a failure leaves no output.
-    let mut report = carefund::report::ReportInput::new(&scenario, &summary).with_simulation(&sim);
+    let mut report = carefund::report::ReportInput::new(scenario, &summary).with_simulation(sim);
     if let Some(block) = &summary.evidence {
         report
             .sections
             .push(carefund::report::sections::evidence(block, &summary));
     }
-    let reports = a.reports.render(&report)?;
-    write_outputs(&out, &files)?;
+    let reports = reports_args.render(&report)?;
+    // paths.csv is written as it is made: a run of millions of paths never holds it.
+    let paths_csv = |w: &mut dyn Write| -> anyhow::Result<()> {
+        Ok(export::write_paths_csv(scenario, sim, w)?)
+    };
+    write_outputs_streamed(out, &files, &[("paths.csv", &paths_csv)])?;
     crate::reports::write(&reports)?;
 
     let mut stdout = std::io::stdout().lock();
-    if a.json {
+    if json {
         stdout.write_all(&files[0].1)?;
     } else {
         write!(stdout, "{}", carefund::text::render(&summary))?;
@@ -169,7 +227,14 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
                 show_se(c.metric, c.target_se)
             )?;
         }
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        if summary.meta.per_period_percentiles == "sketch" {
+            writeln!(
+                stdout,
+                "\nper-period percentiles are sketched (within 0.1% of the exact order statistic; --percentiles exact keeps every value)"
+            )?;
+        }
+        let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        names.insert(2, "paths.csv");
         writeln!(
             stdout,
             "\nseed {} · wrote {}: {}",
@@ -182,6 +247,134 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `carefund run --shard K/N`: run one shard and write its file.
+fn run_shard(
+    a: &RunArgs,
+    scenario: &Scenario,
+    text: &str,
+    evidence: &carefund::Evidence,
+    options: &RunOptions,
+    shard: Shard,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    let refuse = |what: &str| -> anyhow::Result<ExitCode> {
+        Err(BadInput(format!(
+            "--shard cannot be combined with {what}: a shard writes only its shard file; run `carefund merge` on all shards for the outputs"
+        ))
+        .into())
+    };
+    if a.target_se.is_some() {
+        return refuse("--target-se (each shard would choose its own number of paths)");
+    }
+    if a.evpi {
+        return refuse("--evpi");
+    }
+    if a.reports.wanted() {
+        return refuse("--xlsx or --report (pass them to carefund merge)");
+    }
+    if a.json {
+        return refuse("--json");
+    }
+    if a.percentiles == PercentilesArg::Exact {
+        return refuse("--percentiles exact (shards keep mergeable sketches)");
+    }
+    shard.check(options.paths)?;
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let layout = Layout {
+        percentiles: Percentiles::Sketch,
+        shard: Some(shard),
+    };
+    let need = 2 * carefund::engine::memory_estimate(scenario, options.paths, &layout, threads);
+    check_memory(need, options.paths)?;
+    let source = Source {
+        file: a.scenario.display().to_string(),
+        text: text.to_string(),
+    };
+    let evidence_source = match &a.evidence {
+        Some(p) => Some(Source {
+            file: p.display().to_string(),
+            text: read_text(p)?,
+        }),
+        None => None,
+    };
+    let (first, end) =
+        shard.blocks(options.paths.div_ceil(carefund::engine::BLOCK as u64) as usize);
+    let paths = ((end * carefund::engine::BLOCK) as u64).min(options.paths)
+        - (first * carefund::engine::BLOCK) as u64;
+    let bar = progress_bar(2 * paths, false);
+    let file = carefund::shard::run(
+        scenario,
+        &source,
+        evidence,
+        evidence_source.as_ref(),
+        options,
+        shard,
+        &|done| bar.set_position(done),
+    )?;
+    bar.finish_and_clear();
+    let name = format!("shard-{}-of-{}.json", shard.index, shard.count);
+    let write = |w: &mut dyn Write| -> anyhow::Result<()> {
+        serde_json::to_writer(w, &file).context("cannot write the shard file")?;
+        Ok(())
+    };
+    write_outputs_streamed(out, &[], &[(name.as_str(), &write)])?;
+    println!(
+        "seed {} · shard {}/{}: paths {}..{} of {} · wrote {}",
+        options.seed,
+        shard.index,
+        shard.count,
+        first * carefund::engine::BLOCK,
+        first * carefund::engine::BLOCK + paths as usize,
+        options.paths,
+        out.join(&name).display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `carefund merge`.
+pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
+    a.reports.check()?;
+    let mut shards = Vec::with_capacity(a.shards.len());
+    for path in &a.shards {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path)
+            .map_err(|e| BadInput(format!("{name}: cannot read this shard file: {e}")))?;
+        let shard: carefund::shard::ShardFile =
+            serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+                BadInput(format!(
+                    "{name}: not a carefund shard file ({e}); shard files are written by carefund run --shard K/N"
+                ))
+            })?;
+        shards.push((name, shard));
+    }
+    let merged = carefund::shard::merge(shards)?;
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(Path::new(merged.scenario.origin())));
+    crate::files::check_output_dir(&out)?;
+    let summary = summarise(&merged.scenario, &merged.plan);
+    let evidence_run = carefund::evidence::outcome(
+        &merged.scenario,
+        &merged.evidence,
+        &merged.plan,
+        &summary,
+        merged.evidence_run,
+    )?;
+    write_run(
+        &merged.scenario,
+        &merged.plan,
+        summary,
+        &evidence_run,
+        &out,
+        a.format,
+        a.json,
+        &a.reports,
+    )
 }
 
 /// A standard error in the metric's unit: percentage points or £.

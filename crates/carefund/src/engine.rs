@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::columns::{Moments, Percentiles, Sketch};
 use crate::error::{Error, Result};
 use crate::model::{Model, PathSummary, Quantity};
 use crate::sample::Sampler;
@@ -62,24 +63,89 @@ impl RunOptions {
     }
 }
 
-/// The raw results of a run: every path's ledger, summary and inputs.
+/// A run's share of the paths when it is split into shards (`carefund run --shard K/N`).
+///
+/// Shard `index` of `count` runs blocks `⌊index·B/count⌋ .. ⌊(index+1)·B/count⌋` of the
+/// `B = ⌈paths/BLOCK⌉` blocks of the whole run, with the same path indices and so the
+/// same draws as the single run; [`Simulation::merge`] puts the shards back together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// Which shard, from 0.
+    pub index: u64,
+    /// How many shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// The blocks `[first, end)` of this shard among `blocks` blocks.
+    pub fn blocks(&self, blocks: usize) -> (usize, usize) {
+        let at = |i: u64| (u128::from(i) * blocks as u128 / u128::from(self.count)) as usize;
+        (at(self.index), at(self.index + 1))
+    }
+
+    /// Check the shard against a run of `paths` paths.
+    ///
+    /// # Errors
+    /// [`Error::Options`] for a zero count, an index not below the count, or more shards
+    /// than blocks of [`BLOCK`] paths.
+    pub fn check(&self, paths: u64) -> Result<()> {
+        if self.count == 0 || self.index >= self.count {
+            return Err(Error::Options(format!(
+                "--shard {}/{}: K must be between 0 and N − 1 (shards are numbered from 0, like Slurm array and Kubernetes job indices)",
+                self.index, self.count
+            )));
+        }
+        let blocks = paths.div_ceil(BLOCK as u64);
+        if self.count > blocks {
+            return Err(Error::Options(format!(
+                "--shard {}/{}: {paths} paths make only {blocks} blocks of {BLOCK} paths; use at most {blocks} shards",
+                self.index, self.count
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// How a run keeps its results (beyond the per-path summaries it always keeps).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// How per-period percentiles are found; see [`crate::columns`].
+    pub percentiles: Percentiles,
+    /// Run only this shard of the paths.
+    pub shard: Option<Shard>,
+}
+
+/// Per-period values: every value, or a sketch per column.
+#[derive(Debug, Clone)]
+pub(crate) enum PerPeriod {
+    /// Block by block; within a block of `len` paths, column-major: quantity `q`,
+    /// period `t`, path `j` of the block at `(q·T + t)·len + j`.
+    Exact(Vec<f64>),
+    /// One sketch per column `q·T + t`.
+    Sketch(Vec<Sketch>),
+}
+
+/// The results of a run: every path's summary, per-period moments per block, and the
+/// per-period values or their sketches. Path inputs are not stored: they are drawn
+/// again, identically, when asked for ([`Simulation::inputs`]).
 #[derive(Debug, Clone)]
 pub struct Simulation {
     pub(crate) options: RunOptions,
     pub(crate) threads_used: usize,
     pub(crate) periods: usize,
-    /// Ledgers, block by block; within a block of `len` paths, column-major: quantity
-    /// `q`, period `t`, path `j` of the block at `(q·T + t)·len + j`. A column (one
-    /// quantity and period over all paths) is then a run of contiguous slices.
-    pub(crate) ledger: Vec<f64>,
+    /// The scenario run, to draw inputs again.
+    scenario: Box<Scenario>,
+    /// Index of the first block (0 unless this is a shard).
+    first_block: usize,
     pub(crate) summaries: Vec<PathSummary>,
-    /// Path-major inputs: path `p`, input `k` at `p·K + k`.
-    pub(crate) inputs: Vec<f64>,
-    pub(crate) input_count: usize,
+    /// Moments of every column per block: block `b` (from `first_block`), column `c` at
+    /// `b·W + c`, `W = Quantity::COUNT·T`.
+    moments: Vec<Moments>,
+    per_period: PerPeriod,
 }
 
 impl Simulation {
-    /// The options the run used.
+    /// The options the run used (`paths` is the whole run's, also for a shard).
     pub fn options(&self) -> RunOptions {
         self.options
     }
@@ -87,53 +153,246 @@ impl Simulation {
     pub fn threads_used(&self) -> usize {
         self.threads_used
     }
-    /// Number of paths.
+    /// Number of paths held (a shard holds its own only).
     pub fn paths(&self) -> usize {
         self.summaries.len()
+    }
+    /// Index of the first path held (0 unless this is a shard).
+    pub fn first_path(&self) -> usize {
+        self.first_block * BLOCK
+    }
+    /// The scenario that was run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    /// Whether per-period percentiles are exact or sketched.
+    pub fn percentiles(&self) -> Percentiles {
+        match self.per_period {
+            PerPeriod::Exact(_) => Percentiles::Exact,
+            PerPeriod::Sketch(_) => Percentiles::Sketch,
+        }
     }
     /// Every path's summary, in path order.
     pub fn path_summaries(&self) -> &[PathSummary] {
         &self.summaries
     }
-    /// Path `p`'s inputs, in the order of [`crate::scenario::idx`].
-    pub fn path_inputs(&self, p: usize) -> &[f64] {
-        &self.inputs[p * self.input_count..(p + 1) * self.input_count]
+    /// The inputs of paths `range` (indices among the paths held), row-major: path
+    /// `range.start + i`, input `k` at `i·K + k`, in the order of
+    /// [`crate::scenario::idx`]. They are drawn again, bit for bit as the run drew them.
+    pub fn inputs(&self, range: std::ops::Range<usize>) -> Vec<f64> {
+        let k = self.scenario.inputs.len();
+        let range = range.start.min(self.paths())..range.end.min(self.paths());
+        let mut out = vec![0.0; range.len() * k];
+        if k == 0 {
+            return out;
+        }
+        let total = usize::try_from(self.options.paths).unwrap_or(usize::MAX);
+        let sampler = Sampler::for_run(&self.scenario, self.options.seed, total);
+        let first = (self.first_path() + range.start) as u64;
+        out.par_chunks_mut(BLOCK * k)
+            .enumerate()
+            .for_each(|(b, rows)| {
+                let mut u = vec![0.0; k];
+                let mut z = Vec::new();
+                for (j, x) in rows.chunks_mut(k).enumerate() {
+                    sampler.uniforms(first + (b * BLOCK + j) as u64, &mut u, &mut z);
+                    sampler.values(&u, x);
+                }
+            });
+        out
     }
-    /// Path `p`'s values of quantity `q`, one per period.
-    pub fn path_series(&self, p: usize, q: Quantity) -> Vec<f64> {
+    /// Path `p`'s inputs (drawn again; for many paths use [`Simulation::inputs`]).
+    pub fn path_inputs(&self, p: usize) -> Vec<f64> {
+        self.inputs(p..p + 1)
+    }
+    /// Path `p`'s values of quantity `q`, one per period; `None` when the run kept
+    /// sketches, not values.
+    pub fn path_series(&self, p: usize, q: Quantity) -> Option<Vec<f64>> {
+        let PerPeriod::Exact(ledger) = &self.per_period else {
+            return None;
+        };
         let width = Quantity::COUNT * self.periods;
         let (b, j) = (p / BLOCK, p % BLOCK);
         let len = BLOCK.min(self.paths() - b * BLOCK);
-        let block = &self.ledger[b * BLOCK * width..b * BLOCK * width + len * width];
-        (0..self.periods)
-            .map(|t| block[(q.index() * self.periods + t) * len + j])
-            .collect()
+        let block = &ledger[b * BLOCK * width..b * BLOCK * width + len * width];
+        Some(
+            (0..self.periods)
+                .map(|t| block[(q.index() * self.periods + t) * len + j])
+                .collect(),
+        )
     }
-    /// Every path's value of quantity `q` in period `t`, in path order.
-    pub fn column(&self, q: Quantity, t: usize) -> Vec<f64> {
+    /// Every path's value of quantity `q` in period `t`, in path order; `None` when the
+    /// run kept sketches, not values.
+    pub fn column(&self, q: Quantity, t: usize) -> Option<Vec<f64>> {
+        let PerPeriod::Exact(ledger) = &self.per_period else {
+            return None;
+        };
         let width = Quantity::COUNT * self.periods;
         let c = q.index() * self.periods + t;
         let mut out = Vec::with_capacity(self.paths());
-        for block in self.ledger.chunks(BLOCK * width) {
+        for block in ledger.chunks(BLOCK * width) {
             let len = block.len() / width;
             out.extend_from_slice(&block[c * len..(c + 1) * len]);
         }
-        out
+        Some(out)
+    }
+    /// Moments of quantity `q` in period `t` over all paths held (combined block by
+    /// block in path order).
+    pub fn column_moments(&self, q: Quantity, t: usize) -> Moments {
+        let width = Quantity::COUNT * self.periods;
+        let c = q.index() * self.periods + t;
+        Moments::fold(self.moments.iter().skip(c).step_by(width))
+    }
+    /// The percentiles [`crate::stats::PERCENTILES`] of quantity `q` in period `t`:
+    /// exact (type 7) or sketched, as the run kept them.
+    pub fn column_percentiles(&self, q: Quantity, t: usize) -> [f64; 9] {
+        match &self.per_period {
+            PerPeriod::Exact(_) => {
+                let mut values = self.column(q, t).unwrap_or_default();
+                let q = crate::stats::quantiles(
+                    &mut values,
+                    &crate::stats::PERCENTILES.map(|p| f64::from(p) / 100.0),
+                );
+                std::array::from_fn(|i| q.get(i).copied().unwrap_or(f64::NAN))
+            }
+            PerPeriod::Sketch(sketches) => sketches[q.index() * self.periods + t].percentiles(),
+        }
+    }
+    /// Buckets in use over all sketches (0 for an exact run): a measure of their memory,
+    /// 8 bytes each.
+    pub fn sketch_buckets(&self) -> usize {
+        match &self.per_period {
+            PerPeriod::Exact(_) => 0,
+            PerPeriod::Sketch(s) => s.iter().map(Sketch::buckets).sum(),
+        }
+    }
+
+    /// The parts a shard file keeps: first block, per-block moments, sketches and path
+    /// summaries. `None` for a run that kept exact values.
+    pub fn shard_parts(&self) -> Option<ShardParts> {
+        let PerPeriod::Sketch(sketches) = &self.per_period else {
+            return None;
+        };
+        Some(ShardParts {
+            first_block: self.first_block,
+            moments: self.moments.clone(),
+            sketches: sketches.clone(),
+            summaries: self.summaries.clone(),
+        })
+    }
+
+    /// Put shards of one run back together: the result equals the single run with
+    /// [`Percentiles::Sketch`] (means, moments, counts and per-path results bit for bit;
+    /// the sketches are merged exactly).
+    ///
+    /// # Errors
+    /// [`Error::Options`] if the parts do not cover the run's blocks exactly once, in any
+    /// order, or do not fit `scenario`.
+    /// `threads` is recorded as the threads used (the shards' own; results do not
+    /// depend on it).
+    pub fn merge(
+        scenario: &Scenario,
+        options: &RunOptions,
+        mut parts: Vec<ShardParts>,
+        threads: usize,
+    ) -> Result<Self> {
+        options.check()?;
+        let periods = scenario.timeline.periods();
+        let width = Quantity::COUNT * periods;
+        let n = usize::try_from(options.paths)
+            .map_err(|_| Error::Options("too many paths for this machine".into()))?;
+        parts.sort_by_key(|p| p.first_block);
+        let mut next = 0;
+        let mut summaries = Vec::with_capacity(n);
+        let mut moments = Vec::new();
+        let mut sketches = vec![Sketch::new(); width];
+        for p in &parts {
+            let blocks = p.summaries.len().div_ceil(BLOCK);
+            let whole = p.summaries.len() % BLOCK == 0 || next * BLOCK + p.summaries.len() == n;
+            if p.first_block != next
+                || !whole
+                || p.moments.len() != blocks * width
+                || p.sketches.len() != width
+            {
+                return Err(Error::Options(format!(
+                    "the shards do not fit together: expected one starting at path {}, found one starting at path {} with {} paths",
+                    next * BLOCK,
+                    p.first_block * BLOCK,
+                    p.summaries.len()
+                )));
+            }
+            next += blocks;
+            summaries.extend_from_slice(&p.summaries);
+            moments.extend_from_slice(&p.moments);
+            for (s, o) in sketches.iter_mut().zip(&p.sketches) {
+                s.merge(o)?;
+            }
+        }
+        if summaries.len() != n {
+            return Err(Error::Options(format!(
+                "the shards hold {} of the run's {n} paths; a shard is missing",
+                summaries.len()
+            )));
+        }
+        Ok(Self {
+            options: *options,
+            threads_used: threads,
+            periods,
+            scenario: Box::new(scenario.clone()),
+            first_block: 0,
+            summaries,
+            moments,
+            per_period: PerPeriod::Sketch(sketches),
+        })
     }
 }
 
-/// Bytes of memory a run of `paths` paths needs for its per-path results.
-pub fn memory_estimate(scenario: &Scenario, paths: u64) -> u64 {
-    let mut per_path = (Quantity::COUNT * scenario.timeline.periods() + scenario.inputs.len()) * 8
-        + std::mem::size_of::<PathSummary>();
+/// What a shard of a run keeps (see [`Simulation::shard_parts`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ShardParts {
+    /// Index of its first block of [`BLOCK`] paths.
+    pub first_block: usize,
+    /// Moments of every column, block by block.
+    pub moments: Vec<Moments>,
+    /// A sketch per column.
+    pub sketches: Vec<Sketch>,
+    /// Every path's summary, in path order.
+    pub summaries: Vec<PathSummary>,
+}
+
+/// Bytes of memory a run of `paths` paths of `scenario` needs, as [`simulate_with`]
+/// would run it with `layout` on `threads` worker threads.
+///
+/// # Formula
+/// per path: one [`PathSummary`], plus `8·W` bytes (`W = 15·T` columns) when
+/// percentiles are exact, plus `4·K` bytes of strata under Latin hypercube sampling;
+/// per block: `32·W` bytes of moments; when sketched, `threads + 1` sets of `W` sketches
+/// of at most [`SKETCH_BYTES`] each, and a `8·W·BLOCK` scratch ledger per thread.
+pub fn memory_estimate(scenario: &Scenario, paths: u64, layout: &Layout, threads: usize) -> u64 {
+    let width = (Quantity::COUNT * scenario.timeline.periods()) as u64;
+    let mut per_path = std::mem::size_of::<PathSummary>() as u64;
     if scenario.sampling() == crate::scenario::Sampling::LatinHypercube {
-        // One stratum index (u32) per input per path.
-        per_path += scenario.inputs.len() * 4;
+        per_path += scenario.inputs.len() as u64 * 4;
     }
-    paths.saturating_mul(per_path as u64)
+    let sketched = layout.shard.is_some()
+        || layout.percentiles.resolve(paths, width as usize) == Percentiles::Sketch;
+    let mut fixed = paths.div_ceil(BLOCK as u64) * width * std::mem::size_of::<Moments>() as u64;
+    if sketched {
+        let threads = threads.max(1) as u64;
+        fixed += (threads + 1) * width * SKETCH_BYTES + threads * width * BLOCK as u64 * 8;
+    } else {
+        per_path += width * 8;
+    }
+    paths.saturating_mul(per_path).saturating_add(fixed)
 }
 
-/// Run `options.paths` paths of `scenario`.
+/// Upper estimate of one column sketch's memory used by [`memory_estimate`]: 64 kB,
+/// four powers of ten of each sign at the sketch's accuracy (measured: a Swindon column
+/// uses at most about 4,000 buckets).
+pub const SKETCH_BYTES: u64 = 64 << 10;
+
+/// Run `options.paths` paths of `scenario`, keeping exact per-period values while they
+/// fit (see [`Percentiles::Auto`]).
 ///
 /// `progress` is called with the number of paths done after each block (from worker
 /// threads, in no particular order of blocks).
@@ -146,6 +405,30 @@ pub fn simulate(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Simulation> {
+    simulate_with(scenario, options, &Layout::default(), progress)
+}
+
+/// Scratch space of one worker.
+struct Worker {
+    u: Vec<f64>,
+    z: Vec<f64>,
+    row: Vec<f64>,
+    ledger: Vec<f64>,
+    sketches: Option<Vec<Sketch>>,
+}
+
+/// [`simulate`] with a chosen [`Layout`]: exact or sketched percentiles, and
+/// optionally one shard of the paths (always sketched).
+///
+/// # Errors
+/// As [`simulate`], and [`Error::Options`] for a bad shard or exact percentiles asked of
+/// a shard.
+pub fn simulate_with(
+    scenario: &Scenario,
+    options: &RunOptions,
+    layout: &Layout,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Simulation> {
     options.check()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
@@ -156,49 +439,115 @@ pub fn simulate(
     let periods = scenario.timeline.periods();
     let k = scenario.inputs.len();
     let width = Quantity::COUNT * periods;
-    let mut ledger = vec![0.0; n * width];
-    let mut summaries = vec![PathSummary::default(); n];
-    let mut inputs = vec![0.0; n * k];
+    let (first_block, end_block) = match layout.shard {
+        Some(shard) => {
+            shard.check(options.paths)?;
+            if layout.percentiles == Percentiles::Exact {
+                return Err(Error::Options(
+                    "a shard keeps sketched percentiles so that shards can be merged; drop --percentiles exact".into(),
+                ));
+            }
+            shard.blocks(n.div_ceil(BLOCK))
+        }
+        None => (0, n.div_ceil(BLOCK)),
+    };
+    let (start, end) = (first_block * BLOCK, (end_block * BLOCK).min(n));
+    let len = end - start;
+    let sketched = layout.shard.is_some()
+        || layout.percentiles.resolve(len as u64, width) == Percentiles::Sketch;
+    let mut summaries = vec![PathSummary::default(); len];
+    let mut moments = vec![Moments::default(); (end_block - first_block) * width];
+    let mut ledger = if sketched {
+        Vec::new()
+    } else {
+        vec![0.0; len * width]
+    };
+    let mut ledger_blocks: Vec<Option<&mut [f64]>> = if sketched {
+        (first_block..end_block).map(|_| None).collect()
+    } else {
+        ledger.chunks_mut(BLOCK * width).map(Some).collect()
+    };
     let model = Model::new(scenario);
     let sampler = Sampler::for_run(scenario, options.seed, n);
     let done = AtomicU64::new(0);
 
-    let threads_used = pool.install(|| {
-        ledger
-            .par_chunks_mut(BLOCK * width)
-            .zip(summaries.par_chunks_mut(BLOCK))
-            .zip(inputs.par_chunks_mut(BLOCK * k.max(1)))
+    let (sketches, threads_used) = pool.install(|| {
+        let sketches = summaries
+            .par_chunks_mut(BLOCK)
+            .zip(moments.par_chunks_mut(width))
+            .zip(ledger_blocks.par_iter_mut())
             .enumerate()
-            .for_each(|(b, ((ledger, summaries), inputs))| {
-                let mut u = vec![0.0; k];
-                let mut z = Vec::new();
-                let mut row = vec![0.0; width];
-                let len = summaries.len();
-                for (j, summary) in summaries.iter_mut().enumerate() {
-                    let path = (b * BLOCK + j) as u64;
-                    let x = &mut inputs[j * k..(j + 1) * k];
-                    sampler.uniforms(path, &mut u, &mut z);
-                    sampler.values(&u, x);
-                    let mut noise = sampler.noise(path);
-                    *summary = model.project(x, Some(&mut noise), &mut row);
-                    for (c, &value) in row.iter().enumerate() {
-                        ledger[c * len + j] = value;
+            .fold(
+                || Worker {
+                    u: vec![0.0; k],
+                    z: Vec::new(),
+                    row: vec![0.0; width],
+                    ledger: Vec::new(),
+                    sketches: sketched.then(|| vec![Sketch::new(); width]),
+                },
+                |mut w, (i, ((summaries, moments), ledger))| {
+                    let len = summaries.len();
+                    let block: &mut [f64] = match ledger {
+                        Some(l) => l,
+                        None => {
+                            w.ledger.resize(len * width, 0.0);
+                            &mut w.ledger[..len * width]
+                        }
+                    };
+                    let mut x = vec![0.0; k];
+                    for (j, summary) in summaries.iter_mut().enumerate() {
+                        let path = ((first_block + i) * BLOCK + j) as u64;
+                        sampler.uniforms(path, &mut w.u, &mut w.z);
+                        sampler.values(&w.u, &mut x);
+                        let mut noise = sampler.noise(path);
+                        *summary = model.project(&x, Some(&mut noise), &mut w.row);
+                        for (c, &value) in w.row.iter().enumerate() {
+                            block[c * len + j] = value;
+                        }
                     }
-                }
-                let total = done.fetch_add(summaries.len() as u64, Ordering::Relaxed)
-                    + summaries.len() as u64;
-                progress(total);
-            });
-        rayon::current_num_threads()
+                    for (c, m) in moments.iter_mut().enumerate() {
+                        let column = &block[c * len..(c + 1) * len];
+                        *m = Moments::of(column);
+                        if let Some(s) = w.sketches.as_mut() {
+                            s[c].add_all(column);
+                        }
+                    }
+                    let total = done.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
+                    progress(total);
+                    w
+                },
+            )
+            .map(|w| w.sketches)
+            .reduce(
+                || None,
+                |a, b| match (a, b) {
+                    (Some(mut a), Some(b)) => {
+                        for (s, o) in a.iter_mut().zip(&b) {
+                            // Same configuration by construction: cannot fail.
+                            let _ = s.merge(o);
+                        }
+                        Some(a)
+                    }
+                    (a, None) => a,
+                    (None, b) => b,
+                },
+            );
+        (sketches, rayon::current_num_threads())
     });
+    drop(ledger_blocks);
 
     Ok(Simulation {
         options: *options,
         threads_used,
         periods,
-        ledger,
+        scenario: Box::new(scenario.clone()),
+        first_block,
         summaries,
-        inputs,
-        input_count: k,
+        moments,
+        per_period: match sketches {
+            Some(s) => PerPeriod::Sketch(s),
+            None if sketched => PerPeriod::Sketch(vec![Sketch::new(); width]),
+            None => PerPeriod::Exact(ledger),
+        },
     })
 }

@@ -63,9 +63,26 @@ pub fn percentiles_csv(summary: &Summary) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Export`] if the CSV writer fails.
 pub fn paths_csv(scenario: &Scenario, sim: &Simulation) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    write_paths_csv(scenario, sim, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// `paths.csv` written to `out` as it is made, in pieces of 65,536 paths, so that a
+/// run of millions of paths never holds the whole table (or all paths' inputs) in
+/// memory.
+///
+/// # Errors
+/// [`Error::Export`] if writing fails.
+pub fn write_paths_csv(
+    scenario: &Scenario,
+    sim: &Simulation,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    const PIECE: usize = 1 << 16;
     let err = export_err("paths.csv");
     let tl = scenario.timeline();
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = [
         "path",
         "npv",
@@ -90,32 +107,39 @@ pub fn paths_csv(scenario: &Scenario, sim: &Simulation) -> Result<Vec<u8>> {
     .collect();
     header.extend(scenario.inputs().iter().map(|i| i.name().to_string()));
     w.write_record(&header).map_err(|e| err(e.to_string()))?;
-    for (p, s) in sim.path_summaries().iter().enumerate() {
-        let mut row = vec![
-            p.to_string(),
-            num(s.npv),
-            num(s.cum_net),
-            s.break_even
-                .map_or("never".into(), |b| tl.label(b as usize)),
-            s.break_even
-                .map_or("never".into(), |b| tl.year_label(tl.year_of(b as usize))),
-            num(s.avoided),
-            num(s.avoided_year1),
-            s.target_met_year1.to_string(),
-            num(s.investment),
-            num(s.cashable),
-            s.roi.map_or(String::new(), num),
-            num(s.commissioner),
-            num(s.provider),
-            num(s.council),
-            num(s.released),
-            num(s.withheld),
-            num(s.contingency),
-        ];
-        row.extend(sim.path_inputs(p).iter().map(|&x| num(x)));
-        w.write_record(&row).map_err(|e| err(e.to_string()))?;
+    let k = scenario.inputs().len();
+    let first = sim.first_path();
+    let summaries = sim.path_summaries();
+    for start in (0..summaries.len()).step_by(PIECE) {
+        let end = (start + PIECE).min(summaries.len());
+        let inputs = sim.inputs(start..end);
+        for (i, s) in summaries[start..end].iter().enumerate() {
+            let mut row = vec![
+                (first + start + i).to_string(),
+                num(s.npv),
+                num(s.cum_net),
+                s.break_even
+                    .map_or("never".into(), |b| tl.label(b as usize)),
+                s.break_even
+                    .map_or("never".into(), |b| tl.year_label(tl.year_of(b as usize))),
+                num(s.avoided),
+                num(s.avoided_year1),
+                s.target_met_year1.to_string(),
+                num(s.investment),
+                num(s.cashable),
+                s.roi.map_or(String::new(), num),
+                num(s.commissioner),
+                num(s.provider),
+                num(s.council),
+                num(s.released),
+                num(s.withheld),
+                num(s.contingency),
+            ];
+            row.extend(inputs[i * k..(i + 1) * k].iter().map(|&x| num(x)));
+            w.write_record(&row).map_err(|e| err(e.to_string()))?;
+        }
     }
-    w.into_inner().map_err(|e| err(e.to_string()))
+    w.flush().map_err(|e| err(e.to_string()))
 }
 
 /// Shortest text that reads back as the same `f64` (Rust's `Display` round-trips).

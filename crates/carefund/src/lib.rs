@@ -34,6 +34,7 @@
 #![deny(clippy::float_cmp)]
 
 pub mod chart;
+pub mod columns;
 pub mod convergence;
 pub mod copula;
 pub mod dist;
@@ -49,6 +50,7 @@ pub mod rng;
 pub mod sample;
 pub mod scenario;
 pub mod sensitivity;
+pub mod shard;
 pub mod stats;
 pub mod stress;
 pub mod summary;

@@ -104,7 +104,7 @@ impl Quantity {
 }
 
 /// One path's summary (MODEL.md §5, "per path").
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PathSummary {
     /// NPV of system net: `Σ D_t·N_t` (£).
     pub npv: f64,

@@ -79,6 +79,9 @@ pub struct Meta {
     pub payment: crate::scenario::Payment,
     /// How percentiles are defined.
     pub percentile_definition: &'static str,
+    /// How per-period percentiles were found: `exact` or `sketch` (see
+    /// [`crate::columns`]; headline percentiles are always exact).
+    pub per_period_percentiles: &'static str,
 }
 
 /// The deterministic plan case (MODEL.md §5 `plan_claim`).
@@ -216,15 +219,18 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
     let n = paths.len();
     let model = Model::new(scenario);
 
-    // Per-period statistics, one column at a time (in parallel; each column is reduced in
-    // path order, so the result does not depend on the thread count).
+    // Per-period statistics, one column at a time (in parallel; moments are combined
+    // block by block in path order, so the result does not depend on the thread count).
     let columns: Vec<(Quantity, usize)> = Quantity::ALL
         .iter()
         .flat_map(|&q| (0..n_periods).map(move |t| (q, t)))
         .collect();
     let stats: Vec<Stats> = columns
         .par_iter()
-        .map(|&(q, t)| Stats::of(&mut sim.column(q, t)))
+        .map(|&(q, t)| {
+            sim.column_moments(q, t)
+                .stats(&sim.column_percentiles(q, t))
+        })
         .collect();
     let stat = |q: Quantity, t: usize| stats[q.index() * n_periods + t];
 
@@ -255,7 +261,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
             let range = y * per_year..(y + 1) * per_year;
             let sum = |q: Quantity| range.clone().map(|t| stat(q, t).mean).sum::<f64>();
             let last = range.end - 1;
-            let ends = sim.column(Quantity::CumNet, last);
+            let ends = sim.column_moments(Quantity::CumNet, last);
             YearSummary {
                 year: tl.year_label(y),
                 avoided: sum(Quantity::Avoided),
@@ -264,7 +270,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
                 investment: sum(Quantity::Investment),
                 net: sum(Quantity::Net),
                 cum_net_median: stat(Quantity::CumNet, last).p50,
-                p_cum_net_non_negative: proportion(ends.iter().filter(|&&x| x >= 0.0).count(), n).0,
+                p_cum_net_non_negative: proportion(ends.non_negative as usize, n).0,
             }
         })
         .collect();
@@ -358,7 +364,15 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
                 }
             },
             payment: scenario.payment(),
-            percentile_definition: "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)",
+            percentile_definition: match sim.percentiles() {
+                crate::columns::Percentiles::Sketch => {
+                    "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: DDSketch, within 0.1% (relative) of the order statistic of rank floor(p(n-1))"
+                }
+                _ => {
+                    "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)"
+                }
+            },
+            per_period_percentiles: sim.percentiles().name(),
         },
         rating,
         reasons,

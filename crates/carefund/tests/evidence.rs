@@ -173,7 +173,7 @@ fn the_evidence_run_is_bit_identical_to_the_plan_rewritten_by_hand() {
                     "{:?} {:?} {:?}",
                     sim.path_summaries()[p],
                     sim.path_inputs(p),
-                    sim.path_series(p, Quantity::Net)
+                    sim.path_series(p, Quantity::Net).expect("exact run")
                 )
             })
             .collect::<Vec<_>>()

@@ -38,6 +38,7 @@ pub use compare::{
 pub use report::{comparison_text, csv, text};
 pub use run::{
     Differences, EvidenceBlock, EvidenceOutcome, Paired, Verdict, evaluate, evidence_scenario,
+    outcome,
 };
 
 use serde::Deserialize;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Comparison, Evidence, compare};
-use crate::engine::{RunOptions, Simulation, simulate};
+use crate::engine::{Layout, RunOptions, Simulation, simulate_with};
 use crate::error::Result;
 use crate::scenario::check::green_book_opex;
 use crate::scenario::{Scenario, idx};
@@ -182,7 +182,31 @@ pub fn evaluate(
 ) -> Result<EvidenceOutcome> {
     let ev = evidence_scenario(scenario, evidence)?;
     let options: RunOptions = plan_sim.options();
-    let sim = simulate(&ev, &options, progress)?;
+    let sim = simulate_with(
+        &ev,
+        &options,
+        &Layout {
+            percentiles: plan_sim.percentiles(),
+            shard: None,
+        },
+        progress,
+    )?;
+    outcome(scenario, evidence, plan_sim, plan_summary, sim)
+}
+
+/// The evidence check from an evidence run already made (`sim`, a run of
+/// [`evidence_scenario`] with the plan's seed and paths), e.g. merged from shards.
+///
+/// # Errors
+/// [`Error::Input`](crate::Error::Input) for a kind not in `evidence`.
+pub fn outcome(
+    scenario: &Scenario,
+    evidence: &Evidence,
+    plan_sim: &Simulation,
+    plan_summary: &Summary,
+    sim: Simulation,
+) -> Result<EvidenceOutcome> {
+    let ev = evidence_scenario(scenario, evidence)?;
     let summary = summarise(&ev, &sim);
     let comparison = compare(scenario, evidence);
 

@@ -982,7 +982,9 @@ pub fn simulate(
     let periods_out = (0..periods)
         .map(|t| NationalPeriod {
             label: tl.label(t),
-            cum_net: Stats::of(&mut (0..n).map(|p| cum[p * periods + t]).collect::<Vec<_>>()),
+            cum_net: crate::columns::column_stats(
+                &mut (0..n).map(|p| cum[p * periods + t]).collect::<Vec<_>>(),
+            ),
         })
         .collect();
     let t = &portfolio.template;

@@ -727,6 +727,8 @@ fn paths_sheet(
             .map_err(err)?;
     }
     let money_cols = [1u16, 2, 7, 8, 10, 11, 12, 13, 14, 15];
+    let width = input.scenario.inputs().len().max(1);
+    let inputs = sim.inputs(0..shown);
     for (p, s) in sim.path_summaries().iter().take(shown).enumerate() {
         let r = 2 + p as u32;
         ws.write_number(r, 0, p as f64).map_err(err)?;
@@ -756,8 +758,10 @@ fn paths_sheet(
         if let Some(roi) = s.roi {
             cell(ws, f, r, 9, &Cell::Number(roi))?;
         }
-        for (k, (&x, i)) in sim
-            .path_inputs(p)
+        for (k, (&x, i)) in inputs
+            .chunks(width)
+            .nth(p)
+            .unwrap_or_default()
             .iter()
             .zip(input.scenario.inputs())
             .enumerate()

@@ -99,17 +99,19 @@ pub fn fisher_interval(rho: f64, n: usize) -> (f64, f64) {
 
 /// Spearman tornado of `output` over the paths of `sim` (a run of `scenario`).
 ///
-/// Uses the per-path inputs the run recorded ([`Simulation::path_inputs`]); nothing is
-/// re-simulated. Inputs that are fixed are left out; inputs are sorted by `|ρ|`, largest
+/// Uses the run's per-path inputs ([`Simulation::inputs`], drawn again as the run drew
+/// them); nothing is re-simulated. Inputs that are fixed are left out; inputs are sorted by `|ρ|`, largest
 /// first (ties in input order).
 pub fn rank_tornado(scenario: &Scenario, sim: &Simulation, output: Output) -> RankTornado {
     let n = sim.paths();
     let y: Vec<f64> = sim.path_summaries().iter().map(|p| output.of(p)).collect();
     let ry = ranks(&y);
+    let all = sim.inputs(0..n);
+    let width = scenario.inputs().len().max(1);
     let mut inputs: Vec<RankCorrelation> = free_inputs(scenario)
         .into_iter()
         .map(|k| {
-            let x: Vec<f64> = (0..n).map(|p| sim.path_inputs(p)[k]).collect();
+            let x: Vec<f64> = all.iter().skip(k).step_by(width).copied().collect();
             let rho = pearson(&ranks(&x), &ry).unwrap_or(0.0);
             let (ci_low, ci_high) = fisher_interval(rho, n);
             RankCorrelation {

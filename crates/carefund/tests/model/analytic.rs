@@ -33,10 +33,11 @@ fn assert_scaled(actual: f64, expected: f64, scale: f64, rel: f64, what: &str) {
 
 /// Every path of a deterministic scenario must be identical: returns path 0's series.
 fn only_path(sim: &Simulation, q: Quantity) -> Vec<f64> {
-    let first = sim.path_series(0, q).to_vec();
+    let first = sim.path_series(0, q).expect("exact run").to_vec();
     for p in 1..sim.paths() {
         let same = sim
             .path_series(p, q)
+            .expect("exact run")
             .iter()
             .zip(&first)
             .all(|(a, b)| a.to_bits() == b.to_bits());
@@ -64,7 +65,7 @@ fn one_fixed_effect_scheme_avoids_exactly_its_share_of_admissions() {
     let tau = mid_points(5, 4);
     let dt = 0.25;
     for p in 0..sim.paths() {
-        let series = |q| sim.path_series(p, q);
+        let series = |q| sim.path_series(p, q).expect("exact run");
         for (t, &tau) in tau.iter().enumerate() {
             let at = |what: &str| format!("path {p}, period {t}: {what}");
             let cf = series(Quantity::Counterfactual)[t];
@@ -363,7 +364,7 @@ fn p4p_contingency_and_perspectives_follow_the_formulas() {
             cap_binds[k] |= share * fund < plan * value;
             reserve_binds[k] |= reserve_share * fund < (plan - v[t]) * tariff;
             plan_met[k] |= v[t] > plan;
-            let ledger = |q| sim.path_series(0, q)[t];
+            let ledger = |q| sim.path_series(0, q).expect("exact run")[t];
             assert_rel(ledger(Quantity::Released), released, EXACT, &at("R_t"));
             assert_scaled(
                 ledger(Quantity::Withheld),

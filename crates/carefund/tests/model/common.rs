@@ -235,6 +235,6 @@ pub fn bits(xs: &[f64]) -> Vec<u64> {
 pub fn ledger_bits(sim: &Simulation, p: usize) -> Vec<u64> {
     Quantity::ALL
         .iter()
-        .flat_map(|&q| bits(&sim.path_series(p, q)))
+        .flat_map(|&q| bits(&sim.path_series(p, q).expect("exact run")))
         .collect()
 }

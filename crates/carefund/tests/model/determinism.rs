@@ -22,8 +22,8 @@ fn assert_same_paths(a: &Simulation, b: &Simulation, n: usize, what: &str) {
             "{what}: path {p}'s summary differs"
         );
         assert_eq!(
-            bits(a.path_inputs(p)),
-            bits(b.path_inputs(p)),
+            bits(&a.path_inputs(p)),
+            bits(&b.path_inputs(p)),
             "{what}: path {p}'s inputs differ"
         );
         assert!(
@@ -46,8 +46,8 @@ fn one_thread_and_four_threads_give_bit_identical_results() {
     for q in Quantity::ALL {
         for t in 0..periods {
             assert_eq!(
-                bits(&one.column(q, t)),
-                bits(&four.column(q, t)),
+                bits(&one.column(q, t).expect("exact run")),
+                bits(&four.column(q, t).expect("exact run")),
                 "column {} period {t}",
                 q.name()
             );
@@ -110,7 +110,12 @@ fn the_seed_changes_every_stream() {
             "{name}: {same} of 200 draws unchanged by a new seed"
         );
     }
-    let cf = |s: &Simulation| bits(&s.path_series(0, Quantity::Counterfactual));
+    let cf = |s: &Simulation| {
+        bits(
+            &s.path_series(0, Quantity::Counterfactual)
+                .expect("exact run"),
+        )
+    };
     assert_ne!(cf(&a), cf(&b), "demand noise unchanged by a new seed");
 }
 
@@ -200,8 +205,14 @@ fn scenarios_that_differ_in_one_effect_share_every_other_draw() {
     // (MODEL.md §12: "the same demand draws").
     for p in 0..a.paths() {
         assert_eq!(
-            bits(&a.path_series(p, Quantity::Counterfactual)),
-            bits(&b.path_series(p, Quantity::Counterfactual)),
+            bits(
+                &a.path_series(p, Quantity::Counterfactual)
+                    .expect("exact run")
+            ),
+            bits(
+                &b.path_series(p, Quantity::Counterfactual)
+                    .expect("exact run")
+            ),
             "path {p}: counterfactual admissions differ"
         );
     }
@@ -233,8 +244,14 @@ fn adding_a_scheme_leaves_the_draws_of_existing_inputs_unchanged() {
     );
     for p in 0..a.paths() {
         assert_eq!(
-            bits(&a.path_series(p, Quantity::Counterfactual)),
-            bits(&b.path_series(p, Quantity::Counterfactual)),
+            bits(
+                &a.path_series(p, Quantity::Counterfactual)
+                    .expect("exact run")
+            ),
+            bits(
+                &b.path_series(p, Quantity::Counterfactual)
+                    .expect("exact run")
+            ),
             "path {p}: counterfactual admissions differ after adding a scheme"
         );
     }

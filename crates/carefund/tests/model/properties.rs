@@ -150,7 +150,7 @@ fn check_ledger_invariants(scenario: &Scenario, sim: &Simulation, effects: Effec
         // returns a slice or a vector).
         let ledger: Vec<Vec<f64>> = Quantity::ALL
             .iter()
-            .map(|&q| sim.path_series(p, q).to_vec())
+            .map(|&q| sim.path_series(p, q).expect("exact run").to_vec())
             .collect();
         let s = |q: Quantity| ledger[q.index()].as_slice();
         let at = |t: usize, what: &str| format!("path {p}, period {t}: {what}");
@@ -452,7 +452,9 @@ fn check_summary_invariants(sim: &Simulation, summary: &Summary) {
     // Per-year table: P(cum net ≥ 0 at the year's end); the last year's is p_break_even.
     assert_eq!(summary.years.len(), HORIZON);
     for (y, year) in summary.years.iter().enumerate() {
-        let end = sim.column(Quantity::CumNet, (y + 1) * PER_YEAR - 1);
+        let end = sim
+            .column(Quantity::CumNet, (y + 1) * PER_YEAR - 1)
+            .expect("exact run");
         let share = end.iter().filter(|&&x| x >= 0.0).count() as f64 / n as f64;
         assert_within(
             year.p_cum_net_non_negative,
@@ -519,9 +521,11 @@ fn columns_and_path_series_read_the_same_ledger() {
     let sim = run(&scenario, 2_500);
     let periods = HORIZON * PER_YEAR;
     for q in Quantity::ALL {
-        let columns: Vec<Vec<f64>> = (0..periods).map(|t| sim.column(q, t)).collect();
+        let columns: Vec<Vec<f64>> = (0..periods)
+            .map(|t| sim.column(q, t).expect("exact run"))
+            .collect();
         for p in 0..sim.paths() {
-            let series = sim.path_series(p, q).to_vec();
+            let series = sim.path_series(p, q).expect("exact run").to_vec();
             assert_eq!(series.len(), periods);
             for (t, column) in columns.iter().enumerate() {
                 assert_eq!(column.len(), sim.paths());
@@ -536,7 +540,10 @@ fn columns_and_path_series_read_the_same_ledger() {
     }
     // And the ledger belongs to the right path: its summary matches its own series.
     for p in [0, 1_023, 1_024, 2_047, 2_048, 2_499] {
-        let cum = sim.path_series(p, Quantity::CumNet).to_vec();
+        let cum = sim
+            .path_series(p, Quantity::CumNet)
+            .expect("exact run")
+            .to_vec();
         assert_eq!(
             sim.path_summaries()[p].cum_net.to_bits(),
             cum[periods - 1].to_bits(),
@@ -554,8 +561,9 @@ fn capitation_moves_the_tariff_transfer_from_commissioner_to_provider() {
         for q in [Quantity::Net, Quantity::CumNet, Quantity::Council] {
             let same = a
                 .path_series(p, q)
+                .expect("exact run")
                 .iter()
-                .zip(b.path_series(p, q))
+                .zip(b.path_series(p, q).expect("exact run"))
                 .all(|(x, y)| x.to_bits() == y.to_bits());
             assert!(
                 same,
@@ -564,8 +572,8 @@ fn capitation_moves_the_tariff_transfer_from_commissioner_to_provider() {
             );
         }
         for t in 0..HORIZON * PER_YEAR {
-            let transfer = a.path_series(p, Quantity::Avoided)[t] * 1_490.0;
-            let get = |sim: &Simulation, q| sim.path_series(p, q)[t];
+            let transfer = a.path_series(p, Quantity::Avoided).expect("exact run")[t] * 1_490.0;
+            let get = |sim: &Simulation, q| sim.path_series(p, q).expect("exact run")[t];
             let scale = transfer.abs()
                 + get(&a, Quantity::Commissioner).abs()
                 + get(&b, Quantity::Provider).abs();
@@ -648,7 +656,7 @@ fn check_universal_invariants(name: &str, scenario: &Scenario, sim: &Simulation)
     for p in 0..sim.paths() {
         let ledger: Vec<Vec<f64>> = Quantity::ALL
             .iter()
-            .map(|&q| sim.path_series(p, q).to_vec())
+            .map(|&q| sim.path_series(p, q).expect("exact run").to_vec())
             .collect();
         let s = |q: Quantity| ledger[q.index()].as_slice();
         let mut running = 0.0;

@@ -161,7 +161,9 @@ fn pinned_draws_of_path_zero_do_not_change() {
             input.name()
         );
     }
-    let counterfactual: Vec<String> = sim.path_series(0, Quantity::Counterfactual)[..4]
+    let counterfactual: Vec<String> = sim
+        .path_series(0, Quantity::Counterfactual)
+        .expect("exact run")[..4]
         .iter()
         .map(|x| format!("{x:?}"))
         .collect();

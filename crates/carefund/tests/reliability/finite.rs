@@ -14,7 +14,12 @@ pub fn check_outputs(
     let periods = scenario.timeline().periods();
     for &q in &Quantity::ALL {
         for t in 0..periods {
-            if let Some(x) = sim.column(q, t).into_iter().find(|x| !x.is_finite()) {
+            if let Some(x) = sim
+                .column(q, t)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|x| !x.is_finite())
+            {
                 return Err(format!("ledger {} period {t}: {x}", q.name()));
             }
         }
