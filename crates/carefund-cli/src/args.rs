@@ -325,6 +325,12 @@ pub struct NationalArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
+    /// Reports. For a national run the workbook has the sheets Summary (national verdict,
+    /// areas per rating, national totals with SEs, seed, paths, hashes), Fan chart,
+    /// Areas (one row per area), Ratings and Assumptions (the template's); the HTML
+    /// report puts the national verdict first, then the charts, the areas and the methods.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// Arguments of `carefund twoway`.
