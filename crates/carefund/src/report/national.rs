@@ -793,3 +793,216 @@ fn methods(o: &mut String, input: &NationalInput) {
         seed = m.seed,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read};
+
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+
+    use super::{NationalInput, areas_table, national_html, national_xlsx, verdict};
+    use crate::RunOptions;
+    use crate::national::{National, Portfolio, simulate};
+    use crate::summary::Rating;
+
+    const TEMPLATE: &str = include_str!("../../../../data/national/england-2015.toml");
+    const NASTY: &str = "Area <b>&</b> \"x\"";
+
+    fn run() -> (Portfolio, National) {
+        let areas = format!(
+            "area,pooled,baseline_admissions,target_reduction\n\
+             North,20000000,15000,0.03\n\
+             \"{}\",35100000,22850,0.0307\n\
+             South,60000000,40000,0.02\n",
+            NASTY.replace('"', "\"\"")
+        );
+        let p = Portfolio::from_text(TEMPLATE, "england.toml", &areas, "areas<1>.csv").unwrap();
+        let opts = RunOptions {
+            paths: 60,
+            seed: 9,
+            threads: Some(1),
+        };
+        let n = simulate(&p, &opts, &|_| {}).unwrap();
+        (p, n)
+    }
+
+    fn page() -> String {
+        let (p, n) = run();
+        String::from_utf8(national_html(&NationalInput::new(&n, p.template())).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn verdict_counts_the_ratings_and_names_the_most_common() {
+        let (_, n) = run();
+        let v = verdict(&n);
+        let not = n
+            .ratings
+            .iter()
+            .find(|r| r.rating == Rating::NotApproved)
+            .unwrap()
+            .areas;
+        assert_eq!(
+            v.heading,
+            format!("Verdict: {not} of 3 area plans not approved")
+        );
+        let most = n.ratings.iter().map(|r| r.areas).max().unwrap();
+        assert_eq!(
+            n.ratings
+                .iter()
+                .find(|r| r.rating == v.most_areas)
+                .unwrap()
+                .areas,
+            most
+        );
+        assert_eq!(v.reasons.len(), 5);
+        assert!(v.reasons[4].contains("correlation 0.3"), "{}", v.reasons[4]);
+    }
+
+    #[test]
+    fn areas_table_has_one_row_per_area_in_file_order_with_numbers() {
+        let (_, n) = run();
+        let t = areas_table(&n);
+        assert_eq!(t.rows.len(), 3);
+        for (row, a) in t.rows.iter().zip(&n.areas) {
+            assert_eq!(row.len(), t.columns.len());
+            assert_eq!(row[0], super::Cell::text(&a.area));
+            assert_eq!(row[2], super::Cell::Percent(a.p_break_even));
+            assert_eq!(row[6], super::Cell::Money(a.cum_net_p5));
+            assert_eq!(row[7], super::Cell::Money(a.cum_net_p95));
+            assert!(a.cum_net_p5 <= a.cum_net_median && a.cum_net_median <= a.cum_net_p95);
+        }
+    }
+
+    #[test]
+    fn html_is_in_board_paper_order_and_accessible() {
+        let p = page();
+        let at = |id: &str| p.find(&format!("id=\"{id}\"")).unwrap_or(usize::MAX);
+        let order = [
+            "verdict",
+            "headline",
+            "charts",
+            "areas",
+            "assumptions",
+            "methods",
+        ];
+        for w in order.windows(2) {
+            assert!(at(w[0]) < at(w[1]), "{} before {}", w[0], w[1]);
+        }
+        // Headings h1 → h2 → h3, one h1, no skipped level.
+        let levels: Vec<u8> = p
+            .match_indices("<h")
+            .filter_map(|(i, _)| p.as_bytes().get(i + 2).copied())
+            .filter(|b| (b'1'..=b'6').contains(b))
+            .map(|b| b - b'0')
+            .collect();
+        assert_eq!(levels.iter().filter(|&&l| l == 1).count(), 1);
+        assert_eq!(levels.first(), Some(&1));
+        for w in levels.windows(2) {
+            assert!(w[1] <= w[0] + 1, "{levels:?}");
+        }
+        // Every table: a caption, column headers with scope, a row header per row.
+        let tables: Vec<&str> = p.split("<table>").skip(1).collect();
+        assert!(tables.len() >= 6, "{} tables", tables.len());
+        for t in tables {
+            let t = &t[..t.find("</table>").unwrap()];
+            assert!(t.starts_with("<caption>"), "{}", &t[..60.min(t.len())]);
+            assert!(t.contains("<thead><tr><th scope=\"col\""));
+            assert_eq!(
+                t.matches("<th scope=\"row\"").count(),
+                t.matches("<tr>").count() - 1
+            );
+        }
+        // Three charts, each an inline SVG with a title and a text alternative.
+        let figures: Vec<&str> = p.split("<figure>").skip(1).collect();
+        assert_eq!(figures.len(), 3);
+        for f in figures {
+            let f = &f[..f.find("</figure>").unwrap()];
+            assert_eq!(f.matches("<svg").count(), 1);
+            assert!(f.contains("role=\"img\"") && f.contains("<title>"));
+            let label = f.split("aria-label=\"").nth(1).unwrap();
+            assert!(label.find('"').unwrap() > 60, "short alternative");
+            assert!(f.contains("<figcaption>"));
+        }
+        // The methods give the seed, the paths and both correlations.
+        let methods = &p[at("methods")..];
+        assert!(methods.contains("national seed 9"));
+        assert!(methods.contains("60 futures per area"));
+        assert!(methods.contains("ρ = 0.3 for scheme effectiveness"));
+        assert!(methods.contains("ρ = 0.5 for demand growth"));
+    }
+
+    #[test]
+    fn html_is_self_contained_and_escapes_names() {
+        let p = page();
+        let lower = p.to_lowercase();
+        for bad in [
+            "http://", "https://", "<script", "<link", "<img", "url(", "@import",
+        ] {
+            assert!(!lower.contains(bad), "found {bad}");
+        }
+        assert!(p.contains("@page { size: A4"));
+        assert!(!p.contains(NASTY) && !p.contains("<b>&</b>"));
+        assert!(p.contains("Area &lt;b&gt;&amp;&lt;/b&gt; &quot;x&quot;"));
+        assert!(p.contains("areas&lt;1&gt;.csv"));
+    }
+
+    fn zip_entry(bytes: &[u8], name: &str) -> String {
+        let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut f = z.by_name(name).unwrap();
+        let mut s = String::new();
+        f.read_to_string(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn workbook_sheets_numbers_and_native_charts() {
+        let (p, n) = run();
+        let bytes = national_xlsx(&NationalInput::new(&n, p.template())).unwrap();
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            ["Summary", "Fan chart", "Areas", "Ratings", "Assumptions"]
+        );
+        let areas = wb.worksheet_range("Areas").unwrap();
+        assert_eq!(areas.height(), 1 + 3 + 1, "header, three areas, the note");
+        for (i, a) in n.areas.iter().enumerate() {
+            let row = 1 + i as u32;
+            assert_eq!(
+                areas.get_value((row, 0)),
+                Some(&Data::String(a.area.clone()))
+            );
+            assert_eq!(
+                areas.get_value((row, 2)),
+                Some(&Data::Float(a.p_break_even)),
+                "a number, not text"
+            );
+            assert_eq!(
+                areas.get_value((row, 15)),
+                Some(&Data::String(a.seed.to_string()))
+            );
+        }
+        let sheet3 = zip_entry(&bytes, "xl/worksheets/sheet3.xml");
+        assert!(sheet3.contains("<pane ") && sheet3.contains("state=\"frozen\""));
+        assert!(
+            sheet3.contains("<autoFilter ref=\"A1:P4\""),
+            "autofilter over the table"
+        );
+        assert!(sheet3.contains("<cols>"), "column widths set");
+        // Native charts: the fan (stacked areas + median line) and the ratings columns.
+        let fan = zip_entry(&bytes, "xl/charts/chart1.xml");
+        assert!(fan.contains("<c:areaChart>") && fan.contains("<c:lineChart>"));
+        assert!(
+            fan.contains("'Fan chart'!$A$2:$A$21"),
+            "20 quarters as categories"
+        );
+        assert!(
+            !fan.contains("Plan's own case"),
+            "a national run has no plan line"
+        );
+        // chart2 is the same fan on the Summary sheet.
+        assert!(zip_entry(&bytes, "xl/charts/chart2.xml").contains("<c:areaChart>"));
+        let bars = zip_entry(&bytes, "xl/charts/chart3.xml");
+        assert!(bars.contains("<c:barDir val=\"col\"/>"));
+        assert!(bars.contains("Ratings!$B$"), "drawn from the Ratings table");
+    }
+}
