@@ -352,6 +352,11 @@ pub enum MethodArg {
 
 /// Arguments of `carefund national`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Example, with the Excel workbook and the HTML report:\n  \
+    carefund national --areas data/national/areas-synthetic.csv \\\n    \
+    --template data/national/england-2015.toml --xlsx national.xlsx --report national.html"
+)]
 pub struct NationalArgs {
     /// The areas file (CSV): columns area, pooled, baseline_admissions, target_reduction,
     /// and optional override columns named like an input (demand.growth,
@@ -385,6 +390,9 @@ pub struct NationalArgs {
     /// Chart format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
     pub format: ChartFormat,
+    /// Reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// Arguments of `carefund twoway`.
@@ -436,11 +444,15 @@ pub enum MetricArg {
 /// `--xlsx` and `--report`, shared by every subcommand that writes reports.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Also write an Excel workbook (Summary, Fan chart, By year, By period, Assumptions,
-    /// Paths, and a sheet for this command's own results) with native charts to FILE.
+    /// Also write an Excel workbook with native Excel charts to FILE: Summary, Fan chart,
+    /// By year, By period, Assumptions, Paths and a sheet of this command's own results;
+    /// for `national`: Summary (national verdict, areas per rating, national totals with
+    /// SEs, seed, paths, file hashes), Fan chart, Areas (one row per area), Ratings and
+    /// Assumptions (the template's).
     #[arg(long, value_name = "FILE")]
     pub xlsx: Option<PathBuf>,
-    /// Also write a self-contained HTML report (inline charts, no scripts) to FILE.
+    /// Also write a self-contained HTML report (inline charts, no scripts) to FILE: the
+    /// verdict and its reasons first, then the charts, the tables and the methods.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }

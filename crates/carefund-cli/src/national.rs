@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use carefund::RunOptions;
 use carefund::national::{self, Factors, Portfolio, report};
+use carefund::report::NationalInput as ReportInput;
 
 use crate::args::{ChartFormat, NationalArgs};
 use crate::files::{read_text, write_outputs};
@@ -39,6 +40,8 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
             .map_or("areas".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(format!("national-{stem}"))
     });
+    a.reports.check()?;
+    crate::files::check_output_dir(&out)?;
     let total = a.paths.saturating_mul(portfolio.areas().len() as u64);
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(total)
@@ -71,7 +74,12 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
     for &format in formats {
         files.extend(report::charts(&result, format)?);
     }
+    // Reports are built before anything is written, so a failure leaves no output.
+    let reports = a
+        .reports
+        .render(&ReportInput::new(&result, portfolio.template()))?;
     write_outputs(&out, &files)?;
+    crate::reports::write(&reports)?;
 
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", report::render(&result))?;
@@ -83,5 +91,8 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
         out.display(),
         names.join(", ")
     )?;
+    for (path, _) in &reports {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
     Ok(ExitCode::SUCCESS)
 }

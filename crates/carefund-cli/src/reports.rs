@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use carefund::report::ReportInput;
+use carefund::report::Report;
 
 use crate::args::ReportArgs;
 use crate::files::{BadInput, write_file_atomically};
@@ -14,7 +14,8 @@ impl ReportArgs {
         self.xlsx.is_some() || self.report.is_some()
     }
 
-    /// Refuse report paths that are directories, before any simulation.
+    /// Refuse report paths that are directories or lie under a file, before any
+    /// simulation. (A missing parent directory is created when the report is written.)
     pub fn check(&self) -> anyhow::Result<()> {
         for path in [&self.xlsx, &self.report].into_iter().flatten() {
             if path.is_dir() {
@@ -24,18 +25,26 @@ impl ReportArgs {
                 ))
                 .into());
             }
+            if let Some(file) = path.ancestors().skip(1).find(|a| a.is_file()) {
+                return Err(BadInput(format!(
+                    "{}: cannot create this report because {} is a file",
+                    path.display(),
+                    file.display()
+                ))
+                .into());
+            }
         }
         Ok(())
     }
 
     /// The requested reports as (path, bytes), rendered in memory.
-    pub fn render(&self, input: &ReportInput<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
+    pub fn render(&self, input: &dyn Report) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
         let mut reports = Vec::new();
         if let Some(path) = &self.xlsx {
-            reports.push((path.clone(), carefund::report::xlsx(input)?));
+            reports.push((path.clone(), input.workbook()?));
         }
         if let Some(path) = &self.report {
-            reports.push((path.clone(), carefund::report::html(input)?));
+            reports.push((path.clone(), input.page()?));
         }
         Ok(reports)
     }

@@ -146,6 +146,7 @@ impl Area {
 pub struct Portfolio {
     template: Scenario,
     areas_origin: String,
+    areas_hash: String,
     areas: Vec<Area>,
     factors: Factors,
 }
@@ -193,6 +194,7 @@ impl Portfolio {
         Ok(Self {
             template,
             areas_origin: areas_origin.to_string(),
+            areas_hash: crate::scenario::check::hex_sha256(areas_csv.as_bytes()),
             areas,
             factors,
         })
@@ -749,6 +751,10 @@ pub struct AreaResult {
     pub cum_net_mean: f64,
     /// Standard deviation of cumulative net at the horizon (£).
     pub cum_net_sd: f64,
+    /// 5th percentile of cumulative net at the horizon (£).
+    pub cum_net_p5: f64,
+    /// 95th percentile of cumulative net at the horizon (£).
+    pub cum_net_p95: f64,
 }
 
 /// How many areas got one rating.
@@ -782,6 +788,8 @@ pub struct NationalMeta {
     pub template_hash: String,
     /// The areas file.
     pub areas_file: String,
+    /// SHA-256 of the areas file's text.
+    pub areas_hash: String,
     /// Number of areas.
     pub areas: usize,
     /// National seed.
@@ -995,6 +1003,7 @@ pub fn simulate(
             template_file: t.origin().to_string(),
             template_hash: t.hash().to_string(),
             areas_file: portfolio.areas_origin.clone(),
+            areas_hash: portfolio.areas_hash.clone(),
             areas: portfolio.areas.len(),
             seed: options.seed,
             paths: options.paths,
@@ -1047,5 +1056,7 @@ fn area_result(area: &Area, seed: u64, paths: &[AreaPath]) -> AreaResult {
         cum_net_median: cum.p50,
         cum_net_mean: cum.mean,
         cum_net_sd: cum.sd,
+        cum_net_p5: cum.p5,
+        cum_net_p95: cum.p95,
     }
 }

@@ -176,6 +176,8 @@ pub fn areas_csv(n: &National) -> Result<Vec<u8>> {
         "cum_net_median",
         "cum_net_mean",
         "cum_net_sd",
+        "cum_net_p5",
+        "cum_net_p95",
     ])
     .map_err(|e| err(e.to_string()))?;
     for a in &n.areas {
@@ -195,6 +197,8 @@ pub fn areas_csv(n: &National) -> Result<Vec<u8>> {
             a.cum_net_median.to_string(),
             a.cum_net_mean.to_string(),
             a.cum_net_sd.to_string(),
+            a.cum_net_p5.to_string(),
+            a.cum_net_p95.to_string(),
         ])
         .map_err(|e| err(e.to_string()))?;
     }

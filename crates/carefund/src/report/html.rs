@@ -65,7 +65,7 @@ pub(crate) fn inline_svg(svg: &str, label: &str) -> String {
     o
 }
 
-fn class_of(r: Rating) -> &'static str {
+pub(super) fn class_of(r: Rating) -> &'static str {
     match r {
         Rating::Approved => "approved",
         Rating::ApprovedWithSupport => "support",
@@ -75,7 +75,7 @@ fn class_of(r: Rating) -> &'static str {
 }
 
 /// An `id` from a title: lowercase letters, digits and hyphens, unique in the page.
-fn slug(title: &str, taken: &mut BTreeSet<String>) -> String {
+pub(super) fn slug(title: &str, taken: &mut BTreeSet<String>) -> String {
     let mut s = String::new();
     for c in title.chars() {
         if c.is_ascii_alphanumeric() {
@@ -100,7 +100,7 @@ fn slug(title: &str, taken: &mut BTreeSet<String>) -> String {
     id
 }
 
-fn table_html(o: &mut String, t: &Table) {
+pub(super) fn table_html(o: &mut String, t: &Table) {
     if t.columns.is_empty() {
         return;
     }
@@ -142,7 +142,7 @@ fn table_html(o: &mut String, t: &Table) {
     }
 }
 
-fn figure(o: &mut String, n: &mut usize, svg: &str, caption: &str, alt: &str) {
+pub(super) fn figure(o: &mut String, n: &mut usize, svg: &str, caption: &str, alt: &str) {
     *n += 1;
     let _ = write!(
         o,
@@ -153,11 +153,11 @@ fn figure(o: &mut String, n: &mut usize, svg: &str, caption: &str, alt: &str) {
     );
 }
 
-fn wrap(name: &'static str) -> impl Fn(chart::ChartError) -> Error {
+pub(super) fn wrap(name: &'static str) -> impl Fn(chart::ChartError) -> Error {
     move |source| Error::Chart { name, source }
 }
 
-fn svg_text(bytes: Vec<u8>) -> String {
+pub(super) fn svg_text(bytes: Vec<u8>) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -265,13 +265,10 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
     }
     let mut o = String::with_capacity(200_000);
     let name = escape(&m.scenario_name);
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"carefund {}\">\n\
-         <title>{name}: credibility of the savings forecast</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
-        escape(m.carefund_version)
+    open_page(
+        &mut o,
+        &format!("{}: credibility of the savings forecast", m.scenario_name),
+        m.carefund_version,
     );
 
     // Title and verdict.
@@ -288,28 +285,19 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
     if let Some(d) = input.scenario.description() {
         let _ = writeln!(o, "<p class=\"description\">{}</p>", escape(d.trim()));
     }
-    let _ = write!(
-        o,
-        "<section class=\"verdict {}\" aria-labelledby=\"verdict\">\n<h2 id=\"verdict\">Verdict: {}</h2>\n\
-         <p class=\"big\">P(break even by {}) = <strong>{}</strong> ± {} (one Monte Carlo standard error).</p>\n<ul>\n",
+    verdict_box(
+        &mut o,
         class_of(s.rating),
-        escape(&s.rating.to_string()),
-        escape(last_year(s)),
-        percent(h.p_break_even),
-        percent(h.p_break_even_se)
+        &format!("Verdict: {}", s.rating),
+        &format!(
+            "P(break even by {}) = <strong>{}</strong> ± {} (one Monte Carlo standard error).",
+            escape(last_year(s)),
+            percent(h.p_break_even),
+            percent(h.p_break_even_se)
+        ),
+        &s.reasons,
+        &s.warnings,
     );
-    for r in &s.reasons {
-        let _ = writeln!(o, "<li>{}</li>", escape(r));
-    }
-    o.push_str("</ul>\n");
-    if !s.warnings.is_empty() {
-        o.push_str("<h3>Warnings about the plan</h3>\n<ul class=\"warnings\">\n");
-        for w in &s.warnings {
-            let _ = writeln!(o, "<li>{}</li>", escape(w));
-        }
-        o.push_str("</ul>\n");
-    }
-    o.push_str("</section>\n");
 
     // Headline figures.
     o.push_str(
@@ -395,16 +383,13 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
     o.push_str("</section>\n");
 
     // Assumptions.
-    o.push_str(
-        "<section aria-labelledby=\"assumptions\">\n<h2 id=\"assumptions\">Assumptions</h2>\n\
-         <p>Every uncertain input is drawn once per simulated future from the distribution below; \
+    assumptions_section(
+        &mut o,
+        input.scenario,
+        "Every uncertain input is drawn once per simulated future from the distribution below; \
          the plan's own case uses the central value. Inputs named in a correlation are drawn together \
-         (Gaussian copula on rank correlations).</p>\n",
+         (Gaussian copula on rank correlations).",
     );
-    for t in assumption_tables(input.scenario) {
-        table_html(&mut o, &t);
-    }
-    o.push_str("</section>\n");
 
     // Extra sections.
     for section in &input.sections {
@@ -427,7 +412,12 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
     Ok(o.into_bytes())
 }
 
-fn section_html(o: &mut String, n: &mut usize, section: &Section, ids: &mut BTreeSet<String>) {
+pub(super) fn section_html(
+    o: &mut String,
+    n: &mut usize,
+    section: &Section,
+    ids: &mut BTreeSet<String>,
+) {
     let id = slug(&section.title, ids);
     let _ = write!(
         o,
@@ -456,6 +446,77 @@ fn section_html(o: &mut String, n: &mut usize, section: &Section, ids: &mut BTre
     o.push_str("</section>\n");
 }
 
+/// The document up to `<main>`: doctype, language, title and the inline stylesheet.
+pub(super) fn open_page(o: &mut String, title: &str, version: &str) {
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"carefund {}\">\n\
+         <title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
+        escape(version),
+        escape(title)
+    );
+}
+
+/// The verdict box: `heading` (escaped), one big line (`big_html`, already HTML), the
+/// reasons and, if any, the warnings. `class` colours its bar (see [`class_of`]).
+pub(super) fn verdict_box(
+    o: &mut String,
+    class: &str,
+    heading: &str,
+    big_html: &str,
+    reasons: &[String],
+    warnings: &[String],
+) {
+    let _ = write!(
+        o,
+        "<section class=\"verdict {class}\" aria-labelledby=\"verdict\">\n<h2 id=\"verdict\">{}</h2>\n\
+         <p class=\"big\">{big_html}</p>\n<ul>\n",
+        escape(heading)
+    );
+    for r in reasons {
+        let _ = writeln!(o, "<li>{}</li>", escape(r));
+    }
+    o.push_str("</ul>\n");
+    if !warnings.is_empty() {
+        o.push_str("<h3>Warnings about the plan</h3>\n<ul class=\"warnings\">\n");
+        for w in warnings {
+            let _ = writeln!(o, "<li>{}</li>", escape(w));
+        }
+        o.push_str("</ul>\n");
+    }
+    o.push_str("</section>\n");
+}
+
+/// The *Assumptions* section: an introduction (plain text) and the tables of
+/// [`assumption_tables`].
+pub(super) fn assumptions_section(o: &mut String, scenario: &crate::Scenario, intro: &str) {
+    let _ = write!(
+        o,
+        "<section aria-labelledby=\"assumptions\">\n<h2 id=\"assumptions\">Assumptions</h2>\n<p>{}</p>\n",
+        escape(intro)
+    );
+    for t in assumption_tables(scenario) {
+        table_html(o, &t);
+    }
+    o.push_str("</section>\n");
+}
+
+/// The definitions of cashable savings and system net (MODEL.md), as `<dt>`/`<dd>`
+/// pairs; `release` is the years over which the cashable share moves to its long-run
+/// value.
+pub(super) fn money_definitions(release: f64) -> String {
+    format!(
+        "<dt>Cashable savings</dt><dd>Avoided emergency admissions × the economic cost of one admission × the cashable \
+         share. Hospital costs are largely fixed until capacity (staff, beds, wards) is removed, so only the short-run \
+         share is released as cash at first; it moves in a straight line to the long-run share over {release} years. \
+         The rest of the saving is real but not cash.</dd>\n\
+         <dt>System net</dt><dd>Cashable savings minus scheme spend (including cost overruns), summed over NHS \
+         commissioner, acute provider and council; cumulative system net adds it up from the start.</dd>\n"
+    )
+}
+
 fn methods(o: &mut String, input: &ReportInput) {
     let s = input.summary;
     let m = &s.meta;
@@ -469,12 +530,7 @@ fn methods(o: &mut String, input: &ReportInput) {
          <dt>Simulated future (path)</dt><dd>One possible future: every uncertain input drawn once, then the fund \
          stepped through every period from {first} to {last}, with year-to-year variation in demand and random \
          variation in the number of admissions.</dd>\n\
-         <dt>Cashable savings</dt><dd>Avoided emergency admissions × the economic cost of one admission × the cashable \
-         share. Hospital costs are largely fixed until capacity (staff, beds, wards) is removed, so only the short-run \
-         share is released as cash at first; it moves in a straight line to the long-run share over {release} years. \
-         The rest of the saving is real but not cash.</dd>\n\
-         <dt>System net</dt><dd>Cashable savings minus scheme spend (including cost overruns), summed over NHS \
-         commissioner, acute provider and council; cumulative system net adds it up from the start.</dd>\n\
+         {money}\
          <dt>P(break even)</dt><dd>The share of simulated futures in which cumulative system net at the end of {last} \
          is at least zero, with its binomial standard error √(p(1−p)/n).</dd>\n\
          <dt>P(year-1 target met)</dt><dd>The share of futures in which the admissions avoided in the first year reach \
@@ -496,6 +552,7 @@ fn methods(o: &mut String, input: &ReportInput) {
          at the scenario's price base; there is no inflation inside the model. The model's equations are in MODEL.md \
          (shipped with carefund).</p>\n</section>\n",
         first = escape(s.years.first().map_or("", |y| y.year.as_str())),
+        money = money_definitions(release),
         discount = escape(&m.discount),
         a = percent(c.approved_p_break_even),
         a1 = percent(c.approved_p_target_met_year1),

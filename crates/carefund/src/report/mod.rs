@@ -10,6 +10,11 @@
 //! tables) and one `<h2>` section of the HTML report (its paragraphs, tables and inline
 //! SVG figures), placed after the assumptions and before the methods.
 //!
+//! A national run (MODEL.md §10) has no single [`Summary`]: its reports are built from a
+//! [`NationalInput`] (the [`crate::national::National`] result and the template) by
+//! [`national`], with the same cell types, tables and writers. Both inputs implement
+//! [`Report`], so a caller can write either without knowing which it has.
+//!
 //! ```
 //! use carefund::report::{Cell, ReportInput, Section, Table, NativeChart, NativeKind, SectionChart};
 //! use carefund::{RunOptions, Scenario, simulate, summarise};
@@ -48,11 +53,13 @@
 
 mod content;
 mod html;
+pub mod national;
 pub mod sections;
 mod xlsx;
 
 pub use content::{HeadlineRow, assumption_tables, headline_rows, years_table};
 pub use html::html;
+pub use national::NationalInput;
 pub use xlsx::{PATHS_SHEET_CAP, xlsx};
 
 use crate::engine::Simulation;
@@ -90,6 +97,39 @@ impl<'a> ReportInput<'a> {
     pub fn with_simulation(mut self, sim: &'a Simulation) -> Self {
         self.simulation = Some(sim);
         self
+    }
+}
+
+/// A report that can be written in both formats: a single run's ([`ReportInput`]) or a
+/// national run's ([`NationalInput`]).
+pub trait Report {
+    /// The Excel workbook, as bytes.
+    ///
+    /// # Errors
+    /// [`crate::Error::Export`] if the workbook cannot be assembled.
+    fn workbook(&self) -> crate::Result<Vec<u8>>;
+    /// The self-contained HTML page, as UTF-8 bytes.
+    ///
+    /// # Errors
+    /// [`crate::Error::Chart`] if a chart cannot be drawn.
+    fn page(&self) -> crate::Result<Vec<u8>>;
+}
+
+impl Report for ReportInput<'_> {
+    fn workbook(&self) -> crate::Result<Vec<u8>> {
+        xlsx(self)
+    }
+    fn page(&self) -> crate::Result<Vec<u8>> {
+        html(self)
+    }
+}
+
+impl Report for NationalInput<'_> {
+    fn workbook(&self) -> crate::Result<Vec<u8>> {
+        national::national_xlsx(self)
+    }
+    fn page(&self) -> crate::Result<Vec<u8>> {
+        national::national_html(self)
     }
 }
 

@@ -24,6 +24,7 @@ use super::content::{assumption_tables, headline_rows, years_table};
 use super::{Cell, NativeKind, ReportInput, Section, Table};
 use crate::error::{Error, Result};
 use crate::model::Quantity;
+use crate::stats::Stats;
 
 /// The most paths the *Paths* sheet lists (the first ones, in path order); `paths.csv`
 /// always has them all.
@@ -38,7 +39,7 @@ const PLAN: u32 = 0xD95F02;
 const HEADER_FILL: u32 = 0xDDE4EE;
 
 /// Cell formats shared by every sheet.
-struct Formats {
+pub(super) struct Formats {
     title: Format,
     bold: Format,
     header: Format,
@@ -54,7 +55,7 @@ struct Formats {
 }
 
 impl Formats {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             title: Format::new().set_bold().set_font_size(14),
             bold: Format::new().set_bold(),
@@ -79,7 +80,7 @@ impl Formats {
     }
 }
 
-fn err(e: XlsxError) -> Error {
+pub(super) fn err(e: XlsxError) -> Error {
     Error::Export {
         what: "the Excel workbook",
         message: e.to_string(),
@@ -199,16 +200,11 @@ fn build(input: &ReportInput, paths_cap: usize) -> Result<Vec<u8>> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     let mut names = BTreeSet::new();
-    let mut sheet = |title: &str| -> Result<(Worksheet, String)> {
-        let name = unique_sheet_name(title, &mut names);
-        let mut ws = Worksheet::new();
-        ws.set_name(&name).map_err(err)?;
-        Ok((ws, name))
-    };
+    let mut sheet = |title: &str| new_sheet(title, &mut names);
 
     let (mut summary_ws, _) = sheet("Summary")?;
     let (mut fan_ws, fan_name) = sheet("Fan chart")?;
-    let fan = fan_chart(input, &f, &mut fan_ws, &fan_name)?;
+    let fan = fan_sheet(&run_fan(input), &f, &mut fan_ws, &fan_name)?;
     summary_sheet(input, &f, &mut summary_ws, &fan)?;
     wb.push_worksheet(summary_ws);
     wb.push_worksheet(fan_ws);
@@ -232,12 +228,7 @@ fn build(input: &ReportInput, paths_cap: usize) -> Result<Vec<u8>> {
     wb.push_worksheet(ws);
 
     let (mut ws, _) = sheet("Assumptions")?;
-    let mut widths = Widths::default();
-    let mut row = 0;
-    for t in assumption_tables(input.scenario) {
-        row = table(&mut ws, &f, &mut widths, row, &t, false)?.1;
-    }
-    widths.apply(&mut ws)?;
+    assumptions_sheet(input.scenario, &f, &mut ws)?;
     wb.push_worksheet(ws);
 
     if let Some(sim) = input.simulation {
@@ -255,9 +246,18 @@ fn build(input: &ReportInput, paths_cap: usize) -> Result<Vec<u8>> {
     wb.save_to_buffer().map_err(err)
 }
 
+/// A worksheet named `title` (made valid and unique, see [`unique_sheet_name`]) and
+/// its name.
+pub(super) fn new_sheet(title: &str, taken: &mut BTreeSet<String>) -> Result<(Worksheet, String)> {
+    let name = unique_sheet_name(title, taken);
+    let mut ws = Worksheet::new();
+    ws.set_name(&name).map_err(err)?;
+    Ok((ws, name))
+}
+
 /// Excel's rules: at most 31 characters, none of `[]:*?/\`, not blank, unique
 /// (case-insensitively), and not starting or ending with an apostrophe.
-fn unique_sheet_name(title: &str, taken: &mut BTreeSet<String>) -> String {
+pub(super) fn unique_sheet_name(title: &str, taken: &mut BTreeSet<String>) -> String {
     let clean: String = title
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
@@ -279,18 +279,40 @@ fn unique_sheet_name(title: &str, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
-fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Chart) -> Result<()> {
-    let s = input.summary;
-    let m = &s.meta;
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("carefund report: {}", m.scenario_name),
-        &f.title,
-    )
-    .map_err(err)?;
+/// One row of a key-value sheet (*Summary*): words, value, standard error and where the
+/// JSON output holds it.
+pub(super) struct KeyValue {
+    pub(super) label: String,
+    pub(super) value: Cell,
+    pub(super) se: Cell,
+    pub(super) key: String,
+}
+
+impl KeyValue {
+    pub(super) fn new(label: impl Into<String>, value: Cell, se: Cell, key: &str) -> Self {
+        Self {
+            label: label.into(),
+            value,
+            se,
+            key: key.into(),
+        }
+    }
+}
+
+/// A *Summary*-style sheet: a title, then rows of item, value, standard error and JSON
+/// key (header frozen). Sentences wrap in the value column; a seed (a key ending in
+/// `seed`) is shown as a whole number, never as 2.02E+07.
+pub(super) fn key_value_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    title: &str,
+    json_key: &str,
+    rows: &[KeyValue],
+) -> Result<()> {
+    ws.write_string_with_format(0, 0, title, &f.title)
+        .map_err(err)?;
     let mut w = Widths::default();
-    for (c, h) in ["Item", "Value", "Standard error", "summary.json key"]
+    for (c, h) in ["Item", "Value", "Standard error", json_key]
         .iter()
         .enumerate()
     {
@@ -298,125 +320,121 @@ fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Cha
             .map_err(err)?;
         w.see(c, h);
     }
-    let mut r = 3;
-    let mut put =
-        |ws: &mut Worksheet, label: &str, value: Cell, se: Cell, key: &str| -> Result<()> {
-            ws.write_string_with_format(r, 0, label, &f.text)
-                .map_err(err)?;
-            w.see(0, label);
-            match &value {
-                // Reasons and warnings are sentences: wrap them in the value column.
-                Cell::Text(text) => {
-                    ws.write_string_with_format(r, 1, text, &f.wrap)
-                        .map_err(err)?;
-                    // Excel does not grow rows for wrapped text it did not type itself:
-                    // about 75 characters fit a line of the 70-wide column.
-                    let lines = text.chars().count().div_ceil(75).max(1);
-                    if lines > 1 {
-                        ws.set_row_height(r, 15.0 * lines as f64).map_err(err)?;
-                    }
+    let integer = Format::new().set_num_format("0");
+    for (i, kv) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string_with_format(r, 0, &kv.label, &f.text)
+            .map_err(err)?;
+        w.see(0, &kv.label);
+        match &kv.value {
+            // Reasons and warnings are sentences: wrap them in the value column.
+            Cell::Text(text) => {
+                ws.write_string_with_format(r, 1, text, &f.wrap)
+                    .map_err(err)?;
+                // Excel does not grow rows for wrapped text it did not type itself:
+                // about 75 characters fit a line of the 70-wide column.
+                let lines = text.chars().count().div_ceil(75).max(1);
+                if lines > 1 {
+                    ws.set_row_height(r, 15.0 * lines as f64).map_err(err)?;
                 }
-                other => cell(ws, f, r, 1, other)?,
             }
-            if let Cell::Percent(x) = se {
-                if x.is_finite() {
-                    ws.write_number_with_format(r, 2, x, &f.se_percent)
-                        .map_err(err)?;
-                }
-            } else {
-                cell(ws, f, r, 2, &se)?;
+            Cell::Number(x) if kv.key.ends_with("seed") && x.is_finite() => {
+                ws.write_number_with_format(r, 1, *x, &integer)
+                    .map_err(err)?;
             }
-            ws.write_string_with_format(r, 3, key, &f.note)
-                .map_err(err)?;
-            w.see(3, key);
-            r += 1;
-            Ok(())
-        };
+            other => cell(ws, f, r, 1, other)?,
+        }
+        if let Cell::Percent(x) = kv.se {
+            if x.is_finite() {
+                ws.write_number_with_format(r, 2, x, &f.se_percent)
+                    .map_err(err)?;
+            }
+        } else {
+            cell(ws, f, r, 2, &kv.se)?;
+        }
+        ws.write_string_with_format(r, 3, &kv.key, &f.note)
+            .map_err(err)?;
+        w.see(3, &kv.key);
+    }
+    ws.set_freeze_panes(3, 0).map_err(err)?;
+    ws.set_column_width(0, 48).map_err(err)?;
+    ws.set_column_width(1, 70).map_err(err)?;
+    ws.set_column_width(2, 14).map_err(err)?;
+    ws.set_column_width(3, w.0.get(3).copied().unwrap_or(20) as f64)
+        .map_err(err)?;
+    Ok(())
+}
+
+fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Chart) -> Result<()> {
+    let s = input.summary;
+    let m = &s.meta;
     let t = |x: &str| Cell::Text(x.to_string());
-    put(
-        ws,
-        "Scenario",
-        t(&m.scenario_name),
-        Cell::Empty,
-        "meta.scenario_name",
-    )?;
-    put(
-        ws,
-        "Scenario file",
-        t(&m.scenario_file),
-        Cell::Empty,
-        "meta.scenario_file",
-    )?;
-    put(
-        ws,
-        "Scenario file SHA-256",
-        t(&m.scenario_hash),
-        Cell::Empty,
-        "meta.scenario_hash",
-    )?;
-    put(
-        ws,
-        "carefund version",
-        t(m.carefund_version),
-        Cell::Empty,
-        "meta.carefund_version",
-    )?;
-    put(
-        ws,
-        "Seed",
-        Cell::Number(m.seed as f64),
-        Cell::Empty,
-        "meta.seed",
-    )?;
-    put(
-        ws,
-        "Paths (simulated futures)",
-        Cell::Count(m.paths as f64),
-        Cell::Empty,
-        "meta.paths",
-    )?;
-    put(ws, "Sampling", t(m.sampling), Cell::Empty, "meta.sampling")?;
-    put(
-        ws,
-        "Random generator",
-        t(m.generator),
-        Cell::Empty,
-        "meta.generator",
-    )?;
-    put(
-        ws,
-        "Percentiles",
-        t(m.percentile_definition),
-        Cell::Empty,
-        "meta.percentile_definition",
-    )?;
-    put(
-        ws,
-        "Rating",
-        t(&s.rating.to_string()),
-        Cell::Empty,
-        "rating",
-    )?;
+    let e = Cell::Empty;
+    let mut rows = vec![
+        KeyValue::new(
+            "Scenario",
+            t(&m.scenario_name),
+            e.clone(),
+            "meta.scenario_name",
+        ),
+        KeyValue::new(
+            "Scenario file",
+            t(&m.scenario_file),
+            e.clone(),
+            "meta.scenario_file",
+        ),
+        KeyValue::new(
+            "Scenario file SHA-256",
+            t(&m.scenario_hash),
+            e.clone(),
+            "meta.scenario_hash",
+        ),
+        KeyValue::new(
+            "carefund version",
+            t(m.carefund_version),
+            e.clone(),
+            "meta.carefund_version",
+        ),
+        KeyValue::new("Seed", Cell::Number(m.seed as f64), e.clone(), "meta.seed"),
+        KeyValue::new(
+            "Paths (simulated futures)",
+            Cell::Count(m.paths as f64),
+            e.clone(),
+            "meta.paths",
+        ),
+        KeyValue::new("Sampling", t(m.sampling), e.clone(), "meta.sampling"),
+        KeyValue::new(
+            "Random generator",
+            t(m.generator),
+            e.clone(),
+            "meta.generator",
+        ),
+        KeyValue::new(
+            "Percentiles",
+            t(m.percentile_definition),
+            e.clone(),
+            "meta.percentile_definition",
+        ),
+        KeyValue::new("Rating", t(&s.rating.to_string()), e.clone(), "rating"),
+    ];
     for (i, reason) in s.reasons.iter().enumerate() {
-        put(
-            ws,
-            &format!("Reason {}", i + 1),
+        rows.push(KeyValue::new(
+            format!("Reason {}", i + 1),
             t(reason),
-            Cell::Empty,
+            e.clone(),
             "reasons",
-        )?;
+        ));
     }
     for (i, warning) in s.warnings.iter().enumerate() {
-        put(
-            ws,
-            &format!("Warning {}", i + 1),
+        rows.push(KeyValue::new(
+            format!("Warning {}", i + 1),
             t(warning),
-            Cell::Empty,
+            e.clone(),
             "warnings",
-        )?;
+        ));
     }
     for h in headline_rows(s) {
-        put(ws, &h.label, h.value, h.se, h.key)?;
+        rows.push(KeyValue::new(h.label, h.value, h.se, h.key));
     }
     for b in &s.headline.break_even_year {
         let label = if b.year == "never" {
@@ -424,73 +442,75 @@ fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Cha
         } else {
             format!("Share of futures that break even for good in {}", b.year)
         };
-        put(
-            ws,
-            &label,
+        rows.push(KeyValue::new(
+            label,
             Cell::Percent(b.probability),
             Cell::Percent(b.se),
             "headline.break_even_year",
-        )?;
+        ));
     }
-    // The seed is an integer that must not be shown as 2.02e7 or with decimals.
-    ws.write_number_with_format(7, 1, m.seed as f64, &Format::new().set_num_format("0"))
-        .map_err(err)?;
-    ws.set_freeze_panes(3, 0).map_err(err)?;
-    ws.set_column_width(0, 48).map_err(err)?;
-    ws.set_column_width(1, 70).map_err(err)?;
-    ws.set_column_width(2, 14).map_err(err)?;
-    ws.set_column_width(3, w.0.get(3).copied().unwrap_or(20) as f64)
-        .map_err(err)?;
+    key_value_sheet(
+        ws,
+        f,
+        &format!("carefund report: {}", m.scenario_name),
+        "summary.json key",
+        &rows,
+    )?;
     ws.insert_chart(2, 5, fan).map_err(err)?;
     Ok(())
 }
 
+/// What a fan chart sheet shows: the distribution of cumulative net per period and,
+/// optionally, the plan's own case.
+pub(super) struct Fan {
+    /// Chart title.
+    pub(super) title: String,
+    /// The text alternative of the chart.
+    pub(super) alt: String,
+    /// Per period: its label and the statistics of cumulative net (£).
+    pub(super) periods: Vec<(String, Stats)>,
+    /// The plan's own case per period (£), drawn as a dashed line.
+    pub(super) plan: Option<Vec<f64>>,
+    /// Periods per year (one axis label a year).
+    pub(super) periods_per_year: u32,
+}
+
 /// The fan's data table on its own sheet, and the native chart drawn from it (returned
-/// so the Summary sheet shows it too).
-fn fan_chart(input: &ReportInput, f: &Formats, ws: &mut Worksheet, sheet: &str) -> Result<Chart> {
-    let s = input.summary;
-    let headers = [
-        "Period",
-        "P5",
-        "P10",
-        "P25",
-        "Median",
-        "P75",
-        "P90",
-        "P95",
-        "Plan's own case",
+/// so the Summary sheet shows it too): stacked area bands P5–P95, P10–P90, P25–P75 on
+/// an invisible P5 base, the median line and, when given, the plan's own case.
+pub(super) fn fan_sheet(fan: &Fan, f: &Formats, ws: &mut Worksheet, sheet: &str) -> Result<Chart> {
+    let mut headers = vec!["Period", "P5", "P10", "P25", "Median", "P75", "P90", "P95"];
+    if fan.plan.is_some() {
+        headers.push("Plan's own case");
+    }
+    let band0 = headers.len() as u16;
+    headers.extend([
         "Chart: base (P5)",
         "Chart: P5–P10",
         "Chart: P10–P25",
         "Chart: P25–P75",
         "Chart: P75–P90",
         "Chart: P90–P95",
-    ];
+    ]);
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &f.header)
             .map_err(err)?;
     }
-    let name = Quantity::CumNet.name();
-    for (i, p) in s.periods.iter().enumerate() {
+    for (i, (label, q)) in fan.periods.iter().enumerate() {
         let r = 1 + i as u32;
-        ws.write_string(r, 0, &p.label).map_err(err)?;
-        let q = p.quantities.get(name).copied().unwrap_or_default();
-        let values = [
-            q.p5,
-            q.p10,
-            q.p25,
-            q.p50,
-            q.p75,
-            q.p90,
-            q.p95,
-            p.plan_case_cum_net,
+        ws.write_string(r, 0, label).map_err(err)?;
+        let mut values = vec![q.p5, q.p10, q.p25, q.p50, q.p75, q.p90, q.p95];
+        if let Some(plan) = &fan.plan {
+            values.push(plan.get(i).copied().unwrap_or(f64::NAN));
+        }
+        values.extend([
             q.p5,
             q.p10 - q.p5,
             q.p25 - q.p10,
             q.p75 - q.p25,
             q.p90 - q.p75,
             q.p95 - q.p90,
-        ];
+        ]);
         for (k, v) in values.iter().enumerate() {
             cell(ws, f, r, 1 + k as u16, &Cell::Money(*v))?;
         }
@@ -500,19 +520,20 @@ fn fan_chart(input: &ReportInput, f: &Formats, ws: &mut Worksheet, sheet: &str) 
     for c in 1..headers.len() as u16 {
         ws.set_column_width(c, 15).map_err(err)?;
     }
-    let last = s.periods.len().max(1) as u32;
+    let last = fan.periods.len().max(1) as u32;
     let categories = (sheet, 1, 0, last, 0);
 
     let mut area = Chart::new(ChartType::AreaStacked);
     let bands: [(u16, &str, Option<u32>); 6] = [
-        (9, "P5 (base, not shown)", None),
-        (10, "P5–P95", Some(FAN_OUTER)),
-        (11, "P10–P90", Some(FAN_MIDDLE)),
-        (12, "P25–P75", Some(FAN_INNER)),
-        (13, "P10–P90 (upper)", Some(FAN_MIDDLE)),
-        (14, "P5–P95 (upper)", Some(FAN_OUTER)),
+        (0, "P5 (base, not shown)", None),
+        (1, "P5–P95", Some(FAN_OUTER)),
+        (2, "P10–P90", Some(FAN_MIDDLE)),
+        (3, "P25–P75", Some(FAN_INNER)),
+        (4, "P10–P90 (upper)", Some(FAN_MIDDLE)),
+        (5, "P5–P95 (upper)", Some(FAN_OUTER)),
     ];
-    for (col, label, color) in bands {
+    for (k, label, color) in bands {
+        let col = band0 + k;
         let mut fmt = ChartFormat::new();
         match color {
             Some(c) => fmt
@@ -539,40 +560,95 @@ fn fan_chart(input: &ReportInput, f: &Formats, ws: &mut Worksheet, sheet: &str) 
                     .set_width(2.5),
             ),
         );
-    lines
-        .add_series()
-        .set_name("Plan's own case")
-        .set_categories(categories)
-        .set_values((sheet, 1, 8, last, 8))
-        .set_format(
-            ChartFormat::new().set_line(
-                ChartLine::new()
-                    .set_color(Color::RGB(PLAN))
-                    .set_width(2.0)
-                    .set_dash_type(ChartLineDashType::Dash),
-            ),
-        );
+    if fan.plan.is_some() {
+        lines
+            .add_series()
+            .set_name("Plan's own case")
+            .set_categories(categories)
+            .set_values((sheet, 1, 8, last, 8))
+            .set_format(
+                ChartFormat::new().set_line(
+                    ChartLine::new()
+                        .set_color(Color::RGB(PLAN))
+                        .set_width(2.0)
+                        .set_dash_type(ChartLineDashType::Dash),
+                ),
+            );
+    }
     area.combine(&lines);
-    area.title()
-        .set_name(&format!("Cumulative system net — {}", s.meta.scenario_name));
+    area.title().set_name(&fan.title);
     area.x_axis()
         .set_name("Period")
         .set_label_position(ChartAxisLabelPosition::Low)
-        .set_label_interval(u16::try_from(s.meta.periods_per_year.max(1)).unwrap_or(1));
+        .set_label_interval(u16::try_from(fan.periods_per_year.max(1)).unwrap_or(1));
     area.y_axis()
         .set_name("Cumulative system net, £ (real)")
         .set_num_format("\"£\"#,##0.0,,\"m\"");
     area.legend()
         .set_position(ChartLegendPosition::Bottom)
         .delete_entries(&[0, 4, 5]);
-    area.set_alt_text(format!(
-        "Fan chart of cumulative system net over time for {}: the P5–P95, P10–P90 and P25–P75 bands, the median and the plan's own case.",
-        s.meta.scenario_name
-    ));
+    area.set_alt_text(&fan.alt);
     area.set_width(900).set_height(520);
     ws.insert_chart(1, headers.len() as u16 + 1, &area)
         .map_err(err)?;
     Ok(area)
+}
+
+/// The fan of a single run: cumulative net per period and the plan's own case.
+fn run_fan(input: &ReportInput) -> Fan {
+    let s = input.summary;
+    let name = Quantity::CumNet.name();
+    Fan {
+        title: format!("Cumulative system net — {}", s.meta.scenario_name),
+        alt: format!(
+            "Fan chart of cumulative system net over time for {}: the P5–P95, P10–P90 and P25–P75 bands, the median and the plan's own case.",
+            s.meta.scenario_name
+        ),
+        periods: s
+            .periods
+            .iter()
+            .map(|p| {
+                (
+                    p.label.clone(),
+                    p.quantities.get(name).copied().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        plan: Some(s.periods.iter().map(|p| p.plan_case_cum_net).collect()),
+        periods_per_year: s.meta.periods_per_year,
+    }
+}
+
+/// The *Assumptions* sheet: every table of [`assumption_tables`], one below the other.
+pub(super) fn assumptions_sheet(
+    scenario: &crate::scenario::Scenario,
+    f: &Formats,
+    ws: &mut Worksheet,
+) -> Result<()> {
+    let mut widths = Widths::default();
+    let mut row = 0;
+    for t in assumption_tables(scenario) {
+        row = table(ws, f, &mut widths, row, &t, false)?.1;
+    }
+    widths.apply(ws)
+}
+
+/// One table filling a sheet, from its top-left cell: header frozen (with the first
+/// column), an autofilter over the table, widths from content.
+pub(super) fn list_sheet(t: &Table, f: &Formats, ws: &mut Worksheet) -> Result<()> {
+    let mut widths = Widths::default();
+    let (placed, _) = table(ws, f, &mut widths, 0, t, true)?;
+    ws.set_freeze_panes(placed.header_row + 1, 1).map_err(err)?;
+    if !t.columns.is_empty() {
+        ws.autofilter(
+            placed.header_row,
+            0,
+            placed.last,
+            t.columns.len() as u16 - 1,
+        )
+        .map_err(err)?;
+    }
+    widths.apply(ws)
 }
 
 fn by_period(input: &ReportInput, f: &Formats, ws: &mut Worksheet) -> Result<()> {
@@ -786,7 +862,12 @@ fn paths_sheet(
     Ok(())
 }
 
-fn section_sheet(section: &Section, f: &Formats, ws: &mut Worksheet, name: &str) -> Result<()> {
+pub(super) fn section_sheet(
+    section: &Section,
+    f: &Formats,
+    ws: &mut Worksheet,
+    name: &str,
+) -> Result<()> {
     ws.write_string_with_format(0, 0, &section.title, &f.title)
         .map_err(err)?;
     let mut row = 2;
