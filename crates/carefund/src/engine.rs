@@ -471,12 +471,21 @@ pub fn simulate_with(
     let sampler = Sampler::for_run(scenario, options.seed, n);
     let done = AtomicU64::new(0);
 
+    let blocks = end_block - first_block;
     let (sketches, threads_used) = pool.install(|| {
+        // Each piece of work rayon splits off folds into its own set of sketches, so when
+        // sketching, split no finer than one piece per thread (at most `threads` sets).
+        let min_len = if sketched {
+            blocks.div_ceil(rayon::current_num_threads()).max(1)
+        } else {
+            1
+        };
         let sketches = summaries
             .par_chunks_mut(BLOCK)
             .zip(moments.par_chunks_mut(width))
             .zip(ledger_blocks.par_iter_mut())
             .enumerate()
+            .with_min_len(min_len)
             .fold(
                 || Worker {
                     u: vec![0.0; k],

@@ -29,6 +29,11 @@
 //!
 //! Reproducibility: the same scenario, seed and number of paths give bit-identical
 //! results on any number of threads ([`rng`] explains the streams).
+//!
+//! Scale: a run keeps each path's summary, per-block moments of every per-period
+//! quantity, and either every per-period value or a mergeable sketch of each
+//! ([`columns`]); inputs are drawn again when asked for. A run can be split into shards
+//! that run anywhere and merge into the single run's results ([`shard`]).
 
 #![deny(missing_docs)]
 #![deny(clippy::float_cmp)]
