@@ -97,9 +97,9 @@ fn standardised(x: &[f64]) -> Vec<f64> {
     x.iter().map(|v| (v - mean) / sd).collect()
 }
 
-/// The design for inputs `x` (one slice per input, one value per path); `None` when
+/// The design for inputs `x` (one slice per input, one value per path); `Ok(None)` when
 /// every input is constant.
-fn design(x: &[&[f64]], n: usize) -> Option<Design> {
+fn design(x: &[&[f64]], n: usize) -> Result<Option<Design>> {
     let m = x.len();
     let interior = match m {
         1 => (n / 50).clamp(3, 20),
@@ -115,7 +115,7 @@ fn design(x: &[&[f64]], n: usize) -> Option<Design> {
         }
     }
     if blocks.is_empty() {
-        return None;
+        return Ok(None);
     }
     let k = varying.len();
     if (2..=12).contains(&k) {
@@ -139,7 +139,9 @@ fn design(x: &[&[f64]], n: usize) -> Option<Design> {
             unity: false,
         });
     }
-    Some(Design::new(n, &blocks))
+    Design::new(n, &blocks).map(Some).ok_or_else(|| {
+        Error::Options("the EVPPI regression could not be solved (singular design)".into())
+    })
 }
 
 /// EVPPI of the inputs `x` for options with per-path net benefits `nb` (options ×
@@ -160,7 +162,7 @@ pub fn evppi(nb: &[Vec<f64>], x: &[&[f64]], seed: u64) -> Result<Estimate> {
         se: 0.0,
         edf: 0.0,
     };
-    let Some(design) = design(x, n) else {
+    let Some(design) = design(x, n)? else {
         return Ok(zero);
     };
     if design.columns() * 2 > n {

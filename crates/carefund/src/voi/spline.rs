@@ -6,9 +6,10 @@
 //! `β̂ = (BᵀB + λP + εI)⁻¹ Bᵀy`, fitted values `ŷ = Bβ̂`. The effective degrees of
 //! freedom are `edf = tr((BᵀB + λP + εI)⁻¹ BᵀB)` and λ minimises
 //! `GCV(λ) = n·RSS(λ) / (n − edf)²` over a grid of 33 values spanning 10⁻⁸…10⁸ times
-//! `tr(BᵀB)/tr(P)`. `ε = 10⁻⁹·tr(BᵀB)/p` is a tiny ridge that makes the system solvable
-//! when basis blocks overlap (several blocks that each sum to one); it does not change
-//! the fitted values noticeably.
+//! `tr(BᵀB)/tr(P)` (Demmler–Reinsch diagonalisation: one O(p³) step, then O(p) per λ).
+//! `ε = 10⁻⁹·tr(BᵀB)/p` is a tiny ridge for numerical safety; it does not change the
+//! fitted values noticeably. The coefficients' covariance `σ̂²A⁻¹BᵀBA⁻¹`, with
+//! `σ̂² = RSS/(n − edf)`, is what the EVPPI standard error draws from.
 //!
 //! Bases:
 //! - a continuous input: cubic B-splines with clamped boundary knots at the input's
@@ -134,13 +135,89 @@ fn cubic_basis(knots: &[f64], x: f64, out: &mut [f64; 4]) -> usize {
     span
 }
 
+/// One column of a design matrix: dense, or sparse (a B-spline is non-zero on at most
+/// four knot intervals, an indicator on one value's paths).
+#[derive(Debug, Clone)]
+enum Col {
+    Dense(Vec<f64>),
+    Sparse(Vec<usize>, Vec<f64>),
+}
+
+impl Col {
+    fn new(values: &[f64]) -> Self {
+        let nonzero = values.iter().filter(|v| v.abs() > 0.0).count();
+        if nonzero * 3 < values.len() {
+            let idx: Vec<usize> = (0..values.len()).filter(|&i| values[i].abs() > 0.0).collect();
+            let val = idx.iter().map(|&i| values[i]).collect();
+            Col::Sparse(idx, val)
+        } else {
+            Col::Dense(values.to_vec())
+        }
+    }
+
+    /// `Σ aᵢbᵢ`, in a fixed order.
+    fn dot(&self, other: &Col) -> f64 {
+        match (self, other) {
+            (Col::Dense(a), Col::Dense(b)) => a.iter().zip(b).map(|(x, y)| x * y).sum(),
+            (Col::Sparse(i, v), Col::Dense(d)) | (Col::Dense(d), Col::Sparse(i, v)) => {
+                i.iter().zip(v).map(|(&k, x)| x * d[k]).sum()
+            }
+            (Col::Sparse(ia, va), Col::Sparse(ib, vb)) => {
+                let (mut a, mut b, mut sum) = (0, 0, 0.0);
+                while a < ia.len() && b < ib.len() {
+                    match ia[a].cmp(&ib[b]) {
+                        std::cmp::Ordering::Less => a += 1,
+                        std::cmp::Ordering::Greater => b += 1,
+                        std::cmp::Ordering::Equal => {
+                            sum += va[a] * vb[b];
+                            a += 1;
+                            b += 1;
+                        }
+                    }
+                }
+                sum
+            }
+        }
+    }
+
+    /// `Σ aᵢyᵢ`.
+    fn dot_slice(&self, y: &[f64]) -> f64 {
+        match self {
+            Col::Dense(a) => a.iter().zip(y).map(|(x, v)| x * v).sum(),
+            Col::Sparse(i, v) => i.iter().zip(v).map(|(&k, x)| x * y[k]).sum(),
+        }
+    }
+
+    /// `out += c·a`.
+    fn add_to(&self, c: f64, out: &mut [f64]) {
+        match self {
+            Col::Dense(a) => {
+                for (o, x) in out.iter_mut().zip(a) {
+                    *o += c * x;
+                }
+            }
+            Col::Sparse(i, v) => {
+                for (&k, x) in i.iter().zip(v) {
+                    out[k] += c * x;
+                }
+            }
+        }
+    }
+}
+
 /// A design matrix and its penalty, ready for fitting several responses.
 #[derive(Debug, Clone)]
 pub(crate) struct Design {
-    b: DMatrix<f64>,
-    gram: DMatrix<f64>,
-    penalty: DMatrix<f64>,
-    ridge: f64,
+    /// The columns of `B`, the first the intercept.
+    b: Vec<Col>,
+    /// Rows.
+    n: usize,
+    /// `T = L⁻ᵀU` (p × p), see [`Design::new`].
+    t: DMatrix<f64>,
+    /// Eigenvalues `s` of `L⁻¹PL⁻ᵀ`.
+    s: DVector<f64>,
+    /// `tr(BᵀB)/tr(P)`, the unit of λ; 0 without a penalty.
+    unit: f64,
 }
 
 /// One penalised fit.
@@ -163,18 +240,18 @@ impl Design {
     /// (its coefficient is absorbed by the intercept: the same fitted values, no
     /// collinearity); its second-difference penalty then applies to `(0, β₁, …, β_{k−1})`.
     /// Blocks that are not a partition of unity (interaction terms) are kept whole.
-    pub fn new(n: usize, blocks: &[Block]) -> Self {
+    pub fn new(n: usize, blocks: &[Block]) -> Option<Self> {
         let kept = |b: &Block| b.columns.len() - usize::from(b.unity);
         let p = 1 + blocks.iter().map(kept).sum::<usize>();
-        let mut b = DMatrix::zeros(n, p);
+        let mut b = Vec::with_capacity(p);
+        b.push(Col::Dense(vec![1.0; n]));
         let mut penalty = DMatrix::zeros(p, p);
-        b.column_mut(0).fill(1.0);
         let mut c = 1;
         for block in blocks {
             let skip = usize::from(block.unity);
             let k = block.columns.len();
-            for (j, col) in block.columns.iter().enumerate().skip(skip) {
-                b.column_mut(c + j - skip).copy_from_slice(col);
+            for col in block.columns.iter().skip(skip) {
+                b.push(Col::new(col));
             }
             if block.penalised && k >= 3 {
                 // DᵀD for the second-difference matrix D ((k−2) × k), without the
@@ -192,83 +269,97 @@ impl Design {
             }
             c += k - skip;
         }
-        let gram = b.tr_mul(&b);
-        let ridge = 1e-9 * gram.trace() / p as f64;
-        Self {
-            b,
-            gram,
-            penalty,
-            ridge,
+        // Demmler–Reinsch: with BᵀB + εI = LLᵀ (Cholesky) and L⁻¹PL⁻ᵀ = U·diag(s)·Uᵀ,
+        // BᵀB + εI + λP = L·U·(I + λS)·Uᵀ·Lᵀ for every λ, so each λ of the GCV search
+        // costs O(p) once T = L⁻ᵀU is known.
+        let mut gram = DMatrix::zeros(p, p);
+        for j in 0..p {
+            for k in 0..=j {
+                let v = b[j].dot(&b[k]);
+                gram[(j, k)] = v;
+                gram[(k, j)] = v;
+            }
         }
+        let ridge = 1e-9 * gram.trace() / p as f64;
+        for i in 0..p {
+            gram[(i, i)] += ridge;
+        }
+        let pt = penalty.trace();
+        let unit = if pt > 0.0 { gram.trace() / pt } else { 0.0 };
+        let l = gram.cholesky()?.l();
+        let linv_p = l.solve_lower_triangular(&penalty)?;
+        let m = l.solve_lower_triangular(&linv_p.transpose())?;
+        let m = (&m + m.transpose()) * 0.5;
+        let eigen = m.symmetric_eigen();
+        let t = l.transpose().solve_upper_triangular(&eigen.eigenvectors)?;
+        let s = eigen.eigenvalues.map(|v| v.max(0.0));
+        Some(Self { b, n, t, s, unit })
     }
 
     /// Number of columns.
     pub fn columns(&self) -> usize {
-        self.b.ncols()
+        self.b.len()
     }
 
     /// `B·β` as a vector of fitted values.
     pub fn apply(&self, beta: &DVector<f64>) -> Vec<f64> {
-        (&self.b * beta).iter().copied().collect()
+        let mut out = vec![0.0; self.n];
+        for (column, bj) in self.b.iter().zip(beta.iter()) {
+            column.add_to(*bj, &mut out);
+        }
+        out
     }
 
-    /// Fit `y` with λ chosen by GCV; `None` if no λ gives a solvable system.
+    /// Fit `y` with λ chosen by GCV; `None` if no λ leaves residual degrees of freedom.
     pub fn fit(&self, y: &[f64]) -> Option<Fit> {
         let n = y.len();
-        let p = self.columns();
-        let mean = y.iter().sum::<f64>() / n as f64;
-        let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+        let nf = n as f64;
+        let mean = y.iter().sum::<f64>() / nf;
+        let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / nf).sqrt();
         let scale = if sd > 0.0 { sd } else { 1.0 };
         let ys = DVector::from_iterator(n, y.iter().map(|v| (v - mean) / scale));
-        let c = self.b.tr_mul(&ys);
+        let c = DVector::from_iterator(
+            self.columns(),
+            self.b.iter().map(|column| column.dot_slice(ys.as_slice())),
+        );
+        let w = self.t.tr_mul(&c);
         let yy = ys.dot(&ys);
-        let pt = self.penalty.trace();
-        let base = if pt > 0.0 {
-            self.gram.trace() / pt
-        } else {
-            0.0
-        };
-        let grid: Vec<f64> = if pt > 0.0 {
+        let grid: Vec<f64> = if self.unit > 0.0 {
             (0..33)
-                .map(|k| base * 10f64.powf(-8.0 + 0.5 * f64::from(k)))
+                .map(|k| self.unit * 10f64.powf(-8.0 + 0.5 * f64::from(k)))
                 .collect()
         } else {
             vec![0.0]
         };
-        let mut best: Option<(f64, DMatrix<f64>, DVector<f64>, f64, f64)> = None;
+        let mut best: Option<(f64, f64, f64, f64)> = None; // (gcv, λ, edf, rss)
         for lambda in grid {
-            let mut a = &self.gram + &self.penalty * lambda;
-            for i in 0..p {
-                a[(i, i)] += self.ridge;
+            let (mut edf, mut fit_ss) = (0.0, 0.0);
+            for (wi, si) in w.iter().zip(self.s.iter()) {
+                let shrink = 1.0 / (1.0 + lambda * si);
+                edf += shrink;
+                fit_ss += wi * wi * (2.0 * shrink - shrink * shrink);
             }
-            let Some(chol) = a.cholesky() else { continue };
-            let beta = chol.solve(&c);
-            let inv = chol.inverse();
-            let edf = inv.component_mul(&self.gram).sum();
-            let rss = (yy - 2.0 * beta.dot(&c) + beta.dot(&(&self.gram * &beta))).max(0.0);
-            let room = n as f64 - edf;
+            let rss = (yy - fit_ss).max(0.0);
+            let room = nf - edf;
             if room <= 0.0 {
                 continue;
             }
-            let gcv = n as f64 * rss / (room * room);
-            if best.as_ref().is_none_or(|b| gcv < b.0) {
-                best = Some((gcv, inv, beta, edf, rss));
+            let gcv = nf * rss / (room * room);
+            if best.is_none_or(|b| gcv < b.0) {
+                best = Some((gcv, lambda, edf, rss));
             }
         }
-        let (_, inv, beta, edf, rss) = best?;
-        let sigma2 = rss / (n as f64 - edf);
-        let cov = (&inv * &self.gram * &inv) * sigma2;
-        // A factor L with L·Lᵀ = cov that tolerates rounding (tiny negative eigenvalues).
-        let eigen = cov.symmetric_eigen();
-        let roots = eigen.eigenvalues.map(|v| v.max(0.0).sqrt());
-        let cov_factor = eigen.eigenvectors * DMatrix::from_diagonal(&roots);
-        // Back to the response's scale: intercept carries the mean.
-        let mut beta = beta * scale;
+        let (_, lambda, edf, rss) = best?;
+        let shrink = self.s.map(|si| 1.0 / (1.0 + lambda * si));
+        let mut beta = &self.t * w.component_mul(&shrink) * scale;
+        // Back to the response's scale: the intercept carries the mean.
         beta[0] += mean;
+        let sigma = (rss / (nf - edf)).sqrt() * scale;
+        let cov_factor = &self.t * DMatrix::from_diagonal(&(shrink * sigma));
         Some(Fit {
             fitted: self.apply(&beta),
             beta,
-            cov_factor: cov_factor * scale,
+            cov_factor,
             edf,
         })
     }
@@ -287,7 +378,7 @@ mod tests {
             assert!((s - 1.0).abs() < 1e-12, "row {i}: {s}");
         }
         let y: Vec<f64> = x.iter().map(|v| v.sin()).collect();
-        let fit = Design::new(x.len(), &[block]).fit(&y).unwrap();
+        let fit = Design::new(x.len(), &[block]).unwrap().fit(&y).unwrap();
         let worst = fit
             .fitted
             .iter()
@@ -304,7 +395,7 @@ mod tests {
         let y: Vec<f64> = (0..100).map(|i| f64::from(i % 2) * 3.0 + 1.0).collect();
         let block = input_block(&x, 10).unwrap();
         assert!(!block.penalised && block.columns.len() == 2);
-        let fit = Design::new(x.len(), &[block]).fit(&y).unwrap();
+        let fit = Design::new(x.len(), &[block]).unwrap().fit(&y).unwrap();
         for (f, v) in fit.fitted.iter().zip(&y) {
             assert!((f - v).abs() < 1e-6, "{f} vs {v}");
         }
