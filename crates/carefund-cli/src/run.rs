@@ -259,6 +259,11 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
 
 /// `carefund init`.
 pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
+    // Read and rewrite the plan first, so a bad plan leaves nothing written.
+    let text = match &a.do_nothing {
+        Some(plan) => carefund::voi::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?,
+        None => carefund::EXAMPLE_SCENARIO.to_string(),
+    };
     if a.path.is_dir() {
         return Err(BadInput(format!(
             "{} is a directory; give a file name such as {}",
@@ -287,12 +292,21 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    std::fs::write(&a.path, carefund::EXAMPLE_SCENARIO)
+    std::fs::write(&a.path, text)
         .with_context(|| format!("cannot write {}", a.path.display()))?;
-    println!(
-        "wrote {}; edit it, then run: carefund run {}",
-        a.path.display(),
-        a.path.display()
-    );
+    match &a.do_nothing {
+        Some(plan) => println!(
+            "wrote {} (do nothing for {}); compare them: carefund compare {} {} --voi",
+            a.path.display(),
+            plan.display(),
+            plan.display(),
+            a.path.display()
+        ),
+        None => println!(
+            "wrote {}; edit it, then run: carefund run {}",
+            a.path.display(),
+            a.path.display()
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -49,7 +49,12 @@ pub struct VoiOptions {
     /// Named groups (an "all inputs" group is added when there are at least
     /// `20 × inputs + 100` paths).
     pub groups: Vec<Group>,
-    /// Weights (£ per avoided admission, on top of `value`) of the acceptability curve.
+    /// £ placed on each avoided admission, added to every path's `value` for EVPI and
+    /// EVPPI (a willingness to pay, as in net monetary benefit); 0 for money alone.
+    pub admission_value: f64,
+    /// Weights (£ per avoided admission, on top of `value`) of the acceptability curve;
+    /// empty: 21 points from 0 to about twice the largest weight at which two options'
+    /// mean net benefits cross (0 to £5,000 when they never cross).
     pub weights: Vec<f64>,
 }
 
@@ -59,7 +64,8 @@ impl Default for VoiOptions {
             value: Value::Npv,
             scale: 1.0,
             groups: Vec::new(),
-            weights: (0..=20).map(|k| 250.0 * f64::from(k)).collect(),
+            admission_value: 0.0,
+            weights: Vec::new(),
         }
     }
 }
@@ -102,6 +108,8 @@ pub struct VoiReport {
     pub files: Vec<String>,
     /// The net benefit used.
     pub value: Value,
+    /// £ per avoided admission added to it.
+    pub admission_value: f64,
     /// The scale.
     pub scale: f64,
     /// Seed shared by every run.
@@ -169,9 +177,29 @@ pub fn analyse(
         .iter()
         .map(|s| simulate(s, options, &|_| {}))
         .collect::<Result<Vec<_>>>()?;
-    let nb: Vec<Vec<f64>> = sims
+    if !(voi.admission_value.is_finite() && voi.admission_value >= 0.0) {
+        return Err(Error::Options(format!(
+            "--admission-value {}: expected £ ≥ 0 per avoided admission",
+            voi.admission_value
+        )));
+    }
+    let money: Vec<Vec<f64>> = sims
         .iter()
         .map(|s| s.path_summaries().iter().map(|p| voi.value.of(p)).collect())
+        .collect();
+    let avoided: Vec<Vec<f64>> = sims
+        .iter()
+        .map(|s| s.path_summaries().iter().map(|p| p.avoided).collect())
+        .collect();
+    let nb: Vec<Vec<f64>> = money
+        .iter()
+        .zip(&avoided)
+        .map(|(m, a)| {
+            m.iter()
+                .zip(a)
+                .map(|(x, y)| x + voi.admission_value * y)
+                .collect()
+        })
         .collect();
     let evpi = decide(&nb)?;
     let columns = input_columns(scenarios, &sims);
@@ -223,15 +251,17 @@ pub fn analyse(
         .par_iter()
         .map(|(name, m)| row(name, m))
         .collect::<Result<Vec<_>>>()?;
-    let avoided: Vec<Vec<f64>> = sims
-        .iter()
-        .map(|s| s.path_summaries().iter().map(|p| p.avoided).collect())
-        .collect();
-    let acceptability = acceptability(&nb, &avoided, &voi.weights)?;
+    let weights = if voi.weights.is_empty() {
+        auto_weights(&money, &avoided)
+    } else {
+        voi.weights.clone()
+    };
+    let acceptability = acceptability(&money, &avoided, &weights)?;
     Ok(VoiReport {
         options: scenarios.iter().map(|s| s.name().to_string()).collect(),
         files: scenarios.iter().map(|s| s.origin().to_string()).collect(),
         value: voi.value,
+        admission_value: voi.admission_value,
         scale: voi.scale,
         seed: options.seed,
         paths: options.paths,
@@ -242,6 +272,35 @@ pub fn analyse(
         groups,
         acceptability,
     })
+}
+
+/// 21 weights from 0 to about twice the largest positive weight at which two options'
+/// mean net benefits cross, rounded up to 1, 2 or 5 × 10ᵏ (0 to £5,000 if none).
+fn auto_weights(money: &[Vec<f64>], avoided: &[Vec<f64>]) -> Vec<f64> {
+    let mean = |v: &Vec<f64>| crate::stats::pairwise_sum(v) / v.len().max(1) as f64;
+    let m: Vec<f64> = money.iter().map(mean).collect();
+    let a: Vec<f64> = avoided.iter().map(mean).collect();
+    let mut cross: f64 = 0.0;
+    for i in 0..m.len() {
+        for j in 0..m.len() {
+            let da = a[i] - a[j];
+            if da > 0.0 && m[j] > m[i] {
+                cross = cross.max((m[j] - m[i]) / da);
+            }
+        }
+    }
+    let top = if cross > 0.0 && cross.is_finite() {
+        let target = 2.0 * cross;
+        let k = 10f64.powf(target.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .map(|f| f * k)
+            .find(|v| *v >= target)
+            .unwrap_or(10.0 * k)
+    } else {
+        5000.0
+    };
+    (0..=20).map(|k| top * f64::from(k) / 20.0).collect()
 }
 
 /// The acceptability curve: for each weight `w`, `NB_d(w) = NB_d + w·avoided_d` and

@@ -9,6 +9,9 @@ use crate::chart::{self, BarRow, Curves, Format, HorizontalBars, Line, Reference
 use crate::error::{Error, Result};
 use crate::summary::money;
 
+/// Inputs listed in the terminal at most (every one is in `voi.csv`).
+pub const TEXT_INPUTS: usize = 10;
+
 /// Rows shown on the EVPPI chart at most (groups first, then the largest inputs).
 pub const CHART_ROWS: usize = 14;
 
@@ -118,9 +121,14 @@ pub fn text(r: &VoiReport) -> String {
     let d = &r.evpi;
     let _ = writeln!(
         t,
-        "\nValue of information · {} options · net benefit = {} · {} paths, seed {}{}",
+        "\nValue of information · {} options · net benefit = {}{} · {} paths, seed {}{}",
         r.options.len(),
         r.value.words(),
+        if r.admission_value > 0.0 {
+            format!(" + {} per avoided admission", money(r.admission_value))
+        } else {
+            String::new()
+        },
         r.paths,
         r.seed,
         if (r.scale - 1.0).abs() < f64::EPSILON {
@@ -132,34 +140,40 @@ pub fn text(r: &VoiReport) -> String {
     for (k, o) in r.options.iter().enumerate() {
         let _ = writeln!(
             t,
-            "  {} {:<40} mean {:>10}   best on {:>5.1}% of paths",
+            "  {} mean {:>10}  best on {:>5.1}% of paths  {}",
             if k == d.best { "*" } else { " " },
-            o,
             money(d.means[k]),
-            100.0 * d.p_best[k]
+            100.0 * d.p_best[k],
+            o
         );
     }
+    let _ = writeln!(t, "EVPI: {} (SE {})", amount(r, d.evpi), amount(r, d.se));
     let _ = writeln!(
         t,
-        "EVPI: {} (SE {})",
-        amount(r, d.evpi),
-        amount(r, d.se)
+        "EVPPI per decision (regression, Strong et al. 2014): value, SE, share of EVPI"
     );
-    let _ = writeln!(t, "EVPPI (regression, Strong et al. 2014), largest first:");
-    for row in r.groups.iter().chain(&r.inputs) {
-        let label = if row.inputs.len() > 1 || r.groups.iter().any(|g| g.name == row.name) {
+    let shown_inputs = r.inputs.len().min(TEXT_INPUTS);
+    for row in r.groups.iter().chain(&r.inputs[..shown_inputs]) {
+        let label = if r.groups.iter().any(|g| std::ptr::eq(g, row)) {
             format!("[group] {} ({} inputs)", row.name, row.inputs.len())
         } else {
             row.name.clone()
         };
         let _ = writeln!(
             t,
-            "  {:<58} {:>10}  SE {:>9}  {:>5.1}% of EVPI{}",
-            label,
+            "  {:>10}  SE {:>9}  {:>5.1}%  {}{}",
             money(row.estimate.evppi),
             money(row.estimate.se),
             100.0 * row.share_of_evpi,
+            label,
             if is_noise(row) { "  (within 2 SE of 0)" } else { "" }
+        );
+    }
+    if r.inputs.len() > shown_inputs {
+        let _ = writeln!(
+            t,
+            "  … {} more inputs in voi.csv",
+            r.inputs.len() - shown_inputs
         );
     }
     let _ = writeln!(t, "In plain words:");
@@ -215,6 +229,51 @@ pub fn text(r: &VoiReport) -> String {
     t
 }
 
+/// Short legend labels "A: name", "B: name", …: when names share a long prefix (a plan
+/// and its "do nothing"), the later ones show only what follows it.
+pub fn option_labels(options: &[String]) -> Vec<String> {
+    let letter = |k: usize| char::from(b'A' + (k % 26) as u8);
+    let first = options.first().map_or("", String::as_str);
+    options
+        .iter()
+        .enumerate()
+        .map(|(k, o)| {
+            let common = first
+                .char_indices()
+                .zip(o.chars())
+                .take_while(|((_, a), b)| a == b)
+                .last()
+                .map_or(0, |((i, c), _)| i + c.len_utf8());
+            let rest = o[common..].trim();
+            if k > 0 && common >= 12 && !rest.is_empty() {
+                format!("{}: …{}", letter(k), &o[common..])
+            } else {
+                format!("{}: {o}", letter(k))
+            }
+        })
+        .collect()
+}
+
+/// An input name short enough for a chart row, keeping what follows the scheme name
+/// (`effect`, `ramp_years`, …): `Integrated community tea… · effect`.
+fn short_input(name: &str) -> String {
+    const MAX: usize = 40;
+    if name.chars().count() <= MAX {
+        return name.to_string();
+    }
+    match name
+        .strip_prefix("scheme.")
+        .and_then(|rest| rest.rsplit_once('.'))
+    {
+        Some((scheme, what)) => {
+            let keep = MAX.saturating_sub(what.chars().count() + 4).max(8);
+            let cut: String = scheme.chars().take(keep).collect();
+            format!("{cut}… · {what}")
+        }
+        None => name.to_string(),
+    }
+}
+
 /// Display unit for a set of £ values: (divisor, label).
 fn unit(max: f64) -> (f64, &'static str) {
     if max.abs() >= 1e6 {
@@ -228,11 +287,12 @@ fn unit(max: f64) -> (f64, &'static str) {
 pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
     let (div, label) = unit(r.evpi_scaled);
     let mut rows: Vec<BarRow> = Vec::new();
-    for row in r.groups.iter().chain(&r.inputs).take(CHART_ROWS) {
-        let name = if r.groups.iter().any(|g| g.name == row.name) {
+    let nonzero = |row: &&Row| row.estimate.evppi > 0.0;
+    for row in r.groups.iter().chain(r.inputs.iter().filter(nonzero)).take(CHART_ROWS) {
+        let name = if r.groups.iter().any(|g| std::ptr::eq(g, row)) {
             format!("{} ({} inputs)", row.name, row.inputs.len())
         } else {
-            row.name.clone()
+            short_input(&row.name)
         };
         let v = row.evppi_scaled / div;
         let s = row.se_scaled / div;
@@ -243,19 +303,29 @@ pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
             notes: vec![money(row.evppi_scaled)],
         });
     }
+    if rows.is_empty() {
+        rows.push(BarRow {
+            label: "every input".into(),
+            values: vec![0.0],
+            notes: vec!["£0".into()],
+            ..BarRow::default()
+        });
+    }
     let per = if (r.scale - 1.0).abs() < f64::EPSILON {
         "per decision".to_string()
     } else {
         format!("× {} decisions", r.scale)
     };
+    let nb = if r.admission_value > 0.0 {
+        format!("{} + {}/avoided admission", r.value.words(), money(r.admission_value))
+    } else {
+        r.value.words().to_string()
+    };
     ReferenceBars {
         bars: HorizontalBars {
             title: "What knowing this better is worth, £ (EVPPI)".into(),
-            subtitle: format!(
-                "{}; groups first, then inputs, largest first; whiskers ±2 SE; {per}",
-                r.options.join(" vs ")
-            ),
-            x_label: format!("Expected value of partial perfect information, {label} ({})", r.value.words()),
+            subtitle: format!("Net benefit: {nb}; groups first, then inputs; whiskers ±2 SE"),
+            x_label: format!("EVPPI, {label} {per}"),
             series: vec!["EVPPI".into()],
             show_values: true,
             rows,
@@ -278,12 +348,11 @@ pub fn acceptability_chart(r: &VoiReport) -> Curves {
         x_label: "w: £ per avoided admission, on top of the money".into(),
         y_label: "P(option is best), %".into(),
         x: a.weights.clone(),
-        lines: r
-            .options
-            .iter()
+        lines: option_labels(&r.options)
+            .into_iter()
             .zip(&a.p_best)
             .map(|(o, p)| Line {
-                label: o.clone(),
+                label: o,
                 values: p.iter().map(|v| 100.0 * v).collect(),
             })
             .collect(),
