@@ -68,6 +68,10 @@ pub struct RunArgs {
     /// summary.json headline.evpi.
     #[arg(long)]
     pub evpi: bool,
+    /// The net benefit --evpi compares: npv (NPV of system net), cum_net, commissioner,
+    /// provider or council.
+    #[arg(long = "evpi-value", default_value = "npv", requires = "evpi", value_name = "VALUE")]
+    pub evpi_value: String,
     /// Evidence file to hold the plan against [default: the built-in
     /// data/evidence/admission-avoidance.toml].
     #[arg(long, value_name = "FILE")]

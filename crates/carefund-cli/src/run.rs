@@ -43,6 +43,12 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     a.reports.check()?;
     options.check()?;
     crate::files::check_output_dir(&out)?;
+    let evpi_value = carefund::voi::Value::parse(&a.evpi_value).map_err(|e| match e {
+        carefund::Error::Options(m) => {
+            anyhow::Error::from(BadInput(m.replacen("--value", "--evpi-value", 1)))
+        }
+        other => other.into(),
+    })?;
     let most = if a.target_se.is_some() {
         a.max_paths.max(a.paths)
     } else {
@@ -92,7 +98,11 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     evidence_run.attach(&mut summary);
     if a.evpi {
-        summary.headline.evpi = Some(carefund::voi::against_do_nothing(&scenario, &sim)?);
+        summary.headline.evpi = Some(carefund::voi::against_do_nothing_by(
+            &scenario,
+            &sim,
+            evpi_value,
+        )?);
     }
 
     let formats: &[carefund::chart::Format] = match a.format {
@@ -139,7 +149,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         if let Some(e) = &summary.headline.evpi {
             writeln!(
                 stdout,
-                "\nEVPI, fund vs do nothing (NPV of system net): {} (SE {}); best on average: {}",
+                "\nEVPI, fund vs do nothing ({}): {} (SE {}); best on average: {}",
+                evpi_value.words(),
                 carefund::summary::money(e.evpi),
                 carefund::summary::money(e.se),
                 if e.best == 0 {

@@ -237,9 +237,21 @@ pub fn fund_or_not(scenario: &Scenario, options: &RunOptions) -> Result<Evpi> {
 /// # Errors
 /// Whatever [`simulate`] returns.
 pub fn against_do_nothing(scenario: &Scenario, plan: &crate::Simulation) -> Result<Evpi> {
+    against_do_nothing_by(scenario, plan, Value::Npv)
+}
+
+/// [`against_do_nothing`] with the net benefit `value` (`run --evpi --value …`).
+///
+/// # Errors
+/// Whatever [`simulate`] returns.
+pub fn against_do_nothing_by(
+    scenario: &Scenario,
+    plan: &crate::Simulation,
+    value: Value,
+) -> Result<Evpi> {
     let none = simulate(&do_nothing(scenario), &plan.options(), &|_| {})?;
-    let a: Vec<f64> = plan.path_summaries().iter().map(|p| p.npv).collect();
-    let b: Vec<f64> = none.path_summaries().iter().map(|p| p.npv).collect();
+    let a: Vec<f64> = plan.path_summaries().iter().map(|p| value.of(p)).collect();
+    let b: Vec<f64> = none.path_summaries().iter().map(|p| value.of(p)).collect();
     evpi(&a, &b)
 }
 
