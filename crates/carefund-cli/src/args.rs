@@ -70,7 +70,12 @@ pub struct RunArgs {
     pub evpi: bool,
     /// The net benefit --evpi compares: npv (NPV of system net), cum_net, commissioner,
     /// provider or council.
-    #[arg(long = "evpi-value", default_value = "npv", requires = "evpi", value_name = "VALUE")]
+    #[arg(
+        long = "evpi-value",
+        default_value = "npv",
+        requires = "evpi",
+        value_name = "VALUE"
+    )]
     pub evpi_value: String,
     /// Evidence file to hold the plan against [default: the built-in
     /// data/evidence/admission-avoidance.toml].

@@ -99,9 +99,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     evidence_run.attach(&mut summary);
     if a.evpi {
         summary.headline.evpi = Some(carefund::voi::against_do_nothing_by(
-            &scenario,
-            &sim,
-            evpi_value,
+            &scenario, &sim, evpi_value,
         )?);
     }
 
@@ -272,7 +270,9 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
 pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
     // Read and rewrite the plan first, so a bad plan leaves nothing written.
     let text = match &a.do_nothing {
-        Some(plan) => carefund::voi::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?,
+        Some(plan) => {
+            carefund::voi::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?
+        }
         None => carefund::EXAMPLE_SCENARIO.to_string(),
     };
     if a.path.is_dir() {
@@ -303,8 +303,7 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    std::fs::write(&a.path, text)
-        .with_context(|| format!("cannot write {}", a.path.display()))?;
+    std::fs::write(&a.path, text).with_context(|| format!("cannot write {}", a.path.display()))?;
     match &a.do_nothing {
         Some(plan) => println!(
             "wrote {} (do nothing for {}); compare them: carefund compare {} {} --voi",

@@ -29,8 +29,7 @@ fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
     let lo: f64 = lo.parse().map_err(|_| bad())?;
     let hi: f64 = hi.parse().map_err(|_| bad())?;
     let count: usize = count.parse().map_err(|_| bad())?;
-    if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo && (2..=201).contains(&count))
-    {
+    if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo && (2..=201).contains(&count)) {
         return Err(bad().into());
     }
     Ok((0..count)
@@ -38,13 +37,16 @@ fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
         .collect())
 }
 
+/// Output files: (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// Parse the options, run the analysis and return its files and text.
 pub fn analyse(
     a: &VoiArgs,
     scenarios: &[Scenario],
     options: &RunOptions,
     formats: &[Format],
-) -> anyhow::Result<(Vec<(String, Vec<u8>)>, String)> {
+) -> anyhow::Result<(Files, String)> {
     let opts = VoiOptions {
         value: Value::parse(&a.value).map_err(bad)?,
         scale: a.scale,

@@ -55,7 +55,10 @@ fn bad(out: &Output, needles: &[&str], dir: &Path) {
     for n in needles {
         assert!(stderr.contains(n), "missing {n:?} in {stderr}");
     }
-    assert!(!dir.join("out").exists(), "output written despite the error");
+    assert!(
+        !dir.join("out").exists(),
+        "output written despite the error"
+    );
 }
 
 #[test]
@@ -133,19 +136,29 @@ fn init_do_nothing_then_compare_voi_writes_everything() {
 fn value_choices_change_the_net_benefit() {
     let dir = TempDir::new("value");
     let s = swindon();
-    ok(&carefund(&["init", "--do-nothing", &s, "none.toml"], &dir.0));
+    ok(&carefund(
+        &["init", "--do-nothing", &s, "none.toml"],
+        &dir.0,
+    ));
     let run = |value: &str, out: &str| {
         ok(&carefund(
             &[
-                "compare", &s, "none.toml", "--voi", "--paths", "300", "--value", value, "--out",
+                "compare",
+                &s,
+                "none.toml",
+                "--voi",
+                "--paths",
+                "300",
+                "--value",
+                value,
+                "--out",
                 out,
             ],
             &dir.0,
         ));
-        let j: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(dir.0.join(out).join("voi.json")).unwrap(),
-        )
-        .unwrap();
+        let j: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.0.join(out).join("voi.json")).unwrap())
+                .unwrap();
         j["evpi"]["means"][0].as_f64().unwrap()
     };
     let npv = run("npv", "a");
@@ -157,8 +170,18 @@ fn value_choices_change_the_net_benefit() {
 fn bad_voi_inputs_exit_2_and_write_nothing() {
     let dir = TempDir::new("bad");
     let s = swindon();
-    ok(&carefund(&["init", "--do-nothing", &s, "none.toml"], &dir.0));
-    let base = ["compare", s.as_str(), "none.toml", "--voi", "--paths", "200"];
+    ok(&carefund(
+        &["init", "--do-nothing", &s, "none.toml"],
+        &dir.0,
+    ));
+    let base = [
+        "compare",
+        s.as_str(),
+        "none.toml",
+        "--voi",
+        "--paths",
+        "200",
+    ];
     let with = |extra: &[&str]| {
         let mut a: Vec<&str> = base.to_vec();
         a.extend_from_slice(extra);
@@ -167,7 +190,10 @@ fn bad_voi_inputs_exit_2_and_write_nothing() {
     };
     bad(
         &with(&["--value", "profit"]),
-        &["--value profit", "npv, cum_net, commissioner, provider, council"],
+        &[
+            "--value profit",
+            "npv, cum_net, commissioner, provider, council",
+        ],
         &dir.0,
     );
     bad(
@@ -218,7 +244,17 @@ fn run_evpi_value_picks_the_net_benefit_and_rejects_unknown_ones() {
         "{stdout}"
     );
     let out = carefund(
-        &["run", &s, "--evpi", "--evpi-value", "x", "--paths", "200", "--out", "out"],
+        &[
+            "run",
+            &s,
+            "--evpi",
+            "--evpi-value",
+            "x",
+            "--paths",
+            "200",
+            "--out",
+            "out",
+        ],
         &dir.0,
     );
     bad(&out, &["--evpi-value x", "allowed: npv"], &dir.0);

@@ -184,7 +184,11 @@ fn analysis_of_the_example_plan_against_doing_nothing() {
             d.evpi
         );
     }
-    for row in r.inputs.iter().filter(|row| effects.inputs.contains(&row.name)) {
+    for row in r
+        .inputs
+        .iter()
+        .filter(|row| effects.inputs.contains(&row.name))
+    {
         let tol = 3.0 * (row.estimate.se.powi(2) + effects.estimate.se.powi(2)).sqrt();
         assert!(
             row.estimate.evppi <= effects.estimate.evppi + tol,
@@ -195,7 +199,11 @@ fn analysis_of_the_example_plan_against_doing_nothing() {
         );
     }
     // Ranked, and the same on one thread (results do not depend on the thread count).
-    assert!(r.inputs.windows(2).all(|w| w[0].estimate.evppi >= w[1].estimate.evppi));
+    assert!(
+        r.inputs
+            .windows(2)
+            .all(|w| w[0].estimate.evppi >= w[1].estimate.evppi)
+    );
     let one = voi::analyse(
         &[plan, none],
         &RunOptions {
@@ -213,7 +221,9 @@ fn analysis_of_the_example_plan_against_doing_nothing() {
     assert!(voi::report::csv(&r).unwrap().starts_with(b"kind,name"));
     assert!(voi::report::text(&r).contains("EVPI"));
     assert_eq!(
-        voi::report::charts(&r, carefund::chart::Format::Svg).unwrap().len(),
+        voi::report::charts(&r, carefund::chart::Format::Svg)
+            .unwrap()
+            .len(),
         2
     );
 }
@@ -228,7 +238,14 @@ fn bad_options_are_errors() {
         seed: 1,
         threads: Some(1),
     };
-    assert!(voi::analyse(&[plan.clone()], &options, &VoiOptions::default()).is_err());
+    assert!(
+        voi::analyse(
+            std::slice::from_ref(&plan),
+            &options,
+            &VoiOptions::default()
+        )
+        .is_err()
+    );
     let bad = VoiOptions {
         groups: vec![Group::parse("x=nothing.*").unwrap()],
         ..VoiOptions::default()

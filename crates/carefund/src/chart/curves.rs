@@ -68,7 +68,7 @@ impl Draw for Curves {
         };
         let step = (n - 1).div_ceil(10).max(1);
         let mut ticks: Vec<f64> = (0..n).step_by(step).map(|i| i as f64).collect();
-        if (n - 1) % step != 0 {
+        if !(n - 1).is_multiple_of(step) {
             ticks.push((n - 1) as f64);
         }
         let mut chart = cartesian(&plot, TickedAxis::new(0.0, (n - 1) as f64, ticks), y0..y1)?;
@@ -125,7 +125,13 @@ mod tests {
         assert_svg(&curves(&data, Format::Svg).unwrap(), &data.title);
         let mut bad = data.clone();
         bad.lines[0].values.pop();
-        assert!(matches!(curves(&bad, Format::Png), Err(ChartError::Length { .. })));
-        assert!(matches!(curves(&Curves::default(), Format::Png), Err(ChartError::Empty(_))));
+        assert!(matches!(
+            curves(&bad, Format::Png),
+            Err(ChartError::Length { .. })
+        ));
+        assert!(matches!(
+            curves(&Curves::default(), Format::Png),
+            Err(ChartError::Empty(_))
+        ));
     }
 }

@@ -13,12 +13,12 @@ use plotters::style::{Color, WHITE};
 
 use super::axis::{TickedAxis, decimals_for, extent, format_number, padded, usable};
 use super::canvas::{Draw, LegendItem, Swatch, draw_err, fit, frame, render, text};
+use super::style::PLAN as REFERENCE;
 use super::style::{
     AXIS, AXIS_DESC_SIZE, DASH, GRID, HBAR_COLORS, HBAR_HALF_HEIGHT, HBAR_LABEL_MAX_WIDTH,
     HBAR_VALUE_SIZE, MARGIN_BOTTOM, MARGIN_RIGHT, MARGIN_TOP, SUBTLE_TEXT, TEXT, TICK_SIZE,
     WHISKER, X_LABEL_AREA, ZERO_LINE, ZERO_WIDTH,
 };
-use super::style::PLAN as REFERENCE;
 use super::{ChartError, Format};
 
 /// How a row's values share its band.
@@ -100,8 +100,7 @@ impl HorizontalBars {
                 .copied()
                 .chain(r.intervals.iter().flatten().flat_map(|&(lo, hi)| [lo, hi]))
         });
-        let (lo, hi) = extent(values.chain([self.origin]).chain(reference))
-            .unwrap_or((-1.0, 1.0));
+        let (lo, hi) = extent(values.chain([self.origin]).chain(reference)).unwrap_or((-1.0, 1.0));
         let (lo, hi) = padded(lo, hi);
         if self.show_values {
             let extra = (hi - lo) * 0.08;

@@ -75,6 +75,7 @@ mod style;
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
 pub use columns::{Columns, columns};
+pub use curves::{Curves, curves};
 pub use fan::{FanChart, OverlaidFan, Overlay, fan_chart, overlaid_fan_chart};
 pub use hbars::{BarLayout, BarRow, HorizontalBars, horizontal_bars};
 pub use heatmap::{Heatmap, contour_segments, heatmap};
@@ -82,7 +83,6 @@ pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use intervals::{IntervalChart, IntervalRow, interval_chart};
 pub use lines::{LinesChart, Series, lines_chart};
 pub use ranked::{Ranked, ranked};
-pub use curves::{Curves, curves};
 pub use reference_bars::{ReferenceBars, reference_bars};
 
 /// Width of every chart, in pixels.

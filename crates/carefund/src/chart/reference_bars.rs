@@ -25,7 +25,9 @@ pub struct ReferenceBars {
 /// As [`horizontal_bars`]; [`ChartError::Empty`] for a non-finite reference.
 pub fn reference_bars(data: &ReferenceBars, format: Format) -> Result<Vec<u8>, ChartError> {
     if !data.reference.is_finite() {
-        return Err(ChartError::Empty("the reference line is not a finite number"));
+        return Err(ChartError::Empty(
+            "the reference line is not a finite number",
+        ));
     }
     // Same checks as the plain bars (rows, series, lengths, finite values).
     horizontal_bars(&data.bars, format)?;

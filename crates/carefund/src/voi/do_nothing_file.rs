@@ -110,7 +110,10 @@ mod tests {
         let b = simulate(&super::super::do_nothing(&plan), &options, &|_| {}).unwrap();
         for (x, y) in a.path_summaries().iter().zip(b.path_summaries()) {
             assert!(x.investment.abs() < 1e-9 && x.avoided.abs() < 1e-9);
-            assert!((x.npv - y.npv).abs() <= 1e-6 * y.npv.abs().max(1.0), "{x:?} {y:?}");
+            assert!(
+                (x.npv - y.npv).abs() <= 1e-6 * y.npv.abs().max(1.0),
+                "{x:?} {y:?}"
+            );
         }
         assert!(do_nothing_toml("not toml", "x.toml").is_err());
     }

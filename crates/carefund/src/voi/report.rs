@@ -95,7 +95,12 @@ pub fn acceptability_csv(r: &VoiReport) -> Result<Vec<u8>> {
     for (k, weight) in a.weights.iter().enumerate() {
         let mut rec = vec![weight.to_string()];
         rec.extend(a.p_best.iter().map(|p| p[k].to_string()));
-        rec.push(r.options.get(a.best_on_average[k]).cloned().unwrap_or_default());
+        rec.push(
+            r.options
+                .get(a.best_on_average[k])
+                .cloned()
+                .unwrap_or_default(),
+        );
         w.write_record(&rec).map_err(|x| err(x.to_string()))?;
     }
     w.into_inner().map_err(|x| err(x.to_string()))
@@ -107,7 +112,12 @@ fn amount(r: &VoiReport, v: f64) -> String {
     if one {
         money(v)
     } else {
-        format!("{} per decision, {} for {}", money(v), money(v * r.scale), r.scale)
+        format!(
+            "{} per decision, {} for {}",
+            money(v),
+            money(v * r.scale),
+            r.scale
+        )
     }
 }
 
@@ -166,7 +176,11 @@ pub fn text(r: &VoiReport) -> String {
             money(row.estimate.se),
             100.0 * row.share_of_evpi,
             label,
-            if is_noise(row) { "  (within 2 SE of 0)" } else { "" }
+            if is_noise(row) {
+                "  (within 2 SE of 0)"
+            } else {
+                ""
+            }
         );
     }
     if r.inputs.len() > shown_inputs {
@@ -288,7 +302,12 @@ pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
     let (div, label) = unit(r.evpi_scaled);
     let mut rows: Vec<BarRow> = Vec::new();
     let nonzero = |row: &&Row| row.estimate.evppi > 0.0;
-    for row in r.groups.iter().chain(r.inputs.iter().filter(nonzero)).take(CHART_ROWS) {
+    for row in r
+        .groups
+        .iter()
+        .chain(r.inputs.iter().filter(nonzero))
+        .take(CHART_ROWS)
+    {
         let name = if r.groups.iter().any(|g| std::ptr::eq(g, row)) {
             format!("{} ({} inputs)", row.name, row.inputs.len())
         } else {
@@ -317,7 +336,11 @@ pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
         format!("× {} decisions", r.scale)
     };
     let nb = if r.admission_value > 0.0 {
-        format!("{} + {}/avoided admission", r.value.words(), money(r.admission_value))
+        format!(
+            "{} + {}/avoided admission",
+            r.value.words(),
+            money(r.admission_value)
+        )
     } else {
         r.value.words().to_string()
     };
@@ -369,21 +392,19 @@ pub fn charts(r: &VoiReport, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let ext = format.extension();
     if !(r.groups.is_empty() && r.inputs.is_empty()) {
-        let bytes = chart::reference_bars(&evppi_chart(r), format).map_err(|source| {
-            Error::Chart {
+        let bytes =
+            chart::reference_bars(&evppi_chart(r), format).map_err(|source| Error::Chart {
                 name: "voi-evppi",
                 source,
-            }
-        })?;
+            })?;
         out.push((format!("voi-evppi.{ext}"), bytes));
     }
     if r.acceptability.weights.len() >= 2 {
-        let bytes = chart::curves(&acceptability_chart(r), format).map_err(|source| {
-            Error::Chart {
+        let bytes =
+            chart::curves(&acceptability_chart(r), format).map_err(|source| Error::Chart {
                 name: "voi-acceptability",
                 source,
-            }
-        })?;
+            })?;
         out.push((format!("voi-acceptability.{ext}"), bytes));
     }
     Ok(out)

@@ -147,7 +147,9 @@ impl Col {
     fn new(values: &[f64]) -> Self {
         let nonzero = values.iter().filter(|v| v.abs() > 0.0).count();
         if nonzero * 3 < values.len() {
-            let idx: Vec<usize> = (0..values.len()).filter(|&i| values[i].abs() > 0.0).collect();
+            let idx: Vec<usize> = (0..values.len())
+                .filter(|&i| values[i].abs() > 0.0)
+                .collect();
             let val = idx.iter().map(|&i| values[i]).collect();
             Col::Sparse(idx, val)
         } else {
