@@ -158,12 +158,33 @@ pub fn text(r: &VoiReport) -> String {
         );
     }
     let _ = writeln!(t, "EVPI: {} (SE {})", amount(r, d.evpi), amount(r, d.se));
-    let _ = writeln!(
-        t,
-        "EVPPI per decision (regression, Strong et al. 2014): value, SE, share of EVPI"
-    );
-    let shown_inputs = r.inputs.len().min(TEXT_INPUTS);
-    for row in r.groups.iter().chain(&r.inputs[..shown_inputs]) {
+    let all_zero = r
+        .groups
+        .iter()
+        .chain(&r.inputs)
+        .all(|row| row.estimate.evppi.abs() == 0.0);
+    if all_zero {
+        let _ = writeln!(
+            t,
+            "EVPPI: £0 for every input and group ({} rows in voi.csv)",
+            r.inputs.len() + r.groups.len()
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "EVPPI per decision (regression, Strong et al. 2014): value, SE, share of EVPI"
+        );
+    }
+    let shown_inputs = if all_zero {
+        0
+    } else {
+        r.inputs.len().min(TEXT_INPUTS)
+    };
+    let shown_groups = if all_zero { 0 } else { r.groups.len() };
+    for row in r.groups[..shown_groups]
+        .iter()
+        .chain(&r.inputs[..shown_inputs])
+    {
         let label = if r.groups.iter().any(|g| std::ptr::eq(g, row)) {
             format!("[group] {} ({} inputs)", row.name, row.inputs.len())
         } else {
@@ -183,7 +204,7 @@ pub fn text(r: &VoiReport) -> String {
             }
         );
     }
-    if r.inputs.len() > shown_inputs {
+    if r.inputs.len() > shown_inputs && !all_zero {
         let _ = writeln!(
             t,
             "  … {} more inputs in voi.csv",
@@ -235,6 +256,9 @@ pub fn text(r: &VoiReport) -> String {
                 "  No single input or group is worth resolving on its own (every EVPPI is within 2 SE of 0)."
             );
         }
+    }
+    if all_zero {
+        return t;
     }
     let _ = writeln!(
         t,
