@@ -24,7 +24,7 @@
 //! group too large for the reduced basis) biases it downwards. An input that does not
 //! enter the model gets a small positive value, of the size of its standard error.
 //!
-//! Standard error: the method of Strong et al. (2014, appendix): draw 200 coefficient
+//! Standard error: as Strong et al. (2014) suggest, draw 200 coefficient
 //! vectors per option from `N(β̂, σ̂²A⁻¹BᵀBA⁻¹)`, recompute EVPPI from each set of
 //! fitted values, and report their standard deviation. It reflects the uncertainty of
 //! the regression fit, not the sampling of φ itself (see also the EVPI's SE).
