@@ -70,6 +70,15 @@ pub struct RunArgs {
     /// summary.json headline.evpi.
     #[arg(long)]
     pub evpi: bool,
+    /// The net benefit --evpi compares: npv (NPV of system net), cum_net, commissioner,
+    /// provider or council.
+    #[arg(
+        long = "evpi-value",
+        default_value = "npv",
+        requires = "evpi",
+        value_name = "VALUE"
+    )]
+    pub evpi_value: String,
     /// Evidence file to hold the plan against [default: the built-in
     /// data/evidence/admission-avoidance.toml].
     #[arg(long, value_name = "FILE")]
@@ -199,6 +208,11 @@ pub struct InitArgs {
     /// Overwrite the file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Instead of the example, write "do nothing" for the plan PLAN: every scheme kept
+    /// under its own name (so its random numbers match the plan's) with annual_cost = 0
+    /// and success_probability = 0. Then: carefund compare PLAN PATH --voi.
+    #[arg(long, value_name = "PLAN")]
+    pub do_nothing: Option<PathBuf>,
 }
 
 /// Run options shared by `stress`, `reverse` and `compare`.
@@ -286,6 +300,9 @@ pub struct CompareArgs {
     /// Reports.
     #[command(flatten)]
     pub reports: ReportArgs,
+    /// Value of information.
+    #[command(flatten)]
+    pub voi: VoiArgs,
 }
 
 /// Arguments of `carefund sensitivity`.
@@ -455,4 +472,37 @@ pub struct ReportArgs {
     /// verdict and its reasons first, then the charts, the tables and the methods.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+}
+
+/// `compare --voi` and its options: the scenarios are the options of a decision.
+#[derive(Debug, Args)]
+pub struct VoiArgs {
+    /// Also analyse the decision between the scenarios (value of information): EVPI,
+    /// EVPPI of every uncertain input and of each --group, and the acceptability curve;
+    /// writes voi.json, voi.csv, acceptability.csv and the voi-evppi and
+    /// voi-acceptability charts.
+    #[arg(long)]
+    pub voi: bool,
+    /// Net benefit of an option on a path: npv (NPV of system net), cum_net, commissioner,
+    /// provider or council (each party's cumulative net position).
+    #[arg(long, default_value = "npv", requires = "voi")]
+    pub value: String,
+    /// How many decisions the result applies to, e.g. the number of areas facing the same
+    /// choice × the decision cycles it holds for. EVPI and EVPPI are shown per decision
+    /// and multiplied by it.
+    #[arg(long, default_value_t = 1.0, requires = "voi")]
+    pub scale: f64,
+    /// A named group of inputs for EVPPI, NAME=GLOB with * wildcards on input names, e.g.
+    /// effects='scheme.*.effect'; may be repeated.
+    #[arg(long, value_name = "NAME=GLOB", requires = "voi")]
+    pub group: Vec<String>,
+    /// £ placed on each avoided admission, added to every path's net benefit for EVPI and
+    /// EVPPI (a willingness to pay, as in net monetary benefit) [default: 0, money alone].
+    #[arg(long, default_value_t = 0.0, value_name = "GBP", requires = "voi")]
+    pub admission_value: f64,
+    /// The acceptability curve's grid of £ per avoided admission (added to each path's
+    /// money value): LO:HI:COUNT [default: 0 to about twice the value at which the
+    /// options' means cross, 21 points].
+    #[arg(long, value_name = "LO:HI:COUNT", requires = "voi")]
+    pub weights: Option<String>,
 }

@@ -9,6 +9,7 @@ mod run;
 mod sensitivity;
 mod stress;
 mod twoway;
+mod voi;
 
 use std::process::ExitCode;
 

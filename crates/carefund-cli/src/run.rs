@@ -44,6 +44,12 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     a.reports.check()?;
     options.check()?;
     crate::files::check_output_dir(&out)?;
+    let evpi_value = carefund::voi::Value::parse(&a.evpi_value).map_err(|e| match e {
+        carefund::Error::Options(m) => {
+            anyhow::Error::from(BadInput(m.replacen("--value", "--evpi-value", 1)))
+        }
+        other => other.into(),
+    })?;
     let layout = Layout {
         percentiles: match a.percentiles {
             PercentilesArg::Auto => Percentiles::Auto,
@@ -100,7 +106,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         })?;
     bar.finish_and_clear();
     if a.evpi {
-        summary.headline.evpi = Some(carefund::voi::against_do_nothing(&scenario, &sim)?);
+        summary.headline.evpi = Some(carefund::voi::against_do_nothing_by(
+            &scenario, &sim, evpi_value,
+        )?);
     }
     write_run(
         &scenario,
@@ -111,6 +119,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         a.format,
         a.json,
         &a.reports,
+        evpi_value,
     )
 }
 
@@ -148,6 +157,7 @@ fn write_run(
     format: ChartFormat,
     json: bool,
     reports_args: &ReportArgs,
+    evpi_value: carefund::voi::Value,
 ) -> anyhow::Result<ExitCode> {
     evidence_run.attach(&mut summary);
     let formats: &[carefund::chart::Format] = match format {
@@ -197,7 +207,8 @@ fn write_run(
         if let Some(e) = &summary.headline.evpi {
             writeln!(
                 stdout,
-                "\nEVPI, fund vs do nothing (NPV of system net): {} (SE {}); best on average: {}",
+                "\nEVPI, fund vs do nothing ({}): {} (SE {}); best on average: {}",
+                evpi_value.words(),
                 carefund::summary::money(e.evpi),
                 carefund::summary::money(e.se),
                 if e.best == 0 {
@@ -374,6 +385,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         a.format,
         a.json,
         &a.reports,
+        carefund::voi::Value::Npv,
     )
 }
 
@@ -452,6 +464,13 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
 
 /// `carefund init`.
 pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
+    // Read and rewrite the plan first, so a bad plan leaves nothing written.
+    let text = match &a.do_nothing {
+        Some(plan) => {
+            carefund::voi::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?
+        }
+        None => carefund::EXAMPLE_SCENARIO.to_string(),
+    };
     if a.path.is_dir() {
         return Err(BadInput(format!(
             "{} is a directory; give a file name such as {}",
@@ -480,12 +499,20 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    std::fs::write(&a.path, carefund::EXAMPLE_SCENARIO)
-        .with_context(|| format!("cannot write {}", a.path.display()))?;
-    println!(
-        "wrote {}; edit it, then run: carefund run {}",
-        a.path.display(),
-        a.path.display()
-    );
+    std::fs::write(&a.path, text).with_context(|| format!("cannot write {}", a.path.display()))?;
+    match &a.do_nothing {
+        Some(plan) => println!(
+            "wrote {} (do nothing for {}); compare them: carefund compare {} {} --voi",
+            a.path.display(),
+            plan.display(),
+            plan.display(),
+            a.path.display()
+        ),
+        None => println!(
+            "wrote {}; edit it, then run: carefund run {}",
+            a.path.display(),
+            a.path.display()
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }

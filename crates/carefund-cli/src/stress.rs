@@ -154,6 +154,13 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
     for &f in formats(a.format) {
         files.extend(stress::figures::compare_charts(&c, f)?);
     }
+    let mut text = report::compare_text(&c);
+    if a.voi.voi {
+        let (voi_files, voi_text) =
+            crate::voi::analyse(&a.voi, &scenarios, &options(&a.run), formats(a.format))?;
+        files.extend(voi_files);
+        text.push_str(&voi_text);
+    }
     let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
     // Reports are built before anything is written, so a failure leaves no output. The
     // report's main sheets describe scenario A; the comparison is its own section.
@@ -163,7 +170,7 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         input.sections.push(carefund::report::sections::compare(&c));
         reports = a.reports.render(&input)?;
     }
-    let code = finish(&out, &report::compare_text(&c), &files)?;
+    let code = finish(&out, &text, &files)?;
     crate::reports::write(&reports)?;
     for (path, _) in &reports {
         println!("wrote {}", path.display());

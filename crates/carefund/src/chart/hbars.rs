@@ -6,15 +6,16 @@
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
-use plotters::element::{EmptyElement, Text};
+use plotters::element::{DashedPathElement, EmptyElement, Text};
 use plotters::prelude::{ChartBuilder, DrawingArea, DrawingBackend, PathElement, Rectangle};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, WHITE};
 
 use super::axis::{TickedAxis, decimals_for, extent, format_number, padded, usable};
 use super::canvas::{Draw, LegendItem, Swatch, draw_err, fit, frame, render, text};
+use super::style::PLAN as REFERENCE;
 use super::style::{
-    AXIS, AXIS_DESC_SIZE, GRID, HBAR_COLORS, HBAR_HALF_HEIGHT, HBAR_LABEL_MAX_WIDTH,
+    AXIS, AXIS_DESC_SIZE, DASH, GRID, HBAR_COLORS, HBAR_HALF_HEIGHT, HBAR_LABEL_MAX_WIDTH,
     HBAR_VALUE_SIZE, MARGIN_BOTTOM, MARGIN_RIGHT, MARGIN_TOP, SUBTLE_TEXT, TEXT, TICK_SIZE,
     WHISKER, X_LABEL_AREA, ZERO_LINE, ZERO_WIDTH,
 };
@@ -90,16 +91,16 @@ pub fn horizontal_bars(data: &HorizontalBars, format: Format) -> Result<Vec<u8>,
 }
 
 impl HorizontalBars {
-    /// The x range: values, intervals and the origin, padded (more when values are
-    /// written beside the bars).
-    fn x_range(&self) -> (f64, f64) {
+    /// The x range: values, intervals, the origin and a reference line, padded (more
+    /// when values are written beside the bars).
+    fn x_range(&self, reference: Option<f64>) -> (f64, f64) {
         let values = self.rows.iter().flat_map(|r| {
             r.values
                 .iter()
                 .copied()
                 .chain(r.intervals.iter().flatten().flat_map(|&(lo, hi)| [lo, hi]))
         });
-        let (lo, hi) = extent(values.chain([self.origin])).unwrap_or((-1.0, 1.0));
+        let (lo, hi) = extent(values.chain([self.origin]).chain(reference)).unwrap_or((-1.0, 1.0));
         let (lo, hi) = padded(lo, hi);
         if self.show_values {
             let extra = (hi - lo) * 0.08;
@@ -115,12 +116,26 @@ impl HorizontalBars {
 
 impl Draw for HorizontalBars {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        let legend: Vec<LegendItem> = self
+        self.draw_with_reference(root, None)
+    }
+}
+
+impl HorizontalBars {
+    /// Draws the bars and, if given, a dashed vertical reference line `(x, legend)`.
+    pub(super) fn draw_with_reference<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        reference: Option<(f64, &str)>,
+    ) -> Result<(), ChartError> {
+        let mut legend: Vec<LegendItem> = self
             .series
             .iter()
             .zip(HBAR_COLORS)
             .map(|(s, c)| LegendItem::new(s.clone(), Swatch::Fill(c.filled())))
             .collect();
+        if let Some((_, label)) = reference {
+            legend.push(LegendItem::new(label, Swatch::Dashed(REFERENCE)));
+        }
         let plot = frame(root, &self.title, &self.subtitle, &legend)?;
 
         let n = self.rows.len();
@@ -135,7 +150,7 @@ impl Draw for HorizontalBars {
             widest = widest.max(w);
             labels.push(label);
         }
-        let (x0, x1) = self.x_range();
+        let (x0, x1) = self.x_range(reference.map(|r| r.0));
         let centre = |r: usize| n as f64 - r as f64 - 0.5;
         let ticks = (0..n).map(centre).collect();
         let mut chart = ChartBuilder::on(&plot)
@@ -257,6 +272,15 @@ impl Draw for HorizontalBars {
             ZERO_LINE.stroke_width(ZERO_WIDTH),
         ))
         .map_err(draw_err)?;
+        if let Some((x, _)) = reference {
+            area.draw(&DashedPathElement::new(
+                vec![(x, y.start), (x, y.end)],
+                DASH.0,
+                DASH.1,
+                REFERENCE.stroke_width(ZERO_WIDTH + 1),
+            ))
+            .map_err(draw_err)?;
+        }
         Ok(())
     }
 }

@@ -18,6 +18,8 @@
 //! | [`columns`] | [`Columns`] | one labelled bar per category (break-even year incl. "never", areas per rating) |
 //! | [`heatmap`] | [`Heatmap`] | a metric over a grid of two inputs, a colour scale and one contour line |
 //! | [`ranked`] | [`Ranked`] | many items' values sorted, as dots with error bars and threshold lines |
+//! | [`reference_bars`] | [`ReferenceBars`] | [`HorizontalBars`] with a dashed vertical reference line (EVPPI against EVPI) |
+//! | [`curves`] | [`Curves`] | lines over a numeric x grid (acceptability curves) |
 //!
 //! Charts are [`WIDTH`]×[`HEIGHT`] pixels. Text is drawn with DejaVu Sans, embedded
 //! in the library and registered with plotters under the family `sans-serif` on
@@ -59,6 +61,7 @@ mod axis;
 mod bars;
 mod canvas;
 mod columns;
+mod curves;
 mod fan;
 mod hbars;
 mod heatmap;
@@ -66,11 +69,13 @@ mod histogram;
 mod intervals;
 mod lines;
 mod ranked;
+mod reference_bars;
 mod style;
 
 pub use admissions::{AdmissionsChart, Spread, admissions_chart};
 pub use bars::{CashBars, cash_bars};
 pub use columns::{Columns, columns};
+pub use curves::{Curves, curves};
 pub use fan::{FanChart, OverlaidFan, Overlay, fan_chart, overlaid_fan_chart};
 pub use hbars::{BarLayout, BarRow, HorizontalBars, horizontal_bars};
 pub use heatmap::{Heatmap, contour_segments, heatmap};
@@ -78,6 +83,7 @@ pub use histogram::{Histogram, MAX_BINS, MIN_BINS, histogram};
 pub use intervals::{IntervalChart, IntervalRow, interval_chart};
 pub use lines::{LinesChart, Series, lines_chart};
 pub use ranked::{Ranked, ranked};
+pub use reference_bars::{ReferenceBars, reference_bars};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 1200;

@@ -1,0 +1,78 @@
+//! `carefund compare … --voi`: the value-of-information analysis of the scenarios as the
+//! options of a decision (the library does the work; this parses the options).
+
+use carefund::chart::Format;
+use carefund::voi::{self, Group, Value, VoiOptions};
+use carefund::{RunOptions, Scenario};
+
+use crate::args::VoiArgs;
+use crate::files::BadInput;
+
+/// Library option errors are the user's input: exit status 2, the message as is.
+fn bad(e: carefund::Error) -> anyhow::Error {
+    match e {
+        carefund::Error::Options(m) => BadInput(m).into(),
+        other => other.into(),
+    }
+}
+
+fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
+    let bad = || {
+        BadInput(format!(
+            "--weights {s}: expected LO:HI:COUNT with 0 ≤ LO < HI and COUNT from 2 to 201, e.g. 0:5000:21"
+        ))
+    };
+    let parts: Vec<&str> = s.split(':').map(str::trim).collect();
+    let [lo, hi, count] = parts.as_slice() else {
+        return Err(bad().into());
+    };
+    let lo: f64 = lo.parse().map_err(|_| bad())?;
+    let hi: f64 = hi.parse().map_err(|_| bad())?;
+    let count: usize = count.parse().map_err(|_| bad())?;
+    if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo && (2..=201).contains(&count)) {
+        return Err(bad().into());
+    }
+    Ok((0..count)
+        .map(|k| lo + (hi - lo) * k as f64 / (count - 1) as f64)
+        .collect())
+}
+
+/// Output files: (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Parse the options, run the analysis and return its files and text.
+pub fn analyse(
+    a: &VoiArgs,
+    scenarios: &[Scenario],
+    options: &RunOptions,
+    formats: &[Format],
+) -> anyhow::Result<(Files, String)> {
+    let opts = VoiOptions {
+        value: Value::parse(&a.value).map_err(bad)?,
+        scale: a.scale,
+        groups: a
+            .group
+            .iter()
+            .map(|g| Group::parse(g))
+            .collect::<carefund::Result<_>>()
+            .map_err(bad)?,
+        admission_value: a.admission_value,
+        weights: match &a.weights {
+            Some(w) => parse_weights(w)?,
+            None => Vec::new(),
+        },
+    };
+    let r = voi::analyse(scenarios, options, &opts).map_err(bad)?;
+    let mut files = vec![
+        ("voi.json".to_string(), voi::report::json(&r)?),
+        ("voi.csv".to_string(), voi::report::csv(&r)?),
+        (
+            "acceptability.csv".to_string(),
+            voi::report::acceptability_csv(&r)?,
+        ),
+    ];
+    for &f in formats {
+        files.extend(voi::report::charts(&r, f)?);
+    }
+    Ok((files, voi::report::text(&r)))
+}
