@@ -1,39 +1,16 @@
 //! End-to-end tests of `carefund twoway`, run as a user would.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-/// A fresh empty directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
+mod common;
 
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("carefund-twoway-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("create temp dir");
-        Self(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::{TempDir, carefund};
 
 fn swindon() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../data/scenarios/swindon-2015.toml")
         .to_string_lossy()
         .into_owned()
-}
-
-fn carefund(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carefund"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run carefund")
 }
 
 const X: &str = "scheme.Reablement and intermediate care.effect=0:0.04:3";

@@ -2,40 +2,18 @@
 //! a user would, and their bad-input cases (one `error:` line, exit status 2, nothing
 //! written).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-/// A fresh empty directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
+mod common;
 
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("carefund-voi-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("create temp dir");
-        Self(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::{TempDir, carefund};
 
 fn swindon() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../data/scenarios/swindon-2015.toml")
         .to_string_lossy()
         .into_owned()
-}
-
-fn carefund(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carefund"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run carefund")
 }
 
 fn ok(out: &Output) -> String {
