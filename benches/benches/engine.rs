@@ -66,6 +66,53 @@ fn scenario_benches(c: &mut Criterion, group: &str, scenario: &Scenario) {
             acc
         })
     });
+    // The same, storing each path's ledger as simulate does (column-major blocks of
+    // 1024 paths: a stride of 8 KiB between a path's values), and storing it through a
+    // tile of 8 paths (each column written as one 64-byte line), the layout change the
+    // benches README proposes for engine.rs.
+    let width = row.len();
+    for tiled in [false, true] {
+        let name = if tiled {
+            "sample_project_store_tiled_10k_paths"
+        } else {
+            "sample_project_store_10k_paths"
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut ledger = vec![0.0; PATHS as usize * width];
+                let mut tile = vec![0.0; 8 * width];
+                for (blk, ledger) in ledger.chunks_mut(1024 * width).enumerate() {
+                    let len = ledger.len() / width;
+                    for j in 0..len {
+                        let path = (blk * 1024 + j) as u64;
+                        sampler.uniforms(path, &mut s.u, &mut s.z);
+                        sampler.values(&s.u, &mut s.x);
+                        let mut noise = sampler.noise(path);
+                        model.project(&s.x, Some(&mut noise), &mut row);
+                        if !tiled {
+                            for (c, &value) in row.iter().enumerate() {
+                                ledger[c * len + j] = value;
+                            }
+                            continue;
+                        }
+                        let k = j % 8;
+                        tile[k * width..(k + 1) * width].copy_from_slice(&row);
+                        if k == 7 || j + 1 == len {
+                            let j0 = j - k;
+                            for c in 0..width {
+                                for (i, out) in
+                                    ledger[c * len + j0..c * len + j + 1].iter_mut().enumerate()
+                                {
+                                    *out = tile[i * width + c];
+                                }
+                            }
+                        }
+                    }
+                }
+                ledger
+            })
+        });
+    }
     group.finish();
 }
 

@@ -23,7 +23,10 @@ fn per_path(c: &mut Criterion) {
     let independent = load(&SWINDON[..cut], "swindon-2015-no-copula.toml");
     let mut group = c.benchmark_group("sampler");
     group.throughput(Throughput::Elements(PATHS));
-    for (name, sc) in [("uniforms", &scenario), ("uniforms_no_copula", &independent)] {
+    for (name, sc) in [
+        ("uniforms", &scenario),
+        ("uniforms_no_copula", &independent),
+    ] {
         let sampler = Sampler::new(sc, 1);
         let mut s = Scratch::new(sc);
         group.bench_function(format!("{name}_1024_paths"), |b| {
@@ -128,7 +131,12 @@ fn inverse_cdfs(c: &mut Criterion) {
         }
     }
     group.bench_function("std_normal_quantile_1024", |b| {
-        b.iter(|| black_box(&us).iter().map(|&u| std_inverse_cdf(u)).sum::<f64>())
+        b.iter(|| {
+            black_box(&us)
+                .iter()
+                .map(|&u| std_inverse_cdf(u))
+                .sum::<f64>()
+        })
     });
     group.bench_function("std_normal_cdf_1024", |b| {
         b.iter(|| {

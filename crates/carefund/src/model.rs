@@ -250,6 +250,7 @@ impl<'a> Model<'a> {
         let mut s = PathSummary::default();
         let mut last_negative: Option<usize> = None;
         let mut plan_year1 = 0.0;
+        let (mut uplift_year, mut uplift) = (None, 1.0);
         for t in 0..n {
             let tau = tl.tau()[t];
             let a = self.admissions(tau, ln_growth, noise.as_deref_mut());
@@ -297,7 +298,12 @@ impl<'a> Model<'a> {
             cum += net;
 
             let plan = self.plan[t];
-            let fund = sc.pooled * (self.year[t] * ln_uplift).exp() * dt;
+            // The uplift factor changes once a year: one exp per year, not per period.
+            if uplift_year != Some(tl.year_of(t)) {
+                uplift_year = Some(tl.year_of(t));
+                uplift = (self.year[t] * ln_uplift).exp();
+            }
+            let fund = sc.pooled * uplift * dt;
             let mut pot = plan * p4p_value;
             if let Some(share) = p4p_share {
                 pot = pot.min(share * fund);
@@ -448,7 +454,10 @@ mod tests {
             model.counterfactual(&x, &mut sampler.noise(path), &mut counts);
             let column = &ledger[..n];
             assert!(
-                column.iter().zip(&counts).all(|(a, b)| a.to_bits() == b.to_bits()),
+                column
+                    .iter()
+                    .zip(&counts)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
                 "path {path}: {column:?} vs {counts:?}"
             );
         }

@@ -502,7 +502,14 @@ mod tests {
     #[test]
     fn fast_beta_inverse_is_as_accurate_as_statrs_on_closed_forms() {
         let (mut worst_fast, mut worst_statrs) = (0.0f64, 0.0f64);
-        for (a, b) in [(1.0, 3.0), (1.0, 5.0), (1.0, 40.0), (3.0, 1.0), (0.5, 1.0), (7.0, 1.0)] {
+        for (a, b) in [
+            (1.0, 3.0),
+            (1.0, 5.0),
+            (1.0, 40.0),
+            (3.0, 1.0),
+            (0.5, 1.0),
+            (7.0, 1.0),
+        ] {
             let beta = Beta::new(a, b).expect("valid shapes");
             let fast = BetaInverse::new(&beta);
             for u in grid() {
@@ -522,7 +529,9 @@ mod tests {
                 worst_statrs = worst_statrs.max(e_statrs);
             }
         }
-        eprintln!("closed forms, worst relative error: fast {worst_fast:e}, statrs {worst_statrs:e}");
+        eprintln!(
+            "closed forms, worst relative error: fast {worst_fast:e}, statrs {worst_statrs:e}"
+        );
         assert!(
             worst_fast <= 1e-12 && worst_fast <= worst_statrs,
             "fast {worst_fast:e}, statrs {worst_statrs:e}"
