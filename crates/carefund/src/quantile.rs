@@ -502,18 +502,19 @@ mod tests {
     #[test]
     fn fast_beta_inverse_is_as_accurate_as_statrs_on_closed_forms() {
         let (mut worst_fast, mut worst_statrs) = (0.0f64, 0.0f64);
-        for (a, b) in [
-            (1.0, 3.0),
-            (1.0, 5.0),
-            (1.0, 40.0),
-            (3.0, 1.0),
-            (0.5, 1.0),
-            (7.0, 1.0),
+        // (a, b, whether a = 1)
+        for (a, b, a_is_1) in [
+            (1.0, 3.0, true),
+            (1.0, 5.0, true),
+            (1.0, 40.0, true),
+            (3.0, 1.0, false),
+            (0.5, 1.0, false),
+            (7.0, 1.0, false),
         ] {
             let beta = Beta::new(a, b).expect("valid shapes");
             let fast = BetaInverse::new(&beta);
             for u in grid() {
-                let truth = if a == 1.0 {
+                let truth = if a_is_1 {
                     -((-u).ln_1p() / b).exp_m1()
                 } else {
                     (u.ln() / a).exp()
