@@ -50,6 +50,7 @@ pub mod export;
 pub mod figures;
 pub mod model;
 pub mod national;
+pub mod quantile;
 pub mod report;
 pub mod rng;
 pub mod sample;

@@ -163,6 +163,8 @@ pub struct Model<'a> {
     year: Vec<f64>,
     /// Lognormal ε: (μ, σ) of the log.
     eps_log: (f64, f64),
+    /// Period length in years.
+    dt: f64,
 }
 
 impl<'a> Model<'a> {
@@ -199,6 +201,7 @@ impl<'a> Model<'a> {
             release,
             year,
             eps_log: (-s2 / 2.0, s2.sqrt()),
+            dt,
         }
     }
 
@@ -242,26 +245,15 @@ impl<'a> Model<'a> {
         let uplift_cost = 1.0 + x[idx::OPTIMISM_BIAS];
         let (p4p_value, p4p_share) = sc.p4p.unwrap_or((0.0, None));
         let mut noise = noise;
-        let count_noise = sc.count_noise && noise.is_some();
 
         let mut cum = 0.0;
         let mut s = PathSummary::default();
         let mut last_negative: Option<usize> = None;
         let mut plan_year1 = 0.0;
+        let (mut uplift_year, mut uplift) = (None, 1.0);
         for t in 0..n {
             let tau = tl.tau()[t];
-            let eps = match noise.as_deref_mut() {
-                Some(nz) if sc.variability > 0.0 => {
-                    let z: f64 = StandardNormal.sample(&mut nz.eps);
-                    (self.eps_log.0 + self.eps_log.1 * z).exp()
-                }
-                _ => 1.0,
-            };
-            let lambda = sc.baseline_admissions * dt * (tau * ln_growth).exp() * eps;
-            let a = match noise.as_deref_mut() {
-                Some(nz) if count_noise => poisson(lambda, &mut nz.count),
-                _ => lambda,
-            };
+            let a = self.admissions(tau, ln_growth, noise.as_deref_mut());
 
             let mut keep = 1.0; // ∏(1 − E_i,t)
             let mut spend = 0.0;
@@ -306,7 +298,12 @@ impl<'a> Model<'a> {
             cum += net;
 
             let plan = self.plan[t];
-            let fund = sc.pooled * (self.year[t] * ln_uplift).exp() * dt;
+            // The uplift factor changes once a year: one exp per year, not per period.
+            if uplift_year != Some(tl.year_of(t)) {
+                uplift_year = Some(tl.year_of(t));
+                uplift = (self.year[t] * ln_uplift).exp();
+            }
+            let fund = sc.pooled * uplift * dt;
             let mut pot = plan * p4p_value;
             if let Some(share) = p4p_share {
                 pot = pot.min(share * fund);
@@ -376,6 +373,44 @@ impl<'a> Model<'a> {
         s
     }
 
+    /// The counterfactual admissions `A_t` of one path, and nothing else: the random
+    /// part of [`Model::project`] (the same draws from the same streams, so
+    /// `out[t]` equals `project`'s [`Quantity::Counterfactual`] in period `t`).
+    ///
+    /// This is what the "floor" benchmark measures: the cost of a path's random draws
+    /// without the ledger arithmetic. `out` has one entry per period.
+    ///
+    /// # Formula
+    /// MODEL.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`, with `g = x[idx::GROWTH]`.
+    pub fn counterfactual(&self, x: &[f64], noise: &mut Noise, out: &mut [f64]) {
+        let ln_growth = x[idx::GROWTH].ln_1p();
+        for (a, &tau) in out.iter_mut().zip(self.scenario.timeline.tau()) {
+            *a = self.admissions(tau, ln_growth, Some(noise));
+        }
+    }
+
+    /// `A_t` at time `τ`: `λ = A0·dt·e^{τ·ln(1+g)}·ε` with lognormal `ε` (1 without noise or
+    /// variability), then a Poisson draw when the scenario has count noise.
+    #[inline(always)]
+    fn admissions(&self, tau: f64, ln_growth: f64, noise: Option<&mut Noise>) -> f64 {
+        let sc = self.scenario;
+        let Some(nz) = noise else {
+            return sc.baseline_admissions * self.dt * (tau * ln_growth).exp();
+        };
+        let eps = if sc.variability > 0.0 {
+            let z: f64 = StandardNormal.sample(&mut nz.eps);
+            (self.eps_log.0 + self.eps_log.1 * z).exp()
+        } else {
+            1.0
+        };
+        let lambda = sc.baseline_admissions * self.dt * (tau * ln_growth).exp() * eps;
+        if sc.count_noise {
+            poisson(lambda, &mut nz.count)
+        } else {
+            lambda
+        }
+    }
+
     /// The plan case's inputs: every input at its central value and every scheme
     /// succeeding (MODEL.md §5, `plan_claim`).
     pub fn central_inputs(&self) -> Vec<f64> {
@@ -393,5 +428,38 @@ fn poisson(lambda: f64, rng: &mut Generator) -> f64 {
         Ok(p) => p.sample(rng),
         Err(_) if lambda > 0.0 => lambda.round(),
         Err(_) => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::Sampler;
+
+    #[test]
+    fn counterfactual_draws_what_project_draws() {
+        let scenario =
+            Scenario::from_toml(crate::EXAMPLE_SCENARIO, "example.toml").expect("example loads");
+        assert!(scenario.count_noise && scenario.variability > 0.0);
+        let model = Model::new(&scenario);
+        let sampler = Sampler::new(&scenario, 7);
+        let n = scenario.timeline.periods();
+        let k = scenario.inputs.len();
+        let (mut u, mut z, mut x) = (vec![0.0; k], Vec::new(), vec![0.0; k]);
+        let (mut ledger, mut counts) = (vec![0.0; Quantity::COUNT * n], vec![0.0; n]);
+        for path in 0..20 {
+            sampler.uniforms(path, &mut u, &mut z);
+            sampler.values(&u, &mut x);
+            model.project(&x, Some(&mut sampler.noise(path)), &mut ledger);
+            model.counterfactual(&x, &mut sampler.noise(path), &mut counts);
+            let column = &ledger[..n];
+            assert!(
+                column
+                    .iter()
+                    .zip(&counts)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
+                "path {path}: {column:?} vs {counts:?}"
+            );
+        }
     }
 }

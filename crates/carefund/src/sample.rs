@@ -22,6 +22,7 @@
 //! `n` paths of a run of `n`, unlike plain Monte Carlo.
 
 use crate::model::Noise;
+use crate::quantile::Quantile;
 use crate::rng::{COUNT_STREAM, EPSILON_STREAM, open_uniform, stream, stream_key};
 use crate::scenario::{Sampling, Scenario};
 
@@ -35,6 +36,8 @@ pub struct Sampler<'a> {
     correlated: Vec<bool>,
     eps_key: u64,
     count_key: u64,
+    /// Each input's inverse CDF with its constants precomputed.
+    quantiles: Vec<Quantile>,
     /// Latin hypercube: each input's stratum per path (`None` for plain Monte Carlo, and
     /// for inputs that do not draw).
     strata: Option<Vec<Option<Vec<u32>>>>,
@@ -61,6 +64,7 @@ impl<'a> Sampler<'a> {
                 .collect(),
             eps_key: stream_key(seed, EPSILON_STREAM),
             count_key: stream_key(seed, COUNT_STREAM),
+            quantiles: scenario.inputs.iter().map(Quantile::of).collect(),
             strata: None,
         }
     }
@@ -116,10 +120,11 @@ impl<'a> Sampler<'a> {
     }
 
     /// Map uniforms to input values through each input's inverse CDF (clamped to the
-    /// input's allowed range).
+    /// input's allowed range): exactly [`crate::scenario::Input::quantile`], with each
+    /// input's constants computed once per sampler (see [`crate::quantile`]).
     pub fn values(&self, u: &[f64], x: &mut [f64]) {
-        for ((x, input), &u) in x.iter_mut().zip(&self.scenario.inputs).zip(u) {
-            *x = input.quantile(u);
+        for ((x, q), &u) in x.iter_mut().zip(&self.quantiles).zip(u) {
+            *x = q.at(u);
         }
     }
 
