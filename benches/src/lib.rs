@@ -86,9 +86,13 @@ mod tests {
                 let same = |a: &[f64], b: &[f64]| {
                     a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits())
                 };
-                assert!(same(&s.x, sim.path_inputs(p)), "{origin} path {p}: inputs");
+                assert!(same(&s.x, &sim.path_inputs(p)), "{origin} path {p}: inputs");
                 assert!(
-                    same(&s.counts, &sim.path_series(p, Quantity::Counterfactual)),
+                    same(
+                        &s.counts,
+                        &sim.path_series(p, Quantity::Counterfactual)
+                            .expect("exact run"),
+                    ),
                     "{origin} path {p}: counts"
                 );
             }

@@ -109,11 +109,10 @@ impl Moments {
         }
         let n = values.len();
         let mean = pairwise_sum(values) / n as f64;
-        let dev: Vec<f64> = values.iter().map(|x| (x - mean) * (x - mean)).collect();
         Self {
             n: n as u64,
             mean,
-            m2: pairwise_sum(&dev),
+            m2: pairwise_squared_deviations(values, mean),
             non_negative: values.iter().filter(|&&x| x >= 0.0).count() as u64,
         }
     }
@@ -198,6 +197,19 @@ pub fn column_stats(values: &mut [f64]) -> Stats {
     moments.stats(&std::array::from_fn(|i| {
         q.get(i).copied().unwrap_or(f64::NAN)
     }))
+}
+
+/// `Σ (x − mean)²` summed pairwise exactly as [`pairwise_sum`] sums the squared
+/// deviations (same splits, so the same bits), without allocating them.
+fn pairwise_squared_deviations(values: &[f64], mean: f64) -> f64 {
+    const BASE: usize = 64;
+    if values.len() <= BASE {
+        values.iter().map(|x| (x - mean) * (x - mean)).sum()
+    } else {
+        let mid = values.len() / 2;
+        pairwise_squared_deviations(&values[..mid], mean)
+            + pairwise_squared_deviations(&values[mid..], mean)
+    }
 }
 
 /// A mergeable quantile sketch of one column (see the module documentation for its
@@ -357,6 +369,17 @@ mod tests {
             assert_eq!(a.to_bits(), b.to_bits());
             assert_eq!(a.to_bits(), c.to_bits());
         }
+    }
+
+    #[test]
+    fn squared_deviations_sum_as_pairwise_sum_does() {
+        let x = sample(10_007, 3);
+        let mean = pairwise_sum(&x) / x.len() as f64;
+        let dev: Vec<f64> = x.iter().map(|v| (v - mean) * (v - mean)).collect();
+        assert_eq!(
+            pairwise_squared_deviations(&x, mean).to_bits(),
+            pairwise_sum(&dev).to_bits()
+        );
     }
 
     #[test]

@@ -18,6 +18,10 @@ use crate::scenario::Scenario;
 /// Paths per block.
 pub const BLOCK: usize = 1024;
 
+/// Paths projected together before their ledgers are stored (one 64-byte cache line of
+/// each column).
+const TILE: usize = 8;
+
 /// The most paths one run accepts.
 pub const MAX_PATHS: u64 = 100_000_000;
 
@@ -490,7 +494,7 @@ pub fn simulate_with(
                 || Worker {
                     u: vec![0.0; k],
                     z: Vec::new(),
-                    row: vec![0.0; width],
+                    row: vec![0.0; TILE * width],
                     ledger: Vec::new(),
                     sketches: sketched.then(|| vec![Sketch::new(); width]),
                 },
@@ -504,14 +508,29 @@ pub fn simulate_with(
                         }
                     };
                     let mut x = vec![0.0; k];
-                    for (j, summary) in summaries.iter_mut().enumerate() {
-                        let path = ((first_block + i) * BLOCK + j) as u64;
-                        sampler.uniforms(path, &mut w.u, &mut w.z);
-                        sampler.values(&w.u, &mut x);
-                        let mut noise = sampler.noise(path);
-                        *summary = model.project(&x, Some(&mut noise), &mut w.row);
-                        for (c, &value) in w.row.iter().enumerate() {
-                            block[c * len + j] = value;
+                    // Paths are projected TILE at a time into row-major `w.row` and then
+                    // stored column by column as runs of TILE values: storing each path's
+                    // row straight into the column-major block writes 15·T values 8 kB
+                    // apart, which all fall in one cache set (measured 11% slower).
+                    for (t, tile) in summaries.chunks_mut(TILE).enumerate() {
+                        let j0 = t * TILE;
+                        for (jj, summary) in tile.iter_mut().enumerate() {
+                            let path = ((first_block + i) * BLOCK + j0 + jj) as u64;
+                            sampler.uniforms(path, &mut w.u, &mut w.z);
+                            sampler.values(&w.u, &mut x);
+                            let mut noise = sampler.noise(path);
+                            *summary = model.project(
+                                &x,
+                                Some(&mut noise),
+                                &mut w.row[jj * width..(jj + 1) * width],
+                            );
+                        }
+                        let g = tile.len();
+                        for c in 0..width {
+                            let column = &mut block[c * len + j0..c * len + j0 + g];
+                            for (jj, v) in column.iter_mut().enumerate() {
+                                *v = w.row[jj * width + c];
+                            }
                         }
                     }
                     for (c, m) in moments.iter_mut().enumerate() {
