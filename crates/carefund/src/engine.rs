@@ -478,9 +478,10 @@ pub fn simulate_with(
     let blocks = end_block - first_block;
     let (sketches, threads_used) = pool.install(|| {
         // Each piece of work rayon splits off folds into its own set of sketches, so when
-        // sketching, split no finer than one piece per thread (at most `threads` sets).
+        // sketching, split into between one and two pieces per thread: rayon halves a
+        // piece while each half keeps at least `min_len` blocks.
         let min_len = if sketched {
-            blocks.div_ceil(rayon::current_num_threads()).max(1)
+            blocks.div_ceil(2 * rayon::current_num_threads()).max(1)
         } else {
             1
         };
