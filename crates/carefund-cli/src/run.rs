@@ -312,11 +312,8 @@ fn run_shard(
         }),
         None => None,
     };
-    let (first, end) =
-        shard.blocks(options.paths.div_ceil(carefund::engine::BLOCK as u64) as usize);
-    let paths = ((end * carefund::engine::BLOCK) as u64).min(options.paths)
-        - (first * carefund::engine::BLOCK) as u64;
-    let bar = progress_bar(2 * paths, false);
+    let range = shard.paths(options.paths);
+    let bar = progress_bar(2 * (range.end - range.start), false);
     let file = carefund::shard::run(
         scenario,
         &source,
@@ -338,8 +335,8 @@ fn run_shard(
         options.seed,
         shard.index,
         shard.count,
-        first * carefund::engine::BLOCK,
-        first * carefund::engine::BLOCK + paths as usize,
+        range.start,
+        range.end,
         options.paths,
         out.join(&name).display()
     );

@@ -86,7 +86,8 @@ fn inputs(
 }
 
 /// Run shard `shard` of `scenario` (whose file is `source`; its sampling method may
-/// have been overridden) and its evidence run.
+/// have been overridden) and its evidence run. `progress` counts the paths of both runs
+/// (up to twice the shard's).
 ///
 /// # Errors
 /// [`Error::Options`] for a bad shard or options, or a `source` that is not the
@@ -113,7 +114,9 @@ pub fn run(
     };
     let plan = simulate_with(scenario, options, &layout, progress)?;
     let ev = evidence_scenario(scenario, evidence)?;
-    let evidence_run = simulate_with(&ev, options, &layout, progress)?;
+    // One progress count over both runs.
+    let done = plan.paths() as u64;
+    let evidence_run = simulate_with(&ev, options, &layout, &|d| progress(done + d))?;
     let parts = |s: &Simulation| {
         s.shard_parts()
             .ok_or_else(|| Error::Options("a shard must keep sketched percentiles".into()))

@@ -206,7 +206,9 @@ pub fn outcome(
     plan_summary: &Summary,
     sim: Simulation,
 ) -> Result<EvidenceOutcome> {
-    let ev = evidence_scenario(scenario, evidence)?;
+    evidence.check_kinds(scenario)?;
+    // The run keeps the scenario it ran: the evidence scenario, not derived again.
+    let ev = sim.scenario().clone();
     let summary = summarise(&ev, &sim);
     let comparison = compare(scenario, evidence);
 
