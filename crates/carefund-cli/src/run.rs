@@ -209,8 +209,8 @@ fn write_run(
                 stdout,
                 "\nEVPI, fund vs do nothing ({}): {} (SE {}); best on average: {}",
                 evpi_value.words(),
-                carefund::summary::money(e.evpi),
-                carefund::summary::money(e.se),
+                summary.meta.currency.money(e.evpi),
+                summary.meta.currency.money(e.se),
                 if e.best == 0 {
                     "fund the plan"
                 } else {
@@ -234,8 +234,8 @@ fn write_run(
                     .collect::<Vec<_>>()
                     .join(" → "),
                 c.metric.name(),
-                show_se(c.metric, c.achieved_se),
-                show_se(c.metric, c.target_se)
+                show_se(c.metric, c.achieved_se, summary.meta.currency),
+                show_se(c.metric, c.target_se, summary.meta.currency)
             )?;
         }
         if summary.meta.per_period_percentiles == "sketch" {
@@ -386,11 +386,11 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     )
 }
 
-/// A standard error in the metric's unit: percentage points or £.
-fn show_se(metric: TargetMetric, se: f64) -> String {
+/// A standard error in the metric's unit: percentage points or money.
+fn show_se(metric: TargetMetric, se: f64, currency: carefund::Currency) -> String {
     match metric {
         TargetMetric::PBreakEven => format!("{:.2} percentage points", 100.0 * se),
-        TargetMetric::MeanCumNet => carefund::summary::money(se),
+        TargetMetric::MeanCumNet => currency.money(se),
     }
 }
 

@@ -53,7 +53,10 @@ fn same(old: &Value, new: &Value, at: &str, diffs: &mut Vec<String>) {
             }
         }
         (Value::Number(a), Value::Number(b)) => {
-            let (x, y) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
+            let (x, y) = (
+                a.as_f64().unwrap_or(f64::NAN),
+                b.as_f64().unwrap_or(f64::NAN),
+            );
             if x.to_bits() != y.to_bits() {
                 diffs.push(format!("{at}: {y:e}, was {x:e}"));
             }
@@ -83,7 +86,11 @@ fn same_paths(old: &str, new: &str, diffs: &mut Vec<String>) {
     let (oh, orows) = table(old);
     let (nh, nrows) = table(new);
     if orows.len() != nrows.len() {
-        diffs.push(format!("paths.csv: {} rows, was {}", nrows.len(), orows.len()));
+        diffs.push(format!(
+            "paths.csv: {} rows, was {}",
+            nrows.len(),
+            orows.len()
+        ));
         return;
     }
     for (j, name) in oh.iter().enumerate() {
@@ -160,7 +167,8 @@ fn valencia_without_additional_share_is_bit_identical_to_0_1() {
 /// The comparison itself can fail: one changed number is found.
 #[test]
 fn the_golden_comparison_finds_a_changed_number() {
-    let old: Value = serde_json::json!({"headline": {"npv": {"mean": -1.5, "p5": 2.0}}, "rating": "x"});
+    let old: Value =
+        serde_json::json!({"headline": {"npv": {"mean": -1.5, "p5": 2.0}}, "rating": "x"});
     let new: Value = serde_json::json!({"headline": {"npv": {"mean": -1.5, "p5": 2.000000000000001}}, "rating": "y", "extra": 1});
     let mut diffs = Vec::new();
     same(&old, &new, "s", &mut diffs);

@@ -45,15 +45,19 @@ pub fn fan(summary: &Summary) -> FanChart {
     FanChart {
         title: format!("Cumulative system net — {}", summary.meta.scenario_name),
         subtitle: format!(
-            "P(break even by {}) = {:.0}% ± {:.1}% · {} · {} paths, seed {}",
+            "P(claimed savings arrive) {:.0}%, as cash {:.0}% · P(break even by {}) {:.0}% · {} · {} paths, seed {}",
+            100.0 * h.p_savings_claim_met,
+            100.0 * h.p_savings_claim_cashable,
             last_year(summary),
             100.0 * h.p_break_even,
-            100.0 * h.p_break_even_se,
             summary.rating,
-            crate::text::group(summary.meta.paths as f64),
+            crate::fmt::group(summary.meta.paths as f64),
             summary.meta.seed
         ),
-        y_label: "Cumulative system net, £m (real)".into(),
+        y_label: format!(
+            "Cumulative system net, {} (real)",
+            summary.meta.currency.millions()
+        ),
         periods: summary.periods.iter().map(|p| p.label.clone()).collect(),
         p5_p95: band(summary, "cum_net", |s| s.p5, |s| s.p95, MILLION),
         p10_p90: band(summary, "cum_net", |s| s.p10, |s| s.p90, MILLION),
@@ -82,7 +86,7 @@ pub fn admissions(summary: &Summary) -> AdmissionsChart {
         title: format!("Emergency admissions — {}", summary.meta.scenario_name),
         subtitle: format!(
             "median and P10–P90 of {} futures; plan = its own case minus the admissions it claims to avoid",
-            crate::text::group(summary.meta.paths as f64)
+            crate::fmt::group(summary.meta.paths as f64)
         ),
         y_label: format!("Emergency admissions per {per}"),
         periods: summary.periods.iter().map(|p| p.label.clone()).collect(),
@@ -116,11 +120,14 @@ pub fn histogram(summary: &Summary, sim: &Simulation) -> Histogram {
         ),
         subtitle: format!(
             "{} futures; median {}, plan's own case {}",
-            crate::text::group(summary.meta.paths as f64),
-            crate::summary::money(h.cum_net_horizon.p50),
-            crate::summary::money(h.plan_claim.cum_net_horizon)
+            crate::fmt::group(summary.meta.paths as f64),
+            summary.meta.currency.money(h.cum_net_horizon.p50),
+            summary.meta.currency.money(h.plan_claim.cum_net_horizon)
         ),
-        x_label: "Cumulative system net at the horizon, £m (real)".into(),
+        x_label: format!(
+            "Cumulative system net at the horizon, {} (real)",
+            summary.meta.currency.millions()
+        ),
         values: sim
             .path_summaries()
             .iter()
@@ -137,8 +144,8 @@ pub fn cash(summary: &Summary) -> CashBars {
             "Cashable savings and scheme spend — {}",
             summary.meta.scenario_name
         ),
-        subtitle: "means over all futures; net = savings − spend".into(),
-        y_label: "£m a year (real)".into(),
+        subtitle: "means over all futures; spend = new money; net = savings − spend".into(),
+        y_label: format!("{} a year (real)", summary.meta.currency.millions()),
         years: summary.years.iter().map(|y| y.year.clone()).collect(),
         savings: summary.years.iter().map(|y| y.cashable / MILLION).collect(),
         investment: summary
@@ -163,7 +170,7 @@ pub fn break_even(summary: &Summary) -> Columns {
         subtitle: format!(
             "financial year in which cumulative net turns ≥ 0 and stays there · never: {:.0}% · {} futures, seed {}",
             100.0 * never,
-            crate::text::group(summary.meta.paths as f64),
+            crate::fmt::group(summary.meta.paths as f64),
             summary.meta.seed
         ),
         x_label: "Financial year of break-even".into(),

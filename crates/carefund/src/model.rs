@@ -7,7 +7,7 @@
 use rand_distr::{Distribution, Poisson, StandardNormal};
 
 use crate::rng::Generator;
-use crate::scenario::{Payment, PlanTarget, Ramp, Scenario, idx};
+use crate::scenario::{ClaimedSavings, Payment, PlanTarget, Ramp, Scenario, idx};
 
 /// The per-period quantities of the ledger (MODEL.md §5), in storage order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -88,12 +88,12 @@ impl Quantity {
         }
     }
 
-    /// The unit: `admissions`, `share` or `GBP`.
+    /// The unit: `admissions`, `share` or `money` (in the scenario's currency).
     pub fn unit(self) -> &'static str {
         match self {
             Quantity::Counterfactual | Quantity::Avoided | Quantity::Actual => "admissions",
             Quantity::Effect => "share",
-            _ => "GBP",
+            _ => "money",
         }
     }
 
@@ -120,6 +120,17 @@ pub struct PathSummary {
     pub cashable: f64,
     /// `Σ C / Σ I`; `None` when nothing is spent.
     pub roi: Option<f64>,
+    /// Gross (economic) savings over the horizon, `Σ G_t` (£).
+    pub gross: f64,
+    /// Whether the gross savings reached the plan's claimed savings over the horizon
+    /// (`Σ G_t ≥ Σ claimed_t`, docs/model.md §13).
+    pub savings_claim_met: bool,
+    /// Whether the cashable savings reached the plan's claimed savings over the horizon
+    /// (`Σ C_t ≥ Σ claimed_t`): the savings could actually leave the hospital's budget.
+    pub savings_claim_cashable: bool,
+    /// Whether the contingency reserve covered, in every period, the tariff value of the
+    /// admissions the plan said would not happen (`K_t = max(0, plan_t − V_t)·tariff`).
+    pub hospital_covered: bool,
     /// Avoided admissions in year 1.
     pub avoided_year1: f64,
     /// Whether year 1's avoided admissions reached the plan's year-1 claim.
@@ -157,6 +168,10 @@ pub struct Model<'a> {
     scenario: &'a Scenario,
     /// Plan's claimed avoided admissions per period.
     plan: Vec<f64>,
+    /// Plan's claimed savings per period (£).
+    claimed: Vec<f64>,
+    /// `Σ_t claimed_t`, summed in period order.
+    claimed_total: f64,
     /// `min(1, τ_t / capacity_release_years)`.
     release: Vec<f64>,
     /// `⌊τ_t⌋` as a float (fund uplift exponent).
@@ -173,7 +188,7 @@ impl<'a> Model<'a> {
         let tl = &scenario.timeline;
         let dt = tl.dt();
         let central_growth = scenario.inputs[idx::GROWTH].mean();
-        let plan = (0..tl.periods())
+        let plan: Vec<f64> = (0..tl.periods())
             .map(|t| match &scenario.plan {
                 PlanTarget::Reduction(r) => {
                     r * scenario.baseline_admissions * dt * (1.0 + central_growth).powf(tl.tau()[t])
@@ -181,6 +196,14 @@ impl<'a> Model<'a> {
                 PlanTarget::PerYear(v) => v[tl.year_of(t)] * dt,
             })
             .collect();
+        let claimed: Vec<f64> = (0..tl.periods())
+            .map(|t| match &scenario.claimed_savings {
+                None => plan[t] * scenario.tariff,
+                Some(ClaimedSavings::Constant(x)) => x * dt,
+                Some(ClaimedSavings::PerYear(v)) => v[tl.year_of(t)] * dt,
+            })
+            .collect();
+        let claimed_total = claimed.iter().sum();
         let release = tl
             .tau()
             .iter()
@@ -198,6 +221,8 @@ impl<'a> Model<'a> {
         Self {
             scenario,
             plan,
+            claimed,
+            claimed_total,
             release,
             year,
             eps_log: (-s2 / 2.0, s2.sqrt()),
@@ -219,6 +244,20 @@ impl<'a> Model<'a> {
         &self.plan
     }
 
+    /// The plan's claimed savings per period (docs/model.md §13), £.
+    ///
+    /// # Formula
+    /// `plan.claimed_savings[year] · dt` (or the one figure · dt) when the scenario gives
+    /// them; else `plan_t · tariff`, how plans valued the admissions they claimed.
+    pub fn claimed_savings(&self) -> &[f64] {
+        &self.claimed
+    }
+
+    /// The plan's claimed savings over the horizon, `Σ_t claimed_t` (£).
+    pub fn claimed_savings_total(&self) -> f64 {
+        self.claimed_total
+    }
+
     /// Project one path.
     ///
     /// `x` holds the path's inputs in the order of [`idx`]; `noise` is `None` for the plan
@@ -229,7 +268,8 @@ impl<'a> Model<'a> {
     /// MODEL.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`;
     /// `E_i,t = s_i·e_i·ramp_i(τ_t)·fade_i(τ_t)` while the scheme runs;
     /// `F_t = 1 − ∏(1 − E_i,t)`; `V_t = F_t·A_t`; `I_t = Σ cost_i·dt·o_i·(1 + b)` with `b`
-    /// the optimism bias (§11; 0 unless the scenario sets `costs.optimism_bias`);
+    /// the optimism bias (§11; 0 unless the scenario sets `costs.optimism_bias`), less the
+    /// business-as-usual part `cost_i·dt·(1 − a_i)` (§13: only new money counts);
     /// `C_t = V_t·c·m(τ_t)`; `N_t = C_t − I_t`; P4P: `R_t = min(max(V_t, 0), plan_t)·v`
     /// capped at the pot, `W_t = pot_t − R_t`; contingency
     /// `K_t = min(reserve_t, max(0, plan_t − V_t)·tariff)`; perspectives by §4.6.
@@ -250,6 +290,7 @@ impl<'a> Model<'a> {
         let mut s = PathSummary::default();
         let mut last_negative: Option<usize> = None;
         let mut plan_year1 = 0.0;
+        let mut covered = true;
         let (mut uplift_year, mut uplift) = (None, 1.0);
         for t in 0..n {
             let tau = tl.tau()[t];
@@ -261,8 +302,14 @@ impl<'a> Model<'a> {
             for (i, scheme) in sc.schemes.iter().enumerate() {
                 let runs = scheme.start <= tau && tau < scheme.end;
                 if runs {
+                    // I = cost·dt·o·(1 + b) − cost·dt·(1 − a): the new money (docs/model.md
+                    // §13). With a = 1 the second term is exactly 0.0, so the result is
+                    // bit-identical to the formula without additionality.
+                    let business_as_usual =
+                        scheme.annual_cost * dt * (1.0 - x[idx::scheme(i, idx::ADDITIONAL)]);
                     let cost =
-                        scheme.annual_cost * dt * x[idx::scheme(i, idx::OVERRUN)] * uplift_cost;
+                        scheme.annual_cost * dt * x[idx::scheme(i, idx::OVERRUN)] * uplift_cost
+                            - business_as_usual;
                     spend += cost;
                     spend_nhs += cost * scheme.nhs_share;
                 }
@@ -310,7 +357,10 @@ impl<'a> Model<'a> {
             }
             let released = (v.max(0.0).min(plan) * p4p_value).min(pot);
             let withheld = pot - released;
-            let contingency = (sc.contingency_share * fund).min((plan - v).max(0.0) * sc.tariff);
+            let reserve = sc.contingency_share * fund;
+            let owed = (plan - v).max(0.0) * sc.tariff;
+            covered &= reserve >= owed;
+            let contingency = reserve.min(owed);
             let spend_council = spend - spend_nhs;
             let (commissioner, provider) = match sc.payment {
                 Payment::Tariff => (
@@ -348,6 +398,7 @@ impl<'a> Model<'a> {
             s.avoided += v;
             s.investment += spend;
             s.cashable += cashable;
+            s.gross += gross;
             s.commissioner += commissioner;
             s.provider += provider;
             s.council += council;
@@ -370,6 +421,9 @@ impl<'a> Model<'a> {
         };
         s.roi = (s.investment > 0.0).then(|| s.cashable / s.investment);
         s.target_met_year1 = s.avoided_year1 >= plan_year1;
+        s.savings_claim_met = s.gross >= self.claimed_total;
+        s.savings_claim_cashable = s.cashable >= self.claimed_total;
+        s.hospital_covered = covered;
         s
     }
 

@@ -12,21 +12,42 @@ use crate::scenario::{Discount, PlanTarget, Scenario, idx};
 use crate::stats::{Stats, pairwise_sum, proportion};
 
 /// The credibility rating. The names are those NHS England used to assure Better Care
-/// Fund plans; the probability thresholds are this tool's (see [`crate::Credibility`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Fund plans; the probability thresholds are this tool's (see [`crate::Credibility`];
+/// docs/model.md §13 has the rules of both bases). Ratings order from best to worst;
+/// [`Rating::NotRated`] comes last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Rating {
-    /// `p_break_even ≥ 0.80` and `p_target_met_year1 ≥ 0.50` (defaults).
+    /// Claims basis: the claimed savings arrive in cash in at least half the futures and
+    /// the new money pays back in at least half. Break-even basis: `p_break_even ≥ 0.80`
+    /// and `p_target_met_year1 ≥ 0.50` (defaults).
     #[serde(rename = "approved")]
     Approved,
-    /// `p_break_even ≥ 0.50`.
+    /// Claims basis: the claimed savings arrive at all (gross) in ≥ 50% of futures.
+    /// Break-even basis: `p_break_even ≥ 0.50`.
     #[serde(rename = "approved with support")]
     ApprovedWithSupport,
-    /// `p_break_even ≥ 0.20`.
+    /// Claims basis: the claimed savings arrive at all in ≥ 20% of futures. Break-even
+    /// basis: `p_break_even ≥ 0.20`.
     #[serde(rename = "approved with conditions")]
     ApprovedWithConditions,
     /// Otherwise.
     #[serde(rename = "not approved")]
     NotApproved,
+    /// The scenario claims nothing (no new money, no effect, no claimed reduction or
+    /// savings), e.g. "do nothing": an option to compare against, not a plan to rate.
+    #[serde(rename = "not rated")]
+    NotRated,
+}
+
+impl Rating {
+    /// Every rating, best first.
+    pub const ALL: [Rating; 5] = [
+        Rating::Approved,
+        Rating::ApprovedWithSupport,
+        Rating::ApprovedWithConditions,
+        Rating::NotApproved,
+        Rating::NotRated,
+    ];
 }
 
 impl std::fmt::Display for Rating {
@@ -36,6 +57,7 @@ impl std::fmt::Display for Rating {
             Rating::ApprovedWithSupport => "approved with support",
             Rating::ApprovedWithConditions => "approved with conditions",
             Rating::NotApproved => "not approved",
+            Rating::NotRated => "not rated",
         })
     }
 }
@@ -77,6 +99,10 @@ pub struct Meta {
     pub discount: String,
     /// Payment model.
     pub payment: crate::scenario::Payment,
+    /// The currency of every amount (ISO 4217 code).
+    pub currency: crate::fmt::Currency,
+    /// What the rating rates: `claims` or `break-even` (docs/model.md §13).
+    pub rating_basis: crate::scenario::Basis,
     /// How percentiles are defined.
     pub percentile_definition: &'static str,
     /// How per-period percentiles were found: `exact` or `sketch` (see
@@ -123,6 +149,30 @@ pub struct Headline {
     pub p_target_met_year1: f64,
     /// Its standard error.
     pub p_target_met_year1_se: f64,
+    /// P(gross savings over the horizon ≥ the plan's claimed savings), docs/model.md §13.
+    pub p_savings_claim_met: f64,
+    /// Its standard error.
+    pub p_savings_claim_met_se: f64,
+    /// P(cashable savings over the horizon ≥ the plan's claimed savings): the savings could
+    /// actually leave the hospital's budget.
+    pub p_savings_claim_cashable: f64,
+    /// Its standard error.
+    pub p_savings_claim_cashable_se: f64,
+    /// P(the contingency reserve covered, in every period, the tariff value of the
+    /// admissions the plan said would not happen).
+    pub p_hospital_covered: f64,
+    /// Its standard error.
+    pub p_hospital_covered_se: f64,
+    /// The plan's claimed savings over the horizon (£).
+    pub claimed_savings_total: f64,
+    /// Gross (economic) savings over the horizon (£).
+    pub gross_total: Stats,
+    /// Cashable savings over the horizon (£).
+    pub cashable_total: Stats,
+    /// New money spent over the horizon, overruns included (£).
+    pub new_money_total: Stats,
+    /// Contingency paid to the acute provider over the horizon (£).
+    pub contingency_total: Stats,
     /// P(cumulative net at the horizon ≥ the plan case's).
     pub p_meets_claim: f64,
     /// Its standard error.
@@ -188,6 +238,23 @@ pub struct YearSummary {
     pub p_cum_net_non_negative: f64,
 }
 
+/// The pool, the schemes' cost and the new money side by side, a year, before overruns
+/// (docs/model.md §13).
+#[derive(Debug, Clone, Serialize)]
+pub struct Spending {
+    /// The pooled fund in year 1 (£ a year).
+    pub pooled: f64,
+    /// What the schemes cost, whoever would have paid anyway (£ a year).
+    pub scheme_cost: f64,
+    /// The part of it that is new money: `Σ cost_i · E[additional_share_i]` (£ a year).
+    pub new_money: f64,
+    /// The plan's claimed savings, on average a year over the horizon (£ a year).
+    pub claimed_savings: f64,
+    /// Whether the scenario sets `additional_share` on any scheme; when it does not, the
+    /// whole cost counts as new money.
+    pub additional_share_set: bool,
+}
+
 /// Everything `summary.json` holds (a documented, stable interface).
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -201,6 +268,8 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Headline metrics.
     pub headline: Headline,
+    /// The pool, the schemes' cost, the new money and the claimed savings, a year.
+    pub spending: Spending,
     /// Per-year means.
     pub years: Vec<YearSummary>,
     /// Per-period statistics.
@@ -283,6 +352,11 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         proportion(paths.iter().filter(|p| p.target_met_year1).count(), n);
     let (p_meets_claim, p_meets_claim_se) =
         proportion(cum.iter().filter(|&&x| x >= claim.cum_net).count(), n);
+    let share = |f: fn(&PathSummary) -> bool| proportion(paths.iter().filter(|p| f(p)).count(), n);
+    let (p_savings_claim_met, p_savings_claim_met_se) = share(|p| p.savings_claim_met);
+    let (p_savings_claim_cashable, p_savings_claim_cashable_se) =
+        share(|p| p.savings_claim_cashable);
+    let (p_hospital_covered, p_hospital_covered_se) = share(|p| p.hospital_covered);
     cum.sort_unstable_by(f64::total_cmp);
     let worst = n.div_ceil(20).max(1).min(n);
     let expected_shortfall_5 = pairwise_sum(&cum[..worst]) / worst as f64;
@@ -317,6 +391,17 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         p_break_even_se,
         p_target_met_year1,
         p_target_met_year1_se,
+        p_savings_claim_met,
+        p_savings_claim_met_se,
+        p_savings_claim_cashable,
+        p_savings_claim_cashable_se,
+        p_hospital_covered,
+        p_hospital_covered_se,
+        claimed_savings_total: model.claimed_savings_total(),
+        gross_total: Stats::of(&mut field(|p| p.gross)),
+        cashable_total: Stats::of(&mut field(|p| p.cashable)),
+        new_money_total: Stats::of(&mut field(|p| p.investment)),
+        contingency_total: Stats::of(&mut field(|p| p.contingency)),
         p_meets_claim,
         p_meets_claim_se,
         claim_gap: cum_stats.p50 - claim.cum_net,
@@ -337,7 +422,8 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
     };
 
     let rating = rate(scenario, &headline);
-    let reasons = reasons(scenario, &headline, &years, rating);
+    let spending = spending(scenario, &model);
+    let reasons = reasons(scenario, &headline, &years, &spending, rating);
     let mut warnings = plan_warnings(scenario);
     warnings.extend(scenario.notes().iter().cloned());
 
@@ -364,6 +450,8 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
                 }
             },
             payment: scenario.payment(),
+            currency: scenario.currency(),
+            rating_basis: scenario.credibility().basis,
             percentile_definition: match sim.percentiles() {
                 crate::columns::Percentiles::Sketch => {
                     "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: DDSketch, within 0.1% (relative) of the order statistic of rank floor(p(n-1))"
@@ -378,50 +466,94 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         reasons,
         warnings,
         headline,
+        spending,
         years,
         periods,
         evidence: None,
     }
 }
 
-/// The rating from the headline metrics and the scenario's thresholds (MODEL.md §5).
-pub fn rate(scenario: &Scenario, h: &Headline) -> Rating {
-    rate_probabilities(scenario.credibility(), h.p_break_even, h.p_target_met_year1)
-}
-
-/// The rating from `p_break_even` and `p_target_met_year1` under thresholds `c`
-/// (MODEL.md §5); [`rate`] and the national portfolio's per-area ratings use it.
-pub fn rate_probabilities(
-    c: &crate::Credibility,
-    p_break_even: f64,
-    p_target_met_year1: f64,
-) -> Rating {
-    if p_break_even >= c.approved_p_break_even
-        && p_target_met_year1 >= c.approved_p_target_met_year1
-    {
-        Rating::Approved
-    } else if p_break_even >= c.support_p_break_even {
-        Rating::ApprovedWithSupport
-    } else if p_break_even >= c.conditions_p_break_even {
-        Rating::ApprovedWithConditions
-    } else {
-        Rating::NotApproved
+/// The pool, the schemes' cost, the new money and the claimed savings a year.
+pub fn spending(scenario: &Scenario, model: &Model<'_>) -> Spending {
+    Spending {
+        pooled: scenario.pooled(),
+        scheme_cost: scenario.annual_scheme_cost(),
+        new_money: scenario.annual_new_money(),
+        claimed_savings: model.claimed_savings_total()
+            / f64::from(scenario.timeline().horizon_years()),
+        additional_share_set: scenario.sets_additional_share(),
     }
 }
 
-/// Money for a reader, to about three significant figures: `£12.7m`, `−£3.4m`,
-/// `£850k`, `£38,900`, `£1,490`, `£75`.
-pub fn money(x: f64) -> String {
-    let sign = if x < 0.0 { "−" } else { "" };
-    let a = x.abs();
-    if a >= 1e6 {
-        format!("{sign}£{:.1}m", a / 1e6)
-    } else if a >= 1e5 {
-        format!("{sign}£{:.0}k", a / 1e3)
-    } else if a >= 1e4 {
-        format!("{sign}£{}", crate::text::group((a / 100.0).round() * 100.0))
-    } else {
-        format!("{sign}£{}", crate::text::group(a))
+/// The probabilities a rating is decided on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RatingInputs {
+    /// Whether the scenario claims anything at all ([`Scenario::claims_anything`]).
+    pub claims_anything: bool,
+    /// P(cumulative net of the new money at the horizon ≥ 0).
+    pub p_break_even: f64,
+    /// P(year-1 avoided admissions ≥ the plan's year-1 claim).
+    pub p_target_met_year1: f64,
+    /// P(gross savings ≥ claimed savings over the horizon).
+    pub p_savings_claim_met: f64,
+    /// P(cashable savings ≥ claimed savings over the horizon).
+    pub p_savings_claim_cashable: f64,
+}
+
+/// The rating from the headline metrics and the scenario's thresholds (docs/model.md §13).
+pub fn rate(scenario: &Scenario, h: &Headline) -> Rating {
+    rate_probabilities(
+        scenario.credibility(),
+        &RatingInputs {
+            claims_anything: scenario.claims_anything(),
+            p_break_even: h.p_break_even,
+            p_target_met_year1: h.p_target_met_year1,
+            p_savings_claim_met: h.p_savings_claim_met,
+            p_savings_claim_cashable: h.p_savings_claim_cashable,
+        },
+    )
+}
+
+/// The rating of probabilities `p` under thresholds `c` (docs/model.md §5 and §13);
+/// [`rate`] and the national portfolio's per-area ratings use it.
+///
+/// | basis | approved | with support | with conditions |
+/// |---|---|---|---|
+/// | claims (default) | P(claim cashable) ≥ 0.5 and P(break even) ≥ 0.5 | P(claim met) ≥ 0.5 | P(claim met) ≥ 0.2 |
+/// | break-even | P(break even) ≥ 0.8 and P(year-1 target) ≥ 0.5 | P(break even) ≥ 0.5 | P(break even) ≥ 0.2 |
+///
+/// A scenario that claims nothing is [`Rating::NotRated`] whatever its numbers.
+pub fn rate_probabilities(c: &crate::Credibility, p: &RatingInputs) -> Rating {
+    if !p.claims_anything {
+        return Rating::NotRated;
+    }
+    match c.basis {
+        crate::Basis::Claims => {
+            if p.p_savings_claim_cashable >= c.approved_p_savings_claim_cashable
+                && p.p_break_even >= c.claims_approved_p_break_even
+            {
+                Rating::Approved
+            } else if p.p_savings_claim_met >= c.support_p_savings_claim_met {
+                Rating::ApprovedWithSupport
+            } else if p.p_savings_claim_met >= c.conditions_p_savings_claim_met {
+                Rating::ApprovedWithConditions
+            } else {
+                Rating::NotApproved
+            }
+        }
+        crate::Basis::BreakEven => {
+            if p.p_break_even >= c.approved_p_break_even
+                && p.p_target_met_year1 >= c.approved_p_target_met_year1
+            {
+                Rating::Approved
+            } else if p.p_break_even >= c.support_p_break_even {
+                Rating::ApprovedWithSupport
+            } else if p.p_break_even >= c.conditions_p_break_even {
+                Rating::ApprovedWithConditions
+            } else {
+                Rating::NotApproved
+            }
+        }
     }
 }
 
@@ -440,28 +572,76 @@ fn reasons(
     scenario: &Scenario,
     h: &Headline,
     years: &[YearSummary],
+    spending: &Spending,
     rating: Rating,
 ) -> Vec<String> {
     let tl = scenario.timeline();
     let c = scenario.credibility();
-    let last = tl.year_label(tl.horizon_years() as usize - 1);
+    let cur = scenario.currency();
+    let money = |x: f64| cur.money(x);
+    let horizon = tl.horizon_years();
+    let last = tl.year_label(horizon as usize - 1);
+    let per_year = |x: f64| x / f64::from(horizon);
+    let claims_basis = c.basis == crate::Basis::Claims;
     let mut r = Vec::new();
+    if rating == Rating::NotRated {
+        r.push(
+            "not rated: the scenario claims nothing (no scheme spends new money or avoids admissions, \
+             and the plan claims no reduction and no savings); it is an option to compare a plan \
+             against, such as doing nothing, not a plan to rate"
+                .to_string(),
+        );
+    }
+    let claims = format!(
+        "the plan claims savings of {} a year ({} over {horizon} years); they arrive as gross savings in {} of futures, \
+         and as cash the hospital can actually release in {}",
+        money(spending.claimed_savings),
+        money(h.claimed_savings_total),
+        pct(h.p_savings_claim_met),
+        pct(h.p_savings_claim_cashable),
+    );
+    let break_even = format!(
+        "{} of futures see the new money pay back by {last} (cumulative system net ≥ 0)",
+        pct(h.p_break_even)
+    );
+    if claims_basis {
+        r.push(format!(
+            "{claims} ({} needs {} in cash and the new money to pay back in {}; {} needs {} gross; {} needs {} gross)",
+            Rating::Approved,
+            pct(c.approved_p_savings_claim_cashable),
+            pct(c.claims_approved_p_break_even),
+            Rating::ApprovedWithSupport,
+            pct(c.support_p_savings_claim_met),
+            Rating::ApprovedWithConditions,
+            pct(c.conditions_p_savings_claim_met),
+        ));
+        r.push(break_even);
+    } else {
+        r.push(format!(
+            "{break_even}; rated on break-even ({} needs {}, {} needs {}, {} needs {})",
+            Rating::Approved,
+            pct(c.approved_p_break_even),
+            Rating::ApprovedWithSupport,
+            pct(c.support_p_break_even),
+            Rating::ApprovedWithConditions,
+            pct(c.conditions_p_break_even),
+        ));
+        r.push(claims);
+    }
     r.push(format!(
-        "{} of futures break even by {last} (cumulative system net ≥ 0; {} needs {}, {} needs {}, {} needs {})",
-        pct(h.p_break_even),
-        Rating::Approved,
-        pct(c.approved_p_break_even),
-        Rating::ApprovedWithSupport,
-        pct(c.support_p_break_even),
-        Rating::ApprovedWithConditions,
-        pct(c.conditions_p_break_even),
+        "claimed against delivered, a year: the plan claims {}; the median future saves {} gross, of which {} is cashable",
+        money(spending.claimed_savings),
+        money(per_year(h.gross_total.p50)),
+        money(per_year(h.cashable_total.p50)),
     ));
     let plan1 = years.first().map_or(0.0, |y| y.plan);
+    let target_needed =
+        !claims_basis && rating != Rating::Approved && h.p_break_even >= c.approved_p_break_even;
     r.push(format!(
-        "{} of futures meet the plan's year-1 claim of {:.0} fewer emergency admissions{}",
+        "{} of futures meet the plan's year-1 claim of {} fewer emergency admissions{}",
         pct(h.p_target_met_year1),
-        plan1,
-        if rating != Rating::Approved && h.p_break_even >= c.approved_p_break_even {
+        crate::fmt::group(plan1),
+        if target_needed {
             format!(
                 " ({} needs {})",
                 Rating::Approved,
@@ -471,18 +651,21 @@ fn reasons(
             String::new()
         }
     ));
-    let spend = scenario.annual_scheme_cost();
     r.push(format!(
-        "schemes cost {} a year before overruns against a {} pool",
-        money(spend),
-        money(scenario.pooled())
+        "schemes cost {} a year, of which {} is new money, against a {} pool{}",
+        money(spending.scheme_cost),
+        money(spending.new_money),
+        money(spending.pooled),
+        if spending.additional_share_set {
+            ""
+        } else {
+            " (no scheme sets additional_share, so all of their cost counts as new money)"
+        }
     ));
-    let per_year = |x: f64| x / f64::from(tl.horizon_years());
     r.push(format!(
-        "the plan's own case (every input at its central value, every scheme delivering) ends at {} after {} years; \
+        "the plan's own case (every input at its central value, every scheme delivering) ends at {} after {horizon} years; \
          the median future ends at {} (claim gap {}), and {} of futures do as well as the plan's case",
         money(h.plan_claim.cum_net_horizon),
-        tl.horizon_years(),
         money(h.cum_net_horizon.p50),
         money(h.claim_gap),
         pct(h.p_meets_claim)
@@ -490,7 +673,7 @@ fn reasons(
     let cash: f64 = years.iter().map(|y| y.cashable).sum();
     let spend_mean: f64 = years.iter().map(|y| y.investment).sum();
     r.push(format!(
-        "on average avoided admissions release {} of cash a year against {} a year of spend",
+        "on average avoided admissions release {} of cash a year against {} a year of new money (overruns included)",
         money(per_year(cash)),
         money(per_year(spend_mean))
     ));
@@ -512,6 +695,14 @@ fn reasons(
             pct(all)
         ));
     }
+    if h.claimed_savings_total > 0.0 || years.iter().any(|y| y.plan > 0.0) {
+        r.push(format!(
+            "the contingency reserve ({} a year) covers the hospital for every admission the plan said would not happen in {} of futures; it pays out {} on average over {horizon} years",
+            money(scenario.contingency_share * scenario.pooled()),
+            pct(h.p_hospital_covered),
+            money(h.contingency_total.mean),
+        ));
+    }
     r.push(format!(
         "in the worst 5% of futures the fund ends {} on average",
         money(h.expected_shortfall_5)
@@ -519,15 +710,25 @@ fn reasons(
     r
 }
 
-/// Plan-level warnings found without simulating (MODEL.md §5).
+/// Plan-level warnings found without simulating (docs/model.md §5 and §13).
 pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
     let mut w = Vec::new();
+    let cur = scenario.currency();
+    let money = |x: f64| cur.money(x);
     let spend = scenario.annual_scheme_cost();
     if spend > scenario.pooled() {
         w.push(format!(
-            "scheme spend ({} a year) is above the pooled fund ({} a year)",
+            "the schemes cost {} a year (before additionality and overruns), more than the pooled fund ({} a year)",
             money(spend),
             money(scenario.pooled())
+        ));
+    }
+    if !scenario.sets_additional_share() && spend > 0.0 && scenario.claims_anything() {
+        w.push(format!(
+            "no scheme sets `additional_share`, so the whole cost of every scheme ({} a year) counts as new money that \
+             avoided admissions must repay; set `additional_share` (0 to 1, or a distribution) on each scheme to the part \
+             that would not have been spent without the plan (docs/model.md §13)",
+            money(spend)
         ));
     }
     let keep: f64 = (0..scenario.schemes().len())
@@ -581,19 +782,4 @@ pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
         w.push("every scheme is assumed certain to deliver (success_probability = 1); most evaluated admission-avoidance schemes did not".into());
     }
     w
-}
-
-#[cfg(test)]
-mod money_tests {
-    use super::money;
-
-    #[test]
-    fn money_reads_well_at_every_size() {
-        assert_eq!(money(12_675_000.0), "£12.7m");
-        assert_eq!(money(-3_400_000.0), "−£3.4m");
-        assert_eq!(money(850_000.0), "£850k");
-        assert_eq!(money(38_913.0), "£38,900");
-        assert_eq!(money(1_490.0), "£1,490");
-        assert_eq!(money(75.4), "£75");
-    }
 }

@@ -3,13 +3,15 @@
 
 use std::fmt::Write;
 
-use crate::summary::{Summary, money};
+pub use crate::fmt::group;
+use crate::summary::Summary;
 
 /// Render the summary for a terminal (UTF-8, at most about 100 columns).
 pub fn render(s: &Summary) -> String {
     let mut o = String::new();
     let h = &s.headline;
     let m = &s.meta;
+    let money = |x: f64| m.currency.money(x);
     let last = s.years.last().map_or("", |y| y.year.as_str());
     let _ = writeln!(
         o,
@@ -133,31 +135,4 @@ pub fn render(s: &Summary) -> String {
         o.push_str(&crate::evidence::text(e));
     }
     o
-}
-
-/// `12,345` (rounded to a whole number, thousands separated).
-pub fn group(x: f64) -> String {
-    let r = x.round();
-    let digits = format!("{:.0}", r.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if r < 0.0 { format!("−{out}") } else { out }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::group;
-
-    #[test]
-    fn grouping() {
-        assert_eq!(group(12_675_000.0), "12,675,000");
-        assert_eq!(group(-1234.4), "−1,234");
-        assert_eq!(group(999.0), "999");
-        assert_eq!(group(0.2), "0");
-    }
 }

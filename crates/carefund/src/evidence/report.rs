@@ -4,7 +4,6 @@ use std::fmt::Write;
 
 use super::{Comparison, EvidenceBlock, Interval};
 use crate::error::{Error, Result};
-use crate::summary::money;
 
 fn pc(x: f64) -> String {
     format!("{:.1}%", 100.0 * x).replace('-', "−")
@@ -81,6 +80,7 @@ pub fn comparison_text(c: &Comparison) -> String {
 /// reasons, then the assumption comparison.
 pub fn text(e: &EvidenceBlock) -> String {
     let mut o = String::new();
+    let money = |x: f64| e.currency.money(x);
     let _ = writeln!(
         o,
         "\nVerdict under the evidence{}",
@@ -92,12 +92,36 @@ pub fn text(e: &EvidenceBlock) -> String {
     );
     let _ = writeln!(
         o,
-        "  {:<30}{:>24}{:>24}{:>24}",
+        "  {:<30}{:>25}{:>25}{:>25}",
         "", "plan's own assumptions", "the evidence", "paired difference"
     );
     let p = |x: f64, se: f64| format!("{:.1}% ± {:.1}%", 100.0 * x, 100.0 * se);
     let d = &e.difference;
     let rows = [
+        (
+            "P(claimed savings arrive)",
+            p(e.plan.p_savings_claim_met, e.plan.p_savings_claim_met_se),
+            p(
+                e.evidence.p_savings_claim_met,
+                e.evidence.p_savings_claim_met_se,
+            ),
+            points(d.p_savings_claim_met.mean, d.p_savings_claim_met.se),
+        ),
+        (
+            "P(… as cash)",
+            p(
+                e.plan.p_savings_claim_cashable,
+                e.plan.p_savings_claim_cashable_se,
+            ),
+            p(
+                e.evidence.p_savings_claim_cashable,
+                e.evidence.p_savings_claim_cashable_se,
+            ),
+            points(
+                d.p_savings_claim_cashable.mean,
+                d.p_savings_claim_cashable.se,
+            ),
+        ),
         (
             "P(break even)",
             p(e.plan.p_break_even, e.plan.p_break_even_se),
@@ -137,7 +161,8 @@ pub fn text(e: &EvidenceBlock) -> String {
         ),
     ];
     for (label, a, b, c) in rows {
-        let _ = writeln!(o, "  {label:<30}{a:>24}{b:>24}{c:>24}");
+        // One space at least between columns: "approved with conditions" fills 24.
+        let _ = writeln!(o, "  {label:<30} {a:>24} {b:>24} {c:>24}");
     }
     for r in &e.reasons {
         let _ = writeln!(o, "  - {r}");

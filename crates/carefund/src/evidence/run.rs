@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::scenario::check::green_book_opex;
 use crate::scenario::{Scenario, idx};
 use crate::stats::Stats;
-use crate::summary::{Rating, Summary, money, summarise};
+use crate::summary::{Rating, Summary, summarise};
 
 /// One run's verdict.
 #[derive(Debug, Clone, Serialize)]
@@ -24,6 +24,16 @@ pub struct Verdict {
     pub p_target_met_year1: f64,
     /// Its standard error.
     pub p_target_met_year1_se: f64,
+    /// P(gross savings ≥ the plan's claimed savings), docs/model.md §13.
+    pub p_savings_claim_met: f64,
+    /// Its standard error.
+    pub p_savings_claim_met_se: f64,
+    /// P(cashable savings ≥ the plan's claimed savings).
+    pub p_savings_claim_cashable: f64,
+    /// Its standard error.
+    pub p_savings_claim_cashable_se: f64,
+    /// P(the contingency reserve always covered the hospital).
+    pub p_hospital_covered: f64,
     /// The rating under the scenario's thresholds.
     pub rating: Rating,
 }
@@ -37,6 +47,11 @@ impl Verdict {
             median_cum_net: h.cum_net_horizon.p50,
             p_target_met_year1: h.p_target_met_year1,
             p_target_met_year1_se: h.p_target_met_year1_se,
+            p_savings_claim_met: h.p_savings_claim_met,
+            p_savings_claim_met_se: h.p_savings_claim_met_se,
+            p_savings_claim_cashable: h.p_savings_claim_cashable,
+            p_savings_claim_cashable_se: h.p_savings_claim_cashable_se,
+            p_hospital_covered: h.p_hospital_covered,
             rating: s.rating,
         }
     }
@@ -68,6 +83,10 @@ pub struct Differences {
     pub p_break_even: Paired,
     /// Of the year-1 target indicator: the change in P(year-1 target met).
     pub p_target_met_year1: Paired,
+    /// Of the claimed-savings-met indicator: the change in P(claimed savings arrive).
+    pub p_savings_claim_met: Paired,
+    /// Of the claimed-savings-cashable indicator.
+    pub p_savings_claim_cashable: Paired,
     /// Of cumulative system net at the horizon (£).
     pub cum_net_horizon: Paired,
     /// Difference of the two medians of cumulative net at the horizon (£; not paired).
@@ -92,6 +111,9 @@ pub struct EvidenceBlock {
     pub verdict_depends_on_unsupported_assumptions: bool,
     /// The evidence run's verdict in words.
     pub reasons: Vec<String>,
+    /// The currency of every amount (the scenario's).
+    #[serde(skip)]
+    pub currency: crate::fmt::Currency,
 }
 
 /// Everything the evidence run produced.
@@ -116,15 +138,6 @@ impl EvidenceOutcome {
             summary.reasons.push(first.clone());
         }
         summary.evidence = Some(self.block.clone());
-    }
-}
-
-fn severity(r: Rating) -> u8 {
-    match r {
-        Rating::Approved => 0,
-        Rating::ApprovedWithSupport => 1,
-        Rating::ApprovedWithConditions => 2,
-        Rating::NotApproved => 3,
     }
 }
 
@@ -222,10 +235,14 @@ pub fn outcome(
     let difference = Differences {
         p_break_even: Paired::of(diff(&|p| ind(p.cum_net >= 0.0))),
         p_target_met_year1: Paired::of(diff(&|p| ind(p.target_met_year1))),
+        p_savings_claim_met: Paired::of(diff(&|p| ind(p.savings_claim_met))),
+        p_savings_claim_cashable: Paired::of(diff(&|p| ind(p.savings_claim_cashable))),
         cum_net_horizon: Paired::of(diff(&|p| p.cum_net)),
         median_cum_net: evid.median_cum_net - plan.median_cum_net,
     };
-    let worse = severity(evid.rating) > severity(plan.rating);
+    // Ratings order best first, so a greater rating is a worse one.
+    let worse = evid.rating > plan.rating;
+    let money = |x: f64| scenario.currency().money(x);
     let optimism_bias = if scenario.optimism_bias_set() {
         format!(
             "the scenario's costs.optimism_bias ({}), in both runs",
@@ -243,8 +260,13 @@ pub fn outcome(
         .map(|s| s.scheme.as_str())
         .collect();
     let head = format!(
-        "under the published evidence ({}) {} of futures break even against {} on the plan's own assumptions, rated {}",
+        "under the published evidence ({}) the claimed savings arrive in {} of futures ({} in cash) against {} ({}) \
+         on the plan's own assumptions, and the new money pays back in {} against {}; rated {}",
         evidence.origin(),
+        pct(evid.p_savings_claim_met),
+        pct(evid.p_savings_claim_cashable),
+        pct(plan.p_savings_claim_met),
+        pct(plan.p_savings_claim_cashable),
         pct(evid.p_break_even),
         pct(plan.p_break_even),
         evid.rating
@@ -261,7 +283,9 @@ pub fn outcome(
         )
     });
     reasons.push(format!(
-        "paired difference (evidence − plan): P(break even) {} ± {:.1} points, mean cumulative net {} ± {}",
+        "paired difference (evidence − plan): P(claimed savings arrive) {} ± {:.1} points, P(break even) {} ± {:.1} points, mean cumulative net {} ± {}",
+        format!("{:+.1}", 100.0 * difference.p_savings_claim_met.mean).replace('-', "−"),
+        100.0 * difference.p_savings_claim_met.se,
         format!("{:+.1}", 100.0 * difference.p_break_even.mean).replace('-', "−"),
         100.0 * difference.p_break_even.se,
         money(difference.cum_net_horizon.mean),
@@ -292,6 +316,7 @@ pub fn outcome(
             difference,
             verdict_depends_on_unsupported_assumptions: worse,
             reasons,
+            currency: scenario.currency(),
         },
         scenario: ev,
         sim,

@@ -60,7 +60,7 @@ use crate::rng::{open_uniform, stream, stream_key};
 use crate::sample::Sampler;
 use crate::scenario::{Scenario, idx};
 use crate::stats::{Stats, proportion};
-use crate::summary::{Rating, rate_probabilities};
+use crate::summary::{Rating, RatingInputs, rate_probabilities};
 
 /// Stream name of the national shock to scheme effectiveness.
 pub const EFFECT_SHOCK_STREAM: &str = "national.effect_shock";
@@ -708,6 +708,14 @@ pub struct NationalPath {
     pub contingency: f64,
     /// The commissioners' cumulative position (£).
     pub commissioner: f64,
+    /// Gross (economic) savings (£).
+    pub gross: f64,
+    /// Cashable savings (£).
+    pub cashable: f64,
+    /// New money spent on schemes, overruns included (£).
+    pub new_money: f64,
+    /// Whether every area's contingency reserve covered its hospital in every period.
+    pub hospital_covered: bool,
 }
 
 /// What one area keeps per path while it runs.
@@ -716,6 +724,9 @@ struct AreaPath {
     cum_net: f64,
     avoided: f64,
     target_met_year1: bool,
+    savings_claim_met: bool,
+    savings_claim_cashable: bool,
+    hospital_covered: bool,
 }
 
 /// One area's results.
@@ -739,6 +750,20 @@ pub struct AreaResult {
     pub p_break_even_se: f64,
     /// P(year-1 avoided admissions ≥ the plan's year-1 claim).
     pub p_target_met_year1: f64,
+    /// The area plan's claimed savings over the horizon (£).
+    pub claimed_savings_total: f64,
+    /// The new money a year, before overruns (£).
+    pub new_money: f64,
+    /// P(gross savings ≥ claimed savings), docs/model.md §13.
+    pub p_savings_claim_met: f64,
+    /// Its standard error.
+    pub p_savings_claim_met_se: f64,
+    /// P(cashable savings ≥ claimed savings).
+    pub p_savings_claim_cashable: f64,
+    /// Its standard error.
+    pub p_savings_claim_cashable_se: f64,
+    /// P(the contingency reserve always covered the area's hospital).
+    pub p_hospital_covered: f64,
     /// Median avoided admissions over the horizon.
     pub avoided_median: f64,
     /// Mean avoided admissions over the horizon.
@@ -802,6 +827,8 @@ pub struct NationalMeta {
     pub factors: Factors,
     /// The template's rating thresholds (every area uses them).
     pub credibility: crate::Credibility,
+    /// The currency of every amount (the template's).
+    pub currency: crate::fmt::Currency,
     /// Horizon, years.
     pub horizon_years: u32,
     /// Periods per year.
@@ -831,6 +858,32 @@ pub struct NationalTotals {
     pub p_break_even_se: f64,
     /// NPV of system net (£).
     pub npv: Stats,
+    /// Pooled funds, year 1, summed over areas (£ a year).
+    pub pooled: f64,
+    /// What the schemes cost a year, summed over areas, before additionality (£).
+    pub scheme_cost: f64,
+    /// The new money a year, summed over areas, before overruns (£).
+    pub new_money_per_year: f64,
+    /// The plans' claimed savings over the horizon, summed over areas (£).
+    pub claimed_savings_total: f64,
+    /// P(national gross savings ≥ the plans' claimed savings), docs/model.md §13.
+    pub p_savings_claim_met: f64,
+    /// Its standard error.
+    pub p_savings_claim_met_se: f64,
+    /// P(national cashable savings ≥ the plans' claimed savings).
+    pub p_savings_claim_cashable: f64,
+    /// Its standard error.
+    pub p_savings_claim_cashable_se: f64,
+    /// P(every area's contingency reserve always covered its hospital).
+    pub p_hospital_covered: f64,
+    /// Its standard error.
+    pub p_hospital_covered_se: f64,
+    /// Gross savings over the horizon (£).
+    pub gross: Stats,
+    /// Cashable savings over the horizon (£).
+    pub cashable: Stats,
+    /// New money spent over the horizon, overruns included (£).
+    pub new_money: Stats,
     /// Pay for performance released (£).
     pub released: Stats,
     /// Pay for performance withheld (£).
@@ -892,7 +945,14 @@ pub fn simulate(
         .map_err(|_| Error::Options("too many paths for this machine".into()))?;
     let tl = portfolio.template.timeline();
     let periods = tl.periods();
-    let mut totals = vec![NationalPath::default(); n];
+    let mut totals = vec![
+        NationalPath {
+            hospital_covered: true,
+            ..NationalPath::default()
+        };
+        n
+    ];
+    let mut claimed_total = 0.0;
     let mut cum = vec![0.0; n * periods];
     let mut per_area = vec![AreaPath::default(); n];
     let mut areas = Vec::with_capacity(portfolio.areas.len());
@@ -902,6 +962,7 @@ pub fn simulate(
     let threads_used = pool.install(|| {
         for area in &portfolio.areas {
             let model = Model::new(&area.scenario);
+            claimed_total += model.claimed_savings_total();
             plan_year1 += (0..periods)
                 .filter(|&t| tl.year_of(t) == 0)
                 .map(|t| model.plan()[t])
@@ -936,31 +997,42 @@ pub fn simulate(
                         total.withheld += s.withheld;
                         total.contingency += s.contingency;
                         total.commissioner += s.commissioner;
+                        total.gross += s.gross;
+                        total.cashable += s.cashable;
+                        total.new_money += s.investment;
+                        total.hospital_covered &= s.hospital_covered;
                         *mine = AreaPath {
                             cum_net: s.cum_net,
                             avoided: s.avoided,
                             target_met_year1: s.target_met_year1,
+                            savings_claim_met: s.savings_claim_met,
+                            savings_claim_cashable: s.savings_claim_cashable,
+                            hospital_covered: s.hospital_covered,
                         };
                     }
                     let total =
                         done.fetch_add(mine.len() as u64, Ordering::Relaxed) + mine.len() as u64;
                     progress(total);
                 });
-            areas.push(area_result(area, options.seed, &per_area));
+            areas.push(area_result(
+                area,
+                options.seed,
+                &per_area,
+                model.claimed_savings_total(),
+            ));
         }
         rayon::current_num_threads()
     });
 
-    let mut ratings: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut ratings: BTreeMap<Rating, usize> = BTreeMap::new();
     for a in &areas {
-        *ratings.entry(rating_rank(a.rating)).or_default() += 1;
+        *ratings.entry(a.rating).or_default() += 1;
     }
     let ratings = RATINGS
         .iter()
-        .enumerate()
-        .map(|(i, &rating)| RatingCount {
+        .map(|&rating| RatingCount {
             rating,
-            areas: ratings.get(&i).copied().unwrap_or(0),
+            areas: ratings.get(&rating).copied().unwrap_or(0),
         })
         .collect();
     let stats =
@@ -973,6 +1045,12 @@ pub fn simulate(
         n,
     );
     let (p_be, p_be_se) = proportion(totals.iter().filter(|p| p.cum_net >= 0.0).count(), n);
+    let share =
+        |f: &dyn Fn(&NationalPath) -> bool| proportion(totals.iter().filter(|p| f(p)).count(), n);
+    let (p_met, p_met_se) = share(&|p| p.gross >= claimed_total);
+    let (p_cash, p_cash_se) = share(&|p| p.cashable >= claimed_total);
+    let (p_cov, p_cov_se) = share(&|p| p.hospital_covered);
+    let sum_areas = |f: fn(&Scenario) -> f64| portfolio.areas.iter().map(|a| f(&a.scenario)).sum();
     let national_totals = NationalTotals {
         avoided: stats(|p| p.avoided),
         avoided_year1: stats(|p| p.avoided_year1),
@@ -983,6 +1061,19 @@ pub fn simulate(
         p_break_even: p_be,
         p_break_even_se: p_be_se,
         npv: stats(|p| p.npv),
+        pooled: sum_areas(Scenario::pooled),
+        scheme_cost: sum_areas(Scenario::annual_scheme_cost),
+        new_money_per_year: sum_areas(Scenario::annual_new_money),
+        claimed_savings_total: claimed_total,
+        p_savings_claim_met: p_met,
+        p_savings_claim_met_se: p_met_se,
+        p_savings_claim_cashable: p_cash,
+        p_savings_claim_cashable_se: p_cash_se,
+        p_hospital_covered: p_cov,
+        p_hospital_covered_se: p_cov_se,
+        gross: stats(|p| p.gross),
+        cashable: stats(|p| p.cashable),
+        new_money: stats(|p| p.new_money),
         released: stats(|p| p.released),
         withheld: stats(|p| p.withheld),
         contingency: stats(|p| p.contingency),
@@ -1010,6 +1101,7 @@ pub fn simulate(
             threads: threads_used,
             factors: portfolio.factors,
             credibility: *t.credibility(),
+            currency: t.currency(),
             horizon_years: tl.horizon_years(),
             periods_per_year: tl.periods_per_year(),
             start_year: tl.start_year(),
@@ -1022,22 +1114,17 @@ pub fn simulate(
     })
 }
 
-/// The four ratings, best first.
-pub const RATINGS: [Rating; 4] = [
-    Rating::Approved,
-    Rating::ApprovedWithSupport,
-    Rating::ApprovedWithConditions,
-    Rating::NotApproved,
-];
+/// The ratings, best first ("not rated" last).
+pub const RATINGS: [Rating; 5] = Rating::ALL;
 
-fn rating_rank(r: Rating) -> usize {
-    RATINGS.iter().position(|&x| x == r).unwrap_or(3)
-}
-
-fn area_result(area: &Area, seed: u64, paths: &[AreaPath]) -> AreaResult {
+fn area_result(area: &Area, seed: u64, paths: &[AreaPath], claimed: f64) -> AreaResult {
     let n = paths.len();
-    let (p_be, p_be_se) = proportion(paths.iter().filter(|p| p.cum_net >= 0.0).count(), n);
-    let (p_t, _) = proportion(paths.iter().filter(|p| p.target_met_year1).count(), n);
+    let share = |f: fn(&AreaPath) -> bool| proportion(paths.iter().filter(|p| f(p)).count(), n);
+    let (p_be, p_be_se) = share(|p| p.cum_net >= 0.0);
+    let (p_t, _) = share(|p| p.target_met_year1);
+    let (p_met, p_met_se) = share(|p| p.savings_claim_met);
+    let (p_cash, p_cash_se) = share(|p| p.savings_claim_cashable);
+    let (p_cov, _) = share(|p| p.hospital_covered);
     let avoided = Stats::of(&mut paths.iter().map(|p| p.avoided).collect::<Vec<_>>());
     let cum = Stats::of(&mut paths.iter().map(|p| p.cum_net).collect::<Vec<_>>());
     AreaResult {
@@ -1046,10 +1133,26 @@ fn area_result(area: &Area, seed: u64, paths: &[AreaPath]) -> AreaResult {
         pooled: area.pooled,
         baseline_admissions: area.baseline_admissions,
         target_reduction: area.target_reduction,
-        rating: rate_probabilities(area.scenario.credibility(), p_be, p_t),
+        rating: rate_probabilities(
+            area.scenario.credibility(),
+            &RatingInputs {
+                claims_anything: area.scenario.claims_anything(),
+                p_break_even: p_be,
+                p_target_met_year1: p_t,
+                p_savings_claim_met: p_met,
+                p_savings_claim_cashable: p_cash,
+            },
+        ),
         p_break_even: p_be,
         p_break_even_se: p_be_se,
         p_target_met_year1: p_t,
+        claimed_savings_total: claimed,
+        new_money: area.scenario.annual_new_money(),
+        p_savings_claim_met: p_met,
+        p_savings_claim_met_se: p_met_se,
+        p_savings_claim_cashable: p_cash,
+        p_savings_claim_cashable_se: p_cash_se,
+        p_hospital_covered: p_cov,
         avoided_median: avoided.p50,
         avoided_mean: avoided.mean,
         avoided_sd: avoided.sd,

@@ -5,9 +5,8 @@ use std::fmt::Write;
 
 use crate::chart::{self, Band, Columns, FanChart, Format, Ranked};
 use crate::error::{Error, Result};
+use crate::fmt::group;
 use crate::stats::Stats;
-use crate::summary::money;
-use crate::text::group;
 
 use super::{National, RATINGS};
 
@@ -19,7 +18,7 @@ fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
 
-fn range(s: &Stats, f: fn(f64) -> String) -> String {
+fn range(s: &Stats, f: &dyn Fn(f64) -> String) -> String {
     format!(
         "mean {}, median {}, 90% of futures in [{}, {}]",
         f(s.mean),
@@ -34,6 +33,7 @@ pub fn render(n: &National) -> String {
     let mut o = String::new();
     let m = &n.meta;
     let t = &n.totals;
+    let money = |x: f64| m.currency.money(x);
     let _ = writeln!(
         o,
         "{} — {} areas × {} paths, seed {}, {} thread{}",
@@ -77,12 +77,46 @@ pub fn render(n: &National) -> String {
     row(
         &mut o,
         "Avoided admissions, year 1",
-        range(&t.avoided_year1, group),
+        range(&t.avoided_year1, &group),
     );
     row(
         &mut o,
         "Avoided admissions, whole horizon",
-        range(&t.avoided, group),
+        range(&t.avoided, &group),
+    );
+    row(
+        &mut o,
+        "Pool / scheme cost / new money",
+        format!(
+            "{} / {} / {} a year (sum over areas)",
+            money(t.pooled),
+            money(t.scheme_cost),
+            money(t.new_money_per_year)
+        ),
+    );
+    row(
+        &mut o,
+        "P(claimed savings arrive)",
+        format!(
+            "{} ± {} gross, {} ± {} as cash (plans claim {} over the horizon)",
+            pct(t.p_savings_claim_met),
+            pct(t.p_savings_claim_met_se),
+            pct(t.p_savings_claim_cashable),
+            pct(t.p_savings_claim_cashable_se),
+            money(t.claimed_savings_total)
+        ),
+    );
+    row(&mut o, "Gross savings", range(&t.gross, &money));
+    row(&mut o, "Cashable savings", range(&t.cashable, &money));
+    row(&mut o, "New money spent", range(&t.new_money, &money));
+    row(
+        &mut o,
+        "P(every hospital covered)",
+        format!(
+            "{} ± {}",
+            pct(t.p_hospital_covered),
+            pct(t.p_hospital_covered_se)
+        ),
     );
     row(
         &mut o,
@@ -92,25 +126,32 @@ pub fn render(n: &National) -> String {
     row(
         &mut o,
         "Cumulative net at the horizon",
-        range(&t.cum_net, money),
+        range(&t.cum_net, &money),
     );
-    row(&mut o, "NPV of system net", range(&t.npv, money));
-    row(&mut o, "P4P released", range(&t.released, money));
-    row(&mut o, "P4P withheld", range(&t.withheld, money));
+    row(&mut o, "NPV of system net", range(&t.npv, &money));
+    row(&mut o, "P4P released", range(&t.released, &money));
+    row(&mut o, "P4P withheld", range(&t.withheld, &money));
     row(
         &mut o,
         "Contingency paid to hospitals",
-        range(&t.contingency, money),
+        range(&t.contingency, &money),
     );
 
     let mut ranked: Vec<&super::AreaResult> = n.areas.iter().collect();
-    ranked.sort_by(|a, b| b.p_break_even.total_cmp(&a.p_break_even));
+    ranked.sort_by(|a, b| {
+        a.rating
+            .cmp(&b.rating)
+            .then(b.p_savings_claim_met.total_cmp(&a.p_savings_claim_met))
+            .then(b.p_break_even.total_cmp(&a.p_break_even))
+    });
     let show = |o: &mut String, a: &super::AreaResult| {
         let _ = writeln!(
             o,
-            "  {:<30} {:<26} {:>7} {:>12} {:>10}",
+            "  {:<30} {:<26} {:>8} {:>8} {:>8} {:>12} {:>10}",
             a.area,
             a.rating.to_string(),
+            pct(a.p_savings_claim_met),
+            pct(a.p_savings_claim_cashable),
             pct(a.p_break_even),
             group(a.avoided_median),
             money(a.cum_net_median)
@@ -118,13 +159,13 @@ pub fn render(n: &National) -> String {
     };
     let _ = writeln!(
         o,
-        "\nAreas by P(break even) ({} listed; every area is in areas.csv)",
+        "\nAreas by rating ({} listed; every area is in areas.csv)",
         ranked.len().min(10)
     );
     let _ = writeln!(
         o,
-        "  {:<30} {:<26} {:>7} {:>12} {:>10}",
-        "area", "rating", "P(b.e.)", "med. avoided", "med. net"
+        "  {:<30} {:<26} {:>8} {:>8} {:>8} {:>12} {:>10}",
+        "area", "rating", "claim", "cash", "P(b.e.)", "med. avoided", "med. net"
     );
     if ranked.len() <= 10 {
         for a in &ranked {
@@ -170,6 +211,13 @@ pub fn areas_csv(n: &National) -> Result<Vec<u8>> {
         "p_break_even",
         "p_break_even_se",
         "p_target_met_year1",
+        "claimed_savings_total",
+        "new_money",
+        "p_savings_claim_met",
+        "p_savings_claim_met_se",
+        "p_savings_claim_cashable",
+        "p_savings_claim_cashable_se",
+        "p_hospital_covered",
         "avoided_median",
         "avoided_mean",
         "avoided_sd",
@@ -191,6 +239,13 @@ pub fn areas_csv(n: &National) -> Result<Vec<u8>> {
             a.p_break_even.to_string(),
             a.p_break_even_se.to_string(),
             a.p_target_met_year1.to_string(),
+            a.claimed_savings_total.to_string(),
+            a.new_money.to_string(),
+            a.p_savings_claim_met.to_string(),
+            a.p_savings_claim_met_se.to_string(),
+            a.p_savings_claim_cashable.to_string(),
+            a.p_savings_claim_cashable_se.to_string(),
+            a.p_hospital_covered.to_string(),
             a.avoided_median.to_string(),
             a.avoided_mean.to_string(),
             a.avoided_sd.to_string(),
@@ -263,7 +318,10 @@ pub fn fan(n: &National) -> FanChart {
             n.meta.factors.effect_correlation,
             n.meta.factors.growth_correlation
         ),
-        y_label: "National cumulative net, £m (real)".into(),
+        y_label: format!(
+            "National cumulative net, {} (real)",
+            n.meta.currency.millions()
+        ),
         periods: n.periods.iter().map(|p| p.label.clone()).collect(),
         p5_p95: band(|s| s.p5, |s| s.p95),
         p10_p90: band(|s| s.p10, |s| s.p90),

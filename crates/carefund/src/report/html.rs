@@ -18,7 +18,8 @@ use super::{Cell, ReportInput, Section, Table, percent};
 use crate::chart::{self, Format};
 use crate::error::{Error, Result};
 use crate::figures;
-use crate::summary::{Rating, Summary, money};
+use crate::fmt::Currency;
+use crate::summary::{Rating, Summary};
 use crate::text::group;
 
 const CSS: &str = include_str!("report.css");
@@ -71,6 +72,7 @@ pub(super) fn class_of(r: Rating) -> &'static str {
         Rating::ApprovedWithSupport => "support",
         Rating::ApprovedWithConditions => "conditions",
         Rating::NotApproved => "not-approved",
+        Rating::NotRated => "not-rated",
     }
 }
 
@@ -100,7 +102,7 @@ pub(super) fn slug(title: &str, taken: &mut BTreeSet<String>) -> String {
     id
 }
 
-pub(super) fn table_html(o: &mut String, t: &Table) {
+pub(super) fn table_html(o: &mut String, t: &Table, cur: Currency) {
     if t.columns.is_empty() {
         return;
     }
@@ -122,7 +124,7 @@ pub(super) fn table_html(o: &mut String, t: &Table) {
         o.push_str("<tr>");
         for c in 0..t.columns.len() {
             let cell = row.get(c).unwrap_or(&Cell::Empty);
-            let text = escape(&cell.display());
+            let text = escape(&cell.display(cur));
             let class = if cell.is_numeric() {
                 " class=\"num\""
             } else {
@@ -166,6 +168,7 @@ fn last_year(s: &Summary) -> &str {
 }
 
 fn fan_alt(s: &Summary) -> String {
+    let money = |x: f64| s.meta.currency.money(x);
     let cum = |i: usize| s.periods.get(i).and_then(|p| p.quantities.get("cum_net"));
     let last = s.periods.len().saturating_sub(1);
     let (Some(first), Some(end)) = (cum(0), cum(last)) else {
@@ -213,6 +216,7 @@ fn admissions_alt(s: &Summary) -> String {
 }
 
 fn histogram_alt(s: &Summary) -> String {
+    let money = |x: f64| s.meta.currency.money(x);
     let c = &s.headline.cum_net_horizon;
     format!(
         "Histogram of cumulative system net by {} over {} futures: P5 {}, median {}, P95 {}; {} of futures are at or above zero.",
@@ -226,6 +230,7 @@ fn histogram_alt(s: &Summary) -> String {
 }
 
 fn cash_alt(s: &Summary) -> String {
+    let money = |x: f64| s.meta.currency.money(x);
     let per: Vec<String> = s
         .years
         .iter()
@@ -250,6 +255,7 @@ fn cash_alt(s: &Summary) -> String {
 /// [`Error::Chart`] if a chart cannot be drawn.
 pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
     let s = input.summary;
+    let cur = input.scenario.currency();
     let m = &s.meta;
     let h = &s.headline;
     let mut ids = BTreeSet::new();
@@ -315,7 +321,7 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
     headline.note = Some(
         "Money is in real terms at the scenario's prices. A standard error measures the Monte Carlo noise of the figure; more paths shrink it as 1/√paths.".into(),
     );
-    table_html(&mut o, &headline);
+    table_html(&mut o, &headline, cur);
     let be = Table::new(
         "When futures break even for good (first year from which cumulative net stays ≥ 0)",
         &["Year", "Share of futures", "± standard error"],
@@ -330,7 +336,7 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
             })
             .collect(),
     );
-    table_html(&mut o, &be);
+    table_html(&mut o, &be, cur);
     o.push_str("</section>\n");
 
     // Charts.
@@ -341,7 +347,10 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
         &mut o,
         &mut n,
         &svg_text(fan),
-        "Cumulative system net (cashable savings minus scheme spend), £m: the median future, the bands holding the middle 50%, 80% and 90% of futures, and the plan's own case.",
+        &format!(
+            "Cumulative system net (cashable savings minus the new money spent on schemes), {}: the median future, the bands holding the middle 50%, 80% and 90% of futures, and the plan's own case.",
+            cur.millions()
+        ),
         &fan_alt(s),
     );
     if let Some(sim) = input.simulation {
@@ -372,14 +381,17 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
         &mut o,
         &mut n,
         &svg_text(cash),
-        "Mean cashable savings against scheme spend per financial year, £m.",
+        &format!(
+            "Mean cashable savings against new money spent on schemes per financial year, {}.",
+            cur.millions()
+        ),
         &cash_alt(s),
     );
     o.push_str("</section>\n");
 
     // Year by year.
     o.push_str("<section aria-labelledby=\"years\">\n<h2 id=\"years\">Year by year</h2>\n");
-    table_html(&mut o, &years_table(s));
+    table_html(&mut o, &years_table(s), cur);
     o.push_str("</section>\n");
 
     // Assumptions.
@@ -393,7 +405,7 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
 
     // Extra sections.
     for section in &input.sections {
-        section_html(&mut o, &mut n, section, &mut ids);
+        section_html(&mut o, &mut n, section, &mut ids, cur);
     }
 
     methods(&mut o, input);
@@ -417,6 +429,7 @@ pub(super) fn section_html(
     n: &mut usize,
     section: &Section,
     ids: &mut BTreeSet<String>,
+    cur: Currency,
 ) {
     let id = slug(&section.title, ids);
     let _ = write!(
@@ -441,7 +454,7 @@ pub(super) fn section_html(
         }
     }
     for t in &section.tables {
-        table_html(o, t);
+        table_html(o, t, cur);
     }
     o.push_str("</section>\n");
 }
@@ -498,7 +511,7 @@ pub(super) fn assumptions_section(o: &mut String, scenario: &crate::Scenario, in
         escape(intro)
     );
     for t in assumption_tables(scenario) {
-        table_html(o, &t);
+        table_html(o, &t, scenario.currency());
     }
     o.push_str("</section>\n");
 }

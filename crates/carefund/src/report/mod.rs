@@ -216,12 +216,13 @@ impl Table {
 }
 
 /// One typed cell: the workbook stores numbers as numbers with a display format; the
-/// HTML report prints them in words a reader expects (`£12.7m`, `34%`, `1,234`).
+/// HTML report prints them in words a reader expects (`£12.7m`, `34%`, `1,234`), money in
+/// the scenario's currency.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     /// Text.
     Text(String),
-    /// Money in pounds (Excel format `£#,##0`).
+    /// Money in the scenario's currency (Excel format `£#,##0`, `€#,##0` …).
     Money(f64),
     /// A share or probability in [0, 1] (Excel format `0.0%`).
     Percent(f64),
@@ -239,13 +240,13 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    /// The cell as a reader sees it in the HTML report.
-    pub fn display(&self) -> String {
+    /// The cell as a reader sees it in the HTML report, money in `currency`.
+    pub fn display(&self, currency: crate::fmt::Currency) -> String {
         match self {
             Cell::Text(s) => s.clone(),
-            Cell::Money(x) => crate::summary::money(*x),
+            Cell::Money(x) => currency.money(*x),
             Cell::Percent(p) => percent(*p),
-            Cell::Count(x) => crate::text::group(*x),
+            Cell::Count(x) => crate::fmt::group(*x),
             Cell::Number(x) => number(*x),
             Cell::Empty => String::new(),
         }

@@ -32,10 +32,10 @@ use super::xlsx::{
 use super::{Cell, NativeChart, NativeKind, Section, SectionChart, Table, percent};
 use crate::chart::{self, Format};
 use crate::error::Result;
+use crate::fmt::group;
 use crate::national::{National, RATINGS, report};
 use crate::scenario::Scenario;
-use crate::summary::{Rating, money, rate_probabilities};
-use crate::text::group;
+use crate::summary::{Rating, RatingInputs, rate_probabilities};
 
 /// Everything a national report shows: the national run and its template scenario.
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +76,48 @@ pub fn national_rows(n: &National) -> Vec<HeadlineRow> {
         key,
     };
     vec![
+        row(
+            "Pooled funds, year 1 (sum over areas, a year)".into(),
+            Cell::Money(t.pooled),
+            Cell::Empty,
+            "totals.pooled",
+        ),
+        row(
+            "Schemes' cost (a year, before additionality)".into(),
+            Cell::Money(t.scheme_cost),
+            Cell::Empty,
+            "totals.scheme_cost",
+        ),
+        row(
+            "New money (a year, before overruns)".into(),
+            Cell::Money(t.new_money_per_year),
+            Cell::Empty,
+            "totals.new_money_per_year",
+        ),
+        row(
+            "Plans' claimed savings, whole horizon".into(),
+            Cell::Money(t.claimed_savings_total),
+            Cell::Empty,
+            "totals.claimed_savings_total",
+        ),
+        row(
+            "P(claimed savings arrive, gross)".into(),
+            Cell::Percent(t.p_savings_claim_met),
+            Cell::Percent(t.p_savings_claim_met_se),
+            "totals.p_savings_claim_met",
+        ),
+        row(
+            "P(claimed savings arrive as cash)".into(),
+            Cell::Percent(t.p_savings_claim_cashable),
+            Cell::Percent(t.p_savings_claim_cashable_se),
+            "totals.p_savings_claim_cashable",
+        ),
+        row(
+            "P(every hospital covered by its contingency)".into(),
+            Cell::Percent(t.p_hospital_covered),
+            Cell::Percent(t.p_hospital_covered_se),
+            "totals.p_hospital_covered",
+        ),
         row(
             format!("P(national break even by {last})"),
             Cell::Percent(t.p_break_even),
@@ -207,24 +249,56 @@ pub fn verdict(n: &National) -> NationalVerdict {
         .copied()
         .max_by_key(|&r| count(r))
         .unwrap_or(Rating::NotApproved);
-    let as_one_fund = rate_probabilities(&m.credibility, t.p_break_even, t.p_target_met_year1);
+    let as_one_fund = rate_probabilities(
+        &m.credibility,
+        &RatingInputs {
+            claims_anything: n.areas.iter().any(|a| a.rating != Rating::NotRated),
+            p_break_even: t.p_break_even,
+            p_target_met_year1: t.p_target_met_year1,
+            p_savings_claim_met: t.p_savings_claim_met,
+            p_savings_claim_cashable: t.p_savings_claim_cashable,
+        },
+    );
     let c = &m.credibility;
+    let money = |x: f64| m.currency.money(x);
     let last = last_period(n);
+    let rule = match c.basis {
+        crate::Basis::Claims => format!(
+            "each area's own claimed savings against the template's thresholds: approved when they arrive as cash in ≥ {} \
+             of futures and the new money pays back in ≥ {}, with support when they arrive at all in ≥ {}, with conditions ≥ {}",
+            percent(c.approved_p_savings_claim_cashable),
+            percent(c.claims_approved_p_break_even),
+            percent(c.support_p_savings_claim_met),
+            percent(c.conditions_p_savings_claim_met)
+        ),
+        crate::Basis::BreakEven => format!(
+            "each area's own P(break even by {last}) against the template's thresholds: approved ≥ {} with P(year-1 \
+             target met) ≥ {}, with support ≥ {}, with conditions ≥ {}",
+            percent(c.approved_p_break_even),
+            percent(c.approved_p_target_met_year1),
+            percent(c.support_p_break_even),
+            percent(c.conditions_p_break_even)
+        ),
+    };
     let counts: Vec<String> = n
         .ratings
         .iter()
         .map(|r| format!("{} {}", r.areas, r.rating.to_string().to_lowercase()))
         .collect();
     let reasons = vec![
+        format!("Of {} areas, {} ({rule}).", m.areas, counts.join(", ")),
         format!(
-            "Of {} areas, {} (each area's own P(break even by {last}) against the template's thresholds: \
-             approved ≥ {} with P(year-1 target met) ≥ {}, with support ≥ {}, with conditions ≥ {}).",
-            m.areas,
-            counts.join(", "),
-            percent(c.approved_p_break_even),
-            percent(c.approved_p_target_met_year1),
-            percent(c.support_p_break_even),
-            percent(c.conditions_p_break_even)
+            "The plans spend {} a year of new money (of {} a year the schemes cost, against {} pooled) and claim savings \
+             of {} over the horizon; summed over all areas these arrive as gross savings in {} ± {} of futures and as \
+             cash in {} ± {}.",
+            money(t.new_money_per_year),
+            money(t.scheme_cost),
+            money(t.pooled),
+            money(t.claimed_savings_total),
+            percent(t.p_savings_claim_met),
+            percent(t.p_savings_claim_met_se),
+            percent(t.p_savings_claim_cashable),
+            percent(t.p_savings_claim_cashable_se)
         ),
         format!(
             "Summed over all areas, cumulative system net by {last} is at least zero in {} ± {} of futures; \
@@ -247,17 +321,17 @@ pub fn verdict(n: &National) -> NationalVerdict {
             as_one_fund.to_string().to_lowercase()
         ),
         format!(
+            "Every hospital's contingency reserve covers all the admissions its plan said would not happen in {} of futures.",
+            percent(t.p_hospital_covered)
+        ),
+        format!(
             "Areas share a national shock to scheme effectiveness (correlation {}) and to demand growth \
              (correlation {}): the more they share, the more areas fail together and the wider the national spread.",
             m.factors.effect_correlation, m.factors.growth_correlation
         ),
     ];
     NationalVerdict {
-        heading: format!(
-            "Verdict: {not} of {} area plan{} not approved",
-            m.areas,
-            if m.areas == 1 { "" } else { "s" }
-        ),
+        heading: format!("Verdict: {not} of {} area plans not approved", m.areas),
         most_areas,
         as_one_fund,
         reasons,
@@ -276,6 +350,11 @@ pub fn areas_table(n: &National) -> Table {
             "P(break even)",
             "± SE",
             "P(year-1 target met)",
+            "P(claimed savings arrive)",
+            "P(… as cash)",
+            "P(hospital covered)",
+            "Claimed savings, whole horizon",
+            "New money a year",
             "Median cumulative net",
             "P5 cumulative net",
             "P95 cumulative net",
@@ -283,7 +362,7 @@ pub fn areas_table(n: &National) -> Table {
             "SD cumulative net",
             "Median avoided admissions",
             "Mean avoided admissions",
-            "Pooled fund (£ a year)",
+            "Pooled fund (a year)",
             "Baseline admissions",
             "Target reduction",
             "Seed",
@@ -297,6 +376,11 @@ pub fn areas_table(n: &National) -> Table {
                     Cell::Percent(a.p_break_even),
                     Cell::Percent(a.p_break_even_se),
                     Cell::Percent(a.p_target_met_year1),
+                    Cell::Percent(a.p_savings_claim_met),
+                    Cell::Percent(a.p_savings_claim_cashable),
+                    Cell::Percent(a.p_hospital_covered),
+                    Cell::Money(a.claimed_savings_total),
+                    Cell::Money(a.new_money),
                     Cell::Money(a.cum_net_median),
                     Cell::Money(a.cum_net_p5),
                     Cell::Money(a.cum_net_p95),
@@ -356,6 +440,7 @@ fn fan(n: &National) -> Fan {
 }
 
 fn fan_alt(n: &National) -> String {
+    let money = |x: f64| n.meta.currency.money(x);
     let (Some(first), Some(end)) = (n.periods.first(), n.periods.last()) else {
         return "Fan chart of national cumulative system net (no periods).".into();
     };
@@ -402,7 +487,7 @@ fn ratings_section(n: &National) -> Section {
     Section {
         title: "Ratings".into(),
         paragraphs: vec![format!(
-            "Each area is rated by its own P(break even) and P(year-1 target met) against the template's thresholds \
+            "Each area is rated by its own results against the template's thresholds, on the basis the template sets \
              ({} futures per area).",
             group(n.meta.paths as f64)
         )],
@@ -438,7 +523,7 @@ fn seed_cell(seed: u64) -> Cell {
 pub fn national_xlsx(input: &NationalInput) -> Result<Vec<u8>> {
     let n = input.national;
     let m = &n.meta;
-    let f = Formats::new();
+    let f = Formats::new(m.currency);
     let mut wb = Workbook::new();
     let mut names = std::collections::BTreeSet::new();
 
@@ -619,7 +704,11 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
         class_of(v.most_areas),
         &v.heading,
         &format!(
-            "P(national break even by {}) = <strong>{}</strong> ± {} (one Monte Carlo standard error).",
+            "Summed over areas, the claimed savings arrive in <strong>{}</strong> ± {} of futures, as cash in {}; \
+             P(national break even by {}) = {} ± {} (one Monte Carlo standard error).",
+            percent(t.p_savings_claim_met),
+            percent(t.p_savings_claim_met_se),
+            percent(t.p_savings_claim_cashable),
             escape(&last),
             percent(t.p_break_even),
             percent(t.p_break_even_se)
@@ -644,8 +733,8 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
          more paths shrink it as 1/√paths."
             .into(),
     );
-    table_html(&mut o, &headline);
-    table_html(&mut o, &ratings_table(n));
+    table_html(&mut o, &headline, m.currency);
+    table_html(&mut o, &ratings_table(n), m.currency);
     o.push_str("</section>\n");
 
     o.push_str("<section aria-labelledby=\"charts\">\n<h2 id=\"charts\">Charts</h2>\n");
@@ -655,7 +744,7 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
         &mut o,
         &mut k,
         &svg_text(fan_svg),
-        "National cumulative system net (cashable savings minus scheme spend, summed over areas), £m: the median \
+        "National cumulative system net (cashable savings minus scheme spend, summed over areas), in millions: the median \
          future and the bands holding the middle 50%, 80% and 90% of futures.",
         &fan_alt(n),
     );
@@ -715,6 +804,7 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
             charts: Vec::new(),
         },
         &mut ids,
+        m.currency,
     );
 
     assumptions_section(

@@ -216,7 +216,7 @@ pub fn sensitivity(report: &crate::sensitivity::report::Report) -> Section {
     use crate::sensitivity::report::{sobol_chart, swing_chart, tornado_chart};
     let mut tables = Vec::new();
     let mut charts = Vec::new();
-    let money = report.output.unit() == "GBP";
+    let money = report.output.unit() == "money";
     let value = |x: f64| {
         if money {
             Cell::Money(x)
@@ -261,7 +261,7 @@ pub fn sensitivity(report: &crate::sensitivity::report::Report) -> Section {
             &format!(
                 "Swing: mean {} with each input held at its P10 and P90 (base mean {})",
                 report.output.describe(),
-                crate::summary::money(s.base_mean)
+                report.currency.money(s.base_mean)
             ),
             &[
                 "input",

@@ -10,7 +10,7 @@
 //! | *Paths* | one row per simulated future (up to [`PATHS_SHEET_CAP`], with a note when capped): its summary and sampled inputs |
 //! | one per [`Section`] | its paragraphs, tables and native charts |
 //!
-//! Money is formatted `£#,##0`, shares `0.0%`, counts `#,##0`; header rows are frozen.
+//! Money is formatted in the scenario's currency (`£#,##0`, `€#,##0` …), shares `0.0%`, counts `#,##0`; header rows are frozen.
 
 use std::collections::BTreeSet;
 
@@ -52,11 +52,13 @@ pub(super) struct Formats {
     plain4: Format,
     wrap: Format,
     note: Format,
+    currency: crate::fmt::Currency,
 }
 
 impl Formats {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(currency: crate::fmt::Currency) -> Self {
         Self {
+            currency,
             title: Format::new().set_bold().set_font_size(14),
             bold: Format::new().set_bold(),
             header: Format::new()
@@ -66,7 +68,7 @@ impl Formats {
                 .set_background_color(Color::RGB(HEADER_FILL))
                 .set_border_bottom(FormatBorder::Thin),
             text: Format::new().set_align(FormatAlign::Top),
-            money: Format::new().set_num_format("\"£\"#,##0;[Red]-\"£\"#,##0"),
+            money: Format::new().set_num_format(currency.excel_format()),
             percent: Format::new().set_num_format("0.0%"),
             se_percent: Format::new().set_num_format("0.00%"),
             count: Format::new().set_num_format("#,##0"),
@@ -167,7 +169,7 @@ fn table(
     for cells in &t.rows {
         for (c, x) in cells.iter().enumerate() {
             cell(ws, f, r, c as u16, x)?;
-            widths.see(c, &x.display());
+            widths.see(c, &x.display(f.currency));
         }
         r += 1;
     }
@@ -197,7 +199,7 @@ pub fn xlsx(input: &ReportInput) -> Result<Vec<u8>> {
 }
 
 fn build(input: &ReportInput, paths_cap: usize) -> Result<Vec<u8>> {
-    let f = Formats::new();
+    let f = Formats::new(input.scenario.currency());
     let mut wb = Workbook::new();
     let mut names = BTreeSet::new();
     let mut sheet = |title: &str| new_sheet(title, &mut names);
@@ -582,8 +584,8 @@ pub(super) fn fan_sheet(fan: &Fan, f: &Formats, ws: &mut Worksheet, sheet: &str)
         .set_label_position(ChartAxisLabelPosition::Low)
         .set_label_interval(u16::try_from(fan.periods_per_year.max(1)).unwrap_or(1));
     area.y_axis()
-        .set_name("Cumulative system net, £ (real)")
-        .set_num_format("\"£\"#,##0.0,,\"m\"");
+        .set_name(format!("Cumulative system net, {} (real)", f.currency.millions()).as_str())
+        .set_num_format(f.currency.excel_millions_format());
     area.legend()
         .set_position(ChartLegendPosition::Bottom)
         .delete_entries(&[0, 4, 5]);
@@ -678,12 +680,12 @@ fn by_period(input: &ReportInput, f: &Formats, ws: &mut Worksheet) -> Result<()>
     let mut r = 1u32;
     for q in Quantity::ALL {
         let fmt = match q.unit() {
-            "GBP" => &f.money,
+            "money" => &f.money,
             "share" => &f.se_percent,
             _ => &f.count,
         };
         let unit = match q.unit() {
-            "GBP" => "£",
+            "money" => f.currency.code(),
             "share" => "share",
             _ => "admissions",
         };
@@ -715,7 +717,7 @@ fn by_period(input: &ReportInput, f: &Formats, ws: &mut Worksheet) -> Result<()>
             0,
             &f.count,
         ),
-        ("plan_case_cum_net", "£", 1, &f.money),
+        ("plan_case_cum_net", f.currency.code(), 1, &f.money),
     ] {
         for p in &s.periods {
             ws.write_string(r, 0, name).map_err(err)?;

@@ -14,7 +14,8 @@ use toml::{Spanned, Value};
 
 use super::raw::{self, RawFile, RawInput, RawNum};
 use super::{
-    Credibility, Discount, Input, Payment, PlanTarget, Ramp, Sampling, Scenario, Scheme, idx,
+    Basis, ClaimedSavings, Credibility, Discount, Input, Payment, PlanTarget, Ramp, Sampling,
+    Scenario, Scheme, idx,
 };
 use crate::copula::{Built, Copula};
 use crate::dist::Dist;
@@ -70,6 +71,12 @@ const UNIT_COST: Bounds = Bounds {
     lo: 0.0,
     hi: 1e7,
     words: "£ per admission, from 0 to 10,000,000",
+};
+/// `scheme.<name>.additional_share` (docs/model.md §13).
+pub(crate) const ADDITIONAL: Bounds = Bounds {
+    lo: 0.0,
+    hi: 1.0,
+    words: "the share of annual_cost that is new money, from 0 (all of it would have been spent anyway) to 1 (all of it is new; the default)",
 };
 pub(crate) const RAMP_YEARS: Bounds = Bounds {
     lo: 0.0,
@@ -566,6 +573,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         Some(v) => [Sampling::MonteCarlo, Sampling::LatinHypercube]
             [ctx.choice(v, "scenario.sampling", &["monte-carlo", "lhs"])?],
     };
+    let currency = currency(&ctx, s.currency.as_ref())?;
     let timeline = Timeline::new(start_year, horizon, per_year, discount);
     let h = f64::from(horizon);
 
@@ -716,6 +724,11 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         .minimum_ambition
         .as_ref()
         .map(|m| ctx.number(m, "plan.minimum_ambition", 0.0, 1.0, SHARE.words))
+        .transpose()?;
+    let claimed_savings = plan_raw
+        .claimed_savings
+        .as_ref()
+        .map(|c| claimed_savings(&ctx, c, horizon as usize))
         .transpose()?;
     let p4p = raw
         .p4p
@@ -876,6 +889,15 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             )?,
             OVERRUN,
         ));
+        inputs.push(Input::new(
+            &key("additional_share"),
+            ctx.input(
+                r.additional_share.as_ref().unwrap_or(&one),
+                &key("additional_share"),
+                ADDITIONAL,
+            )?,
+            ADDITIONAL,
+        ));
         schemes.push(Scheme {
             name,
             annual_cost,
@@ -889,6 +911,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                 let (line, column) = crate::error::line_column(text, k.span().start);
                 (k.get_ref().trim().to_string(), Some((line, column)))
             }),
+            additional_share_set: r.additional_share.is_some(),
         });
     }
     debug_assert_eq!(
@@ -920,6 +943,8 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         capacity_release_years,
         plan,
         minimum_ambition,
+        claimed_savings,
+        currency,
         p4p,
         schemes,
         inputs,
@@ -1147,6 +1172,62 @@ fn uncertain_names(inputs: &[Input]) -> Vec<String> {
         .collect()
 }
 
+/// `scenario.currency` (docs/model.md §14): an ISO 4217 code, GBP when absent.
+fn currency(ctx: &Ctx<'_>, raw: Option<&Spanned<String>>) -> Result<crate::fmt::Currency> {
+    let Some(c) = raw else {
+        return Ok(crate::fmt::Currency::default());
+    };
+    let code = c.get_ref().trim();
+    crate::fmt::Currency::from_code(code)
+        .or_else(|| crate::fmt::Currency::from_code(&code.to_ascii_uppercase()))
+        .ok_or_else(|| {
+            ctx.diag(c.span(), "scenario.currency", "unknown currency code")
+                .value(format!("\"{}\"", c.get_ref()))
+                .allowed("an ISO 4217 code such as \"GBP\" (the default), \"EUR\" or \"USD\"")
+                .into()
+        })
+}
+
+/// `plan.claimed_savings` (docs/model.md §13): £ a year, one number or one per year.
+fn claimed_savings(ctx: &Ctx<'_>, raw: &Spanned<Value>, horizon: usize) -> Result<ClaimedSavings> {
+    const KEY: &str = "plan.claimed_savings";
+    let words = "an amount a year ≥ 0 (at most 1e13), or an array of one such amount per year of the horizon";
+    let amount = |v: &Value| -> Result<f64> {
+        let x = ctx.finite(v, &raw.span(), KEY).map_err(|e| match e {
+            crate::Error::Input(mut d) => {
+                d.allowed = Some(words.into());
+                crate::Error::Input(d)
+            }
+            other => other,
+        })?;
+        if !(0.0..=1e13).contains(&x) {
+            return Err(ctx
+                .diag(raw.span(), KEY, "value out of range")
+                .value(ctx.written(&raw.span()))
+                .allowed(words)
+                .into());
+        }
+        Ok(x)
+    };
+    match raw.get_ref() {
+        Value::Array(items) => {
+            if items.len() != horizon {
+                return Err(ctx
+                    .diag(raw.span(), KEY, "wrong number of years")
+                    .value(format!("{} figures", items.len()))
+                    .allowed(format!(
+                        "one figure per year of the horizon ({horizon}), or a single amount a year"
+                    ))
+                    .into());
+            }
+            Ok(ClaimedSavings::PerYear(
+                items.iter().map(amount).collect::<Result<_>>()?,
+            ))
+        }
+        v => Ok(ClaimedSavings::Constant(amount(v)?)),
+    }
+}
+
 fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credibility> {
     let d = Credibility::default();
     let Some(r) = raw else { return Ok(d) };
@@ -1162,7 +1243,33 @@ fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credi
             },
         )
     };
+    let basis = match &r.basis {
+        None => d.basis,
+        Some(b) => [Basis::Claims, Basis::BreakEven]
+            [ctx.choice(b, "credibility.basis", &["claims", "break-even"])?],
+    };
     let c = Credibility {
+        basis,
+        approved_p_savings_claim_cashable: p(
+            &r.approved_p_savings_claim_cashable,
+            d.approved_p_savings_claim_cashable,
+            "credibility.approved_p_savings_claim_cashable",
+        )?,
+        claims_approved_p_break_even: p(
+            &r.claims_approved_p_break_even,
+            d.claims_approved_p_break_even,
+            "credibility.claims_approved_p_break_even",
+        )?,
+        support_p_savings_claim_met: p(
+            &r.support_p_savings_claim_met,
+            d.support_p_savings_claim_met,
+            "credibility.support_p_savings_claim_met",
+        )?,
+        conditions_p_savings_claim_met: p(
+            &r.conditions_p_savings_claim_met,
+            d.conditions_p_savings_claim_met,
+            "credibility.conditions_p_savings_claim_met",
+        )?,
         approved_p_break_even: p(
             &r.approved_p_break_even,
             d.approved_p_break_even,
@@ -1201,6 +1308,22 @@ fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credi
                 c.conditions_p_break_even, c.support_p_break_even, c.approved_p_break_even
             ))
             .allowed("conditions_p_break_even ≤ support_p_break_even ≤ approved_p_break_even")
+            .into());
+    }
+    if c.conditions_p_savings_claim_met > c.support_p_savings_claim_met {
+        let span = r
+            .conditions_p_savings_claim_met
+            .as_ref()
+            .or(r.support_p_savings_claim_met.as_ref())
+            .map(Spanned::span)
+            .unwrap_or(0..0);
+        return Err(ctx
+            .diag(span, "credibility", "thresholds out of order")
+            .value(format!(
+                "conditions {} / support {}",
+                c.conditions_p_savings_claim_met, c.support_p_savings_claim_met
+            ))
+            .allowed("conditions_p_savings_claim_met ≤ support_p_savings_claim_met")
             .into());
     }
     Ok(c)

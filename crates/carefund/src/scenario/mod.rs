@@ -79,6 +79,15 @@ pub enum PlanTarget {
     PerYear(Vec<f64>),
 }
 
+/// The plan's claimed savings (`plan.claimed_savings`, docs/model.md §13), £ a year.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClaimedSavings {
+    /// The same figure every year.
+    Constant(f64),
+    /// One figure per year of the horizon.
+    PerYear(Vec<f64>),
+}
+
 /// One out-of-hospital scheme: the fixed parts (its uncertain inputs live in
 /// [`Scenario::inputs`]).
 #[derive(Debug, Clone)]
@@ -95,6 +104,8 @@ pub struct Scheme {
     /// The scheme's kind (`kind = "case-management"`), checked against an evidence file
     /// by [`crate::evidence`], with its byte offset in the scenario text.
     pub(crate) kind: Option<(String, Option<(usize, usize)>)>,
+    /// Whether the file sets `additional_share` for this scheme.
+    pub(crate) additional_share_set: bool,
 }
 
 impl Scheme {
@@ -112,24 +123,67 @@ impl Scheme {
     }
 }
 
-/// Thresholds of the credibility rating (MODEL.md §5). The defaults are this tool's
-/// choice, not NHS England's: NHS England named the categories but published no
+/// What the credibility rating rates (`[credibility] basis`, docs/model.md §13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The plan's own claims (the default): do the claimed savings arrive, in cash, and
+    /// does the new money pay back?
+    #[default]
+    Claims,
+    /// An invest-to-save appraisal: does the new money break even (the rule of
+    /// docs/model.md §5)?
+    BreakEven,
+}
+
+impl Basis {
+    /// The name used in scenario files and `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Claims => "claims",
+            Basis::BreakEven => "break-even",
+        }
+    }
+}
+
+/// Thresholds of the credibility rating (docs/model.md §5 and §13). The defaults are this
+/// tool's choice, not NHS England's: NHS England named the categories but published no
 /// probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Credibility {
-    /// `approved` needs at least this `p_break_even` (default 0.80) …
+    /// What is rated (default: the plan's claims).
+    pub basis: Basis,
+    /// Claims basis: `approved` needs at least this `p_savings_claim_cashable` (default
+    /// 0.50) …
+    pub approved_p_savings_claim_cashable: f64,
+    /// … and at least this `p_break_even` of the new money (default 0.50).
+    pub claims_approved_p_break_even: f64,
+    /// Claims basis: `approved with support` needs at least this `p_savings_claim_met`
+    /// (default 0.50).
+    pub support_p_savings_claim_met: f64,
+    /// Claims basis: `approved with conditions` needs at least this `p_savings_claim_met`
+    /// (default 0.20).
+    pub conditions_p_savings_claim_met: f64,
+    /// Break-even basis: `approved` needs at least this `p_break_even` (default 0.80) …
     pub approved_p_break_even: f64,
     /// … and at least this `p_target_met_year1` (default 0.50).
     pub approved_p_target_met_year1: f64,
-    /// `approved with support` needs at least this `p_break_even` (default 0.50).
+    /// Break-even basis: `approved with support` needs at least this `p_break_even`
+    /// (default 0.50).
     pub support_p_break_even: f64,
-    /// `approved with conditions` needs at least this `p_break_even` (default 0.20).
+    /// Break-even basis: `approved with conditions` needs at least this `p_break_even`
+    /// (default 0.20).
     pub conditions_p_break_even: f64,
 }
 
 impl Default for Credibility {
     fn default() -> Self {
         Self {
+            basis: Basis::Claims,
+            approved_p_savings_claim_cashable: 0.50,
+            claims_approved_p_break_even: 0.50,
+            support_p_savings_claim_met: 0.50,
+            conditions_p_savings_claim_met: 0.20,
             approved_p_break_even: 0.80,
             approved_p_target_met_year1: 0.50,
             support_p_break_even: 0.50,
@@ -224,7 +278,7 @@ pub mod idx {
     /// Where the schemes' inputs start.
     pub const SCHEME_BASE: usize = 6;
     /// Inputs per scheme.
-    pub const PER_SCHEME: usize = 4;
+    pub const PER_SCHEME: usize = 5;
     /// Offset of `scheme.<name>.effect` within a scheme's inputs.
     pub const EFFECT: usize = 0;
     /// Offset of `scheme.<name>.ramp_years`.
@@ -233,6 +287,9 @@ pub mod idx {
     pub const SUCCESS: usize = 2;
     /// Offset of `scheme.<name>.cost_overrun`.
     pub const OVERRUN: usize = 3;
+    /// Offset of `scheme.<name>.additional_share`: the share of the scheme's cost that is
+    /// new money (docs/model.md §13).
+    pub const ADDITIONAL: usize = 4;
 
     /// Index of input `offset` of scheme `i`.
     pub const fn scheme(i: usize, offset: usize) -> usize {
@@ -260,6 +317,8 @@ pub struct Scenario {
     pub(crate) capacity_release_years: f64,
     pub(crate) plan: PlanTarget,
     pub(crate) minimum_ambition: Option<f64>,
+    pub(crate) claimed_savings: Option<ClaimedSavings>,
+    pub(crate) currency: crate::fmt::Currency,
     pub(crate) p4p: Option<(f64, Option<f64>)>,
     pub(crate) schemes: Vec<Scheme>,
     pub(crate) inputs: Vec<Input>,
@@ -340,9 +399,61 @@ impl Scenario {
     pub fn plan(&self) -> &PlanTarget {
         &self.plan
     }
-    /// Total planned scheme spend per year (£), before overruns.
+    /// Total planned scheme cost per year, before overruns and additionality: what the
+    /// schemes cost, whoever would have paid for them anyway.
     pub fn annual_scheme_cost(&self) -> f64 {
         self.schemes.iter().map(|s| s.annual_cost).sum()
+    }
+    /// The new money a year, before overruns: `Σ_i cost_i · E[a_i]`, the schemes' cost
+    /// times the mean of each scheme's `additional_share` (docs/model.md §13).
+    pub fn annual_new_money(&self) -> f64 {
+        self.schemes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| s.annual_cost * self.inputs[idx::scheme(i, idx::ADDITIONAL)].mean())
+            .sum()
+    }
+    /// Whether the file sets `additional_share` on any scheme (when none does, the whole
+    /// cost of every scheme counts as new money).
+    pub fn sets_additional_share(&self) -> bool {
+        self.schemes.iter().any(|s| s.additional_share_set)
+    }
+    /// The currency every amount is in (`scenario.currency`, GBP by default).
+    pub fn currency(&self) -> crate::fmt::Currency {
+        self.currency
+    }
+    /// The plan's claimed savings as written (`plan.claimed_savings`); `None` when the
+    /// file leaves them to the default, claimed avoided admissions × tariff.
+    pub fn claimed_savings(&self) -> Option<&ClaimedSavings> {
+        self.claimed_savings.as_ref()
+    }
+    /// The tariff paid per admission.
+    pub fn tariff(&self) -> f64 {
+        self.tariff
+    }
+    /// Whether the scenario claims anything (docs/model.md §13): a scheme that may spend
+    /// new money or avoid admissions, or a claimed reduction or saving. A scenario that
+    /// claims nothing (such as "do nothing") is not rated.
+    pub fn claims_anything(&self) -> bool {
+        let scheme = self.schemes.iter().enumerate().any(|(i, s)| {
+            let input = |k: usize| &self.inputs[idx::scheme(i, k)];
+            let effect = input(idx::EFFECT);
+            let spends = s.annual_cost > 0.0
+                && (input(idx::ADDITIONAL).practical_max() > 0.0
+                    || input(idx::OVERRUN).practical_max() > 1.0);
+            let acts = effect.practical_max() != 0.0 || effect.quantile(0.0) != 0.0;
+            spends || acts
+        });
+        let reduction = match &self.plan {
+            PlanTarget::Reduction(r) => *r > 0.0,
+            PlanTarget::PerYear(v) => v.iter().any(|&x| x > 0.0),
+        };
+        let savings = match &self.claimed_savings {
+            Some(ClaimedSavings::Constant(x)) => *x > 0.0,
+            Some(ClaimedSavings::PerYear(v)) => v.iter().any(|&x| x > 0.0),
+            None => false,
+        };
+        scheme || reduction || savings
     }
     /// Every per-path input, mutable (for overlays inside the crate).
     pub(crate) fn inputs_mut(&mut self) -> &mut [Input] {

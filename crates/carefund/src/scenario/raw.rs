@@ -42,6 +42,7 @@ pub(crate) struct RawScenario {
     pub discount: Option<Spanned<Value>>,
     pub payment: Option<Spanned<String>>,
     pub sampling: Option<Spanned<String>>,
+    pub currency: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +79,7 @@ pub(crate) struct RawPlan {
     pub target_reduction: Option<RawNum>,
     pub avoided_admissions: Option<Spanned<Vec<RawNum>>>,
     pub minimum_ambition: Option<RawNum>,
+    pub claimed_savings: Option<Spanned<Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,6 +105,7 @@ pub(crate) struct RawScheme {
     pub cost_overrun: Option<RawInput>,
     pub persists_after_end: Option<bool>,
     pub kind: Option<Spanned<String>>,
+    pub additional_share: Option<RawInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +119,11 @@ pub(crate) struct RawCorrelation {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCredibility {
+    pub basis: Option<Spanned<String>>,
+    pub approved_p_savings_claim_cashable: Option<RawNum>,
+    pub claims_approved_p_break_even: Option<RawNum>,
+    pub support_p_savings_claim_met: Option<RawNum>,
+    pub conditions_p_savings_claim_met: Option<RawNum>,
     pub approved_p_break_even: Option<RawNum>,
     pub approved_p_target_met_year1: Option<RawNum>,
     pub support_p_break_even: Option<RawNum>,
@@ -150,6 +158,7 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
             "discount",
             "payment",
             "sampling",
+            "currency",
         ],
     ),
     ("fund", &["pooled", "uplift", "contingency_share"]),
@@ -175,7 +184,12 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
     ),
     (
         "plan",
-        &["target_reduction", "avoided_admissions", "minimum_ambition"],
+        &[
+            "target_reduction",
+            "avoided_admissions",
+            "minimum_ambition",
+            "claimed_savings",
+        ],
     ),
     ("p4p", &["value_per_admission", "share"]),
     (
@@ -194,12 +208,18 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
             "cost_overrun",
             "persists_after_end",
             "kind",
+            "additional_share",
         ],
     ),
     ("correlation", &["inputs", "rank", "repair"]),
     (
         "credibility",
         &[
+            "basis",
+            "approved_p_savings_claim_cashable",
+            "claims_approved_p_break_even",
+            "support_p_savings_claim_met",
+            "conditions_p_savings_claim_met",
             "approved_p_break_even",
             "approved_p_target_met_year1",
             "support_p_break_even",

@@ -76,7 +76,7 @@ impl Output {
     /// The unit: `GBP` or `admissions`.
     pub fn unit(self) -> &'static str {
         match self {
-            Output::CumNet | Output::Npv => "GBP",
+            Output::CumNet | Output::Npv => "money",
             Output::Avoided => "admissions",
         }
     }

@@ -39,6 +39,8 @@ pub struct Report {
     pub paths: u64,
     /// Sampling of the tornado runs.
     pub sampling: &'static str,
+    /// The currency of every amount.
+    pub currency: crate::fmt::Currency,
     /// Spearman tornado, if asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tornado: Option<RankTornado>,
@@ -62,6 +64,7 @@ impl Report {
             seed,
             paths,
             sampling: scenario.sampling().name(),
+            currency: scenario.currency(),
             tornado: None,
             swing: None,
             sobol: None,
@@ -69,17 +72,17 @@ impl Report {
     }
 }
 
-/// Display scale and unit of an output: £m or admissions.
-fn display(output: Output) -> (f64, &'static str) {
-    match output {
-        Output::CumNet | Output::Npv => (1e6, "£m (real)"),
-        Output::Avoided => (1.0, "admissions"),
+/// Display scale and unit of an output: millions of the currency, or admissions.
+fn display(report: &Report) -> (f64, String) {
+    match report.output {
+        Output::CumNet | Output::Npv => (1e6, format!("{} (real)", report.currency.millions())),
+        Output::Avoided => (1.0, "admissions".into()),
     }
 }
 
 /// An input's value in words for a chart label: `2.6%`, `£1,490`, `1.2 yrs`, `×1.10`,
 /// `fails`/`delivers`.
-pub fn value_text(input: &str, v: f64) -> String {
+pub fn value_text(input: &str, v: f64, currency: crate::fmt::Currency) -> String {
     if input.ends_with(".success_probability") {
         return if v >= 0.5 { "delivers" } else { "fails" }.into();
     }
@@ -90,7 +93,7 @@ pub fn value_text(input: &str, v: f64) -> String {
         return format!("×{v:.2}");
     }
     if input == "costs.unit_cost" {
-        return format!("£{}", group(v));
+        return currency.money(v);
     }
     let pct = 100.0 * v;
     let s = if pct.abs() < 10.0 {
@@ -158,18 +161,22 @@ fn top_note(shown: usize, all: usize) -> String {
 
 /// The swing tornado chart.
 pub fn swing_chart(report: &Report, s: &SwingAnalysis) -> HorizontalBars {
-    let (scale, unit) = display(report.output);
+    let (scale, unit) = display(report);
     let shown = s.inputs.len().min(CHART_ROWS);
     let base = s.base_mean / scale;
     HorizontalBars {
         title: format!("What moves the expected result — {}", report.scenario_name),
         subtitle: format!(
             "One input at its P10 or P90, the rest drawn · line: base mean {} · {} paths{}",
-            format_display(base, unit),
+            format_display(report, base),
             group(s.paths as f64),
             top_note(shown, s.inputs.len())
         ),
-        x_label: format!("Mean {}, {unit}", report.output.short()),
+        x_label: if report.output.unit() == "money" {
+            format!("Mean {}, {unit}", report.output.short())
+        } else {
+            format!("Mean {}", report.output.short())
+        },
         series: vec!["Input at its P10".into(), "Input at its P90".into()],
         layout: BarLayout::Overlaid,
         origin: base,
@@ -181,19 +188,19 @@ pub fn swing_chart(report: &Report, s: &SwingAnalysis) -> HorizontalBars {
                 values: vec![w.mean_at_p10 / scale, w.mean_at_p90 / scale],
                 intervals: Vec::new(),
                 notes: vec![
-                    value_text(&w.input, w.p10_value),
-                    value_text(&w.input, w.p90_value),
+                    value_text(&w.input, w.p10_value, report.currency),
+                    value_text(&w.input, w.p90_value, report.currency),
                 ],
             })
             .collect(),
     }
 }
 
-fn format_display(v: f64, unit: &str) -> String {
-    if unit.starts_with('£') {
-        crate::summary::money(v * 1e6)
+fn format_display(report: &Report, v: f64) -> String {
+    if report.output.unit() == "money" {
+        report.currency.money(v * 1e6)
     } else {
-        format!("{} {unit}", group(v))
+        format!("{} admissions", group(v))
     }
 }
 
@@ -382,7 +389,7 @@ pub fn files(report: &Report, formats: &[Format]) -> Result<Vec<(String, Vec<u8>
 pub fn render_text(report: &Report) -> String {
     use std::fmt::Write;
     let mut o = String::new();
-    let (scale, unit) = display(report.output);
+    let (scale, _) = display(report);
     let _ = writeln!(
         o,
         "{} — sensitivity of {} (seed {})",
@@ -408,11 +415,11 @@ pub fn render_text(report: &Report) -> String {
         let _ = writeln!(
             o,
             "\nSwing of the mean, input at P10 → P90, ± Monte Carlo SE (base mean {}):",
-            format_display(s.base_mean / scale, unit)
+            format_display(report, s.base_mean / scale)
         );
         let show = |v: f64| {
-            if unit.starts_with('£') {
-                crate::summary::money(v)
+            if report.output.unit() == "money" {
+                report.currency.money(v)
             } else {
                 group(v)
             }

@@ -35,6 +35,18 @@ pub struct Compared {
     pub p_break_even: f64,
     /// Its standard error.
     pub p_break_even_se: f64,
+    /// P(gross savings ≥ the plan's claimed savings), docs/model.md §13.
+    pub p_savings_claim_met: f64,
+    /// Its standard error.
+    pub p_savings_claim_met_se: f64,
+    /// P(cashable savings ≥ the plan's claimed savings).
+    pub p_savings_claim_cashable: f64,
+    /// Its standard error.
+    pub p_savings_claim_cashable_se: f64,
+    /// P(the contingency reserve always covered the hospital).
+    pub p_hospital_covered: f64,
+    /// New money a year, before overruns (£).
+    pub new_money: f64,
     /// Cumulative system net at the horizon (£).
     pub cum_net: Stats,
     /// NPV (£).
@@ -76,6 +88,8 @@ pub struct Comparison {
     pub seed: u64,
     /// Paths of every run.
     pub paths: u64,
+    /// The currency of every amount (the first scenario's; compare refuses a mix).
+    pub currency: crate::fmt::Currency,
     /// The scenarios, in the order given.
     pub scenarios: Vec<Compared>,
     /// Every pair (A before B in the order given).
@@ -96,6 +110,16 @@ pub fn compare(
             "compare needs at least two scenarios".into(),
         ));
     }
+    let currency = scenarios[0].currency();
+    if let Some(other) = scenarios.iter().find(|s| s.currency() != currency) {
+        return Err(Error::Options(format!(
+            "scenarios in different currencies cannot be compared: {} is in {}, {} in {} (amounts are never converted)",
+            scenarios[0].origin(),
+            currency,
+            other.origin(),
+            other.currency()
+        )));
+    }
     let mut runs: Vec<(Compared, Vec<PathSummary>)> = Vec::new();
     for (k, s) in scenarios.iter().enumerate() {
         let sim = simulate(s, options, &|_| {})?;
@@ -107,6 +131,12 @@ pub fn compare(
             rating: summary.rating,
             p_break_even: h.p_break_even,
             p_break_even_se: h.p_break_even_se,
+            p_savings_claim_met: h.p_savings_claim_met,
+            p_savings_claim_met_se: h.p_savings_claim_met_se,
+            p_savings_claim_cashable: h.p_savings_claim_cashable,
+            p_savings_claim_cashable_se: h.p_savings_claim_cashable_se,
+            p_hospital_covered: h.p_hospital_covered,
+            new_money: summary.spending.new_money,
             cum_net: h.cum_net_horizon,
             npv: h.npv,
             avoided: h.avoided_total,
@@ -153,6 +183,7 @@ pub fn compare(
     Ok(Comparison {
         seed: options.seed,
         paths: options.paths,
+        currency,
         scenarios: runs.into_iter().map(|(c, _)| c).collect(),
         pairs,
     })

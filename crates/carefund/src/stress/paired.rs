@@ -59,11 +59,19 @@ fn breaks_even(p: &PathSummary) -> f64 {
     if p.cum_net >= 0.0 { 1.0 } else { 0.0 }
 }
 
+fn indicator(x: bool) -> f64 {
+    f64::from(u8::from(x))
+}
+
 /// The paired changes a stress makes to the headline metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Changes {
     /// Change of P(break even): mean of `1[stressed ≥ 0] − 1[base ≥ 0]`.
     pub p_break_even: Change,
+    /// Change of P(claimed savings arrive, gross), docs/model.md §13.
+    pub p_savings_claim_met: Change,
+    /// Change of P(claimed savings arrive as cash).
+    pub p_savings_claim_cashable: Change,
     /// Change of mean cumulative system net at the horizon (£).
     pub cum_net: Change,
     /// Change of mean NPV of system net (£).
@@ -77,6 +85,10 @@ impl Changes {
     pub fn of(base: &[PathSummary], other: &[PathSummary]) -> Self {
         Self {
             p_break_even: Change::of(base, other, breaks_even),
+            p_savings_claim_met: Change::of(base, other, |p| indicator(p.savings_claim_met)),
+            p_savings_claim_cashable: Change::of(base, other, |p| {
+                indicator(p.savings_claim_cashable)
+            }),
             cum_net: Change::of(base, other, |p| p.cum_net),
             npv: Change::of(base, other, |p| p.npv),
             avoided: Change::of(base, other, |p| p.avoided),
@@ -99,6 +111,18 @@ pub struct StressResult {
     pub p_break_even_se: f64,
     /// P(year-1 target met) under the stress.
     pub p_target_met_year1: f64,
+    /// P(gross savings ≥ the plan's claimed savings) under the stress.
+    pub p_savings_claim_met: f64,
+    /// Its binomial standard error.
+    pub p_savings_claim_met_se: f64,
+    /// P(cashable savings ≥ the plan's claimed savings) under the stress.
+    pub p_savings_claim_cashable: f64,
+    /// Its binomial standard error.
+    pub p_savings_claim_cashable_se: f64,
+    /// P(the contingency reserve always covered the hospital) under the stress.
+    pub p_hospital_covered: f64,
+    /// New money spent over the horizon, mean (£).
+    pub new_money_mean: f64,
     /// Median cumulative system net at the horizon (£).
     pub cum_net_median: f64,
     /// Mean cumulative system net at the horizon (£).
@@ -126,6 +150,12 @@ impl StressResult {
             p_break_even: h.p_break_even,
             p_break_even_se: h.p_break_even_se,
             p_target_met_year1: h.p_target_met_year1,
+            p_savings_claim_met: h.p_savings_claim_met,
+            p_savings_claim_met_se: h.p_savings_claim_met_se,
+            p_savings_claim_cashable: h.p_savings_claim_cashable,
+            p_savings_claim_cashable_se: h.p_savings_claim_cashable_se,
+            p_hospital_covered: h.p_hospital_covered,
+            new_money_mean: h.new_money_total.mean,
             cum_net_median: h.cum_net_horizon.p50,
             cum_net_mean: h.cum_net_horizon.mean,
             npv_mean: h.npv.mean,
@@ -152,6 +182,8 @@ pub struct StressReport {
     pub seed: u64,
     /// Paths of every run.
     pub paths: u64,
+    /// The currency of every amount.
+    pub currency: crate::fmt::Currency,
     /// Period labels.
     pub periods: Vec<String>,
     /// The base run (its changes are zero).
@@ -196,6 +228,7 @@ pub fn stress_test(
         scenario_file: base.origin().to_string(),
         seed: options.seed,
         paths: options.paths,
+        currency: base.currency(),
         periods: base_summary
             .periods
             .iter()
@@ -214,6 +247,10 @@ pub enum Metric {
     PBreakEven,
     /// P(year-1 avoided admissions ≥ the plan's year-1 claim).
     PTargetMetYear1,
+    /// P(gross savings ≥ the plan's claimed savings), docs/model.md §13.
+    PSavingsClaimMet,
+    /// P(cashable savings ≥ the plan's claimed savings).
+    PSavingsClaimCashable,
     /// Mean cumulative system net at the horizon (£).
     MeanCumNet,
     /// Mean NPV of system net (£).
@@ -222,9 +259,11 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, with its name.
-    pub const ALL: [(Metric, &'static str); 4] = [
+    pub const ALL: [(Metric, &'static str); 6] = [
         (Metric::PBreakEven, "p_break_even"),
         (Metric::PTargetMetYear1, "p_target_met_year1"),
+        (Metric::PSavingsClaimMet, "p_savings_claim_met"),
+        (Metric::PSavingsClaimCashable, "p_savings_claim_cashable"),
         (Metric::MeanCumNet, "mean_cum_net"),
         (Metric::MeanNpv, "mean_npv"),
     ];
@@ -243,7 +282,9 @@ impl Metric {
             .iter()
             .map(|p| match self {
                 Metric::PBreakEven => breaks_even(p),
-                Metric::PTargetMetYear1 => f64::from(u8::from(p.target_met_year1)),
+                Metric::PTargetMetYear1 => indicator(p.target_met_year1),
+                Metric::PSavingsClaimMet => indicator(p.savings_claim_met),
+                Metric::PSavingsClaimCashable => indicator(p.savings_claim_cashable),
                 Metric::MeanCumNet => p.cum_net,
                 Metric::MeanNpv => p.npv,
             })

@@ -7,15 +7,18 @@ use super::compare::Comparison;
 use super::paired::{StressReport, StressResult};
 use super::reverse::ReverseResult;
 use crate::error::{Error, Result};
-use crate::summary::money;
-use crate::text::group;
+use crate::fmt::{Currency, group};
 
-fn signed_money(x: f64) -> String {
+fn signed_money(cur: Currency, x: f64) -> String {
     if x > 0.0 {
-        format!("+{}", money(x))
+        format!("+{}", cur.money(x))
     } else {
-        money(x)
+        cur.money(x)
     }
+}
+
+fn pct_se(p: f64, se: f64) -> String {
+    format!("{:.1}% ± {:.1}", 100.0 * p, 100.0 * se)
 }
 
 fn pp(x: f64) -> String {
@@ -42,25 +45,32 @@ pub fn stress_text(r: &StressReport) -> String {
         group(r.paths as f64),
         r.seed
     );
+    let money = |x: f64| r.currency.money(x);
+    let signed = |x: f64| signed_money(r.currency, x);
     let _ = writeln!(
         o,
-        "{:<32} {:<25} {:>15} {:>15} {:>20} {:>24}",
+        "{:<30} {:<24} {:>13} {:>13} {:>13} {:>18} {:>20}",
         "stress",
         "rating",
+        "P(claim met)",
+        "P(as cash)",
         "P(break even)",
-        "median cum net",
-        "ΔP(break even), pts",
+        "ΔP(claim met), pts",
         "Δ mean cum net"
     );
     let row = |o: &mut String, s: &StressResult, base: bool| {
-        let name: String = s.name.chars().take(32).collect();
+        let name: String = if s.name.chars().count() > 30 {
+            s.name.chars().take(29).collect::<String>() + "…"
+        } else {
+            s.name.clone()
+        };
         let dp = if base {
             "—".to_string()
         } else {
             format!(
                 "{} ± {:.1}",
-                pp(s.change.p_break_even.mean),
-                100.0 * s.change.p_break_even.se
+                pp(s.change.p_savings_claim_met.mean),
+                100.0 * s.change.p_savings_claim_met.se
             )
         };
         let dc = if base {
@@ -68,21 +78,18 @@ pub fn stress_text(r: &StressReport) -> String {
         } else {
             format!(
                 "{} ± {}",
-                signed_money(s.change.cum_net.mean),
+                signed(s.change.cum_net.mean),
                 money(s.change.cum_net.se)
             )
         };
         let _ = writeln!(
             o,
-            "{:<32} {:<25} {:>15} {:>15} {:>20} {:>24}",
+            "{:<30} {:<24} {:>13} {:>13} {:>13} {:>18} {:>20}",
             name,
             s.rating.to_string(),
-            format!(
-                "{:.1}% ± {:.1}",
-                100.0 * s.p_break_even,
-                100.0 * s.p_break_even_se
-            ),
-            money(s.cum_net_median),
+            pct_se(s.p_savings_claim_met, s.p_savings_claim_met_se),
+            pct_se(s.p_savings_claim_cashable, s.p_savings_claim_cashable_se),
+            pct_se(s.p_break_even, s.p_break_even_se),
             dp,
             dc
         );
@@ -93,8 +100,9 @@ pub fn stress_text(r: &StressReport) -> String {
     }
     let _ = writeln!(
         o,
-        "\nP(break even) = P(cumulative system net by {last} ≥ 0). Δ = stressed − base, the mean of\n\
-         per-path differences on the same random numbers, ± one Monte Carlo standard error."
+        "\nP(claim met) = P(gross savings over the horizon ≥ the plan's claimed savings); P(as cash) the same for\n\
+         cashable savings; P(break even) = P(cumulative net of the new money by {last} ≥ 0). Δ = stressed − base,\n\
+         the mean of per-path differences on the same random numbers, ± one Monte Carlo standard error."
     );
     o
 }
@@ -136,12 +144,22 @@ pub fn stress_csv(r: &StressReport) -> Result<Vec<u8>> {
         "p_break_even",
         "p_break_even_se",
         "p_target_met_year1",
+        "p_savings_claim_met",
+        "p_savings_claim_met_se",
+        "p_savings_claim_cashable",
+        "p_savings_claim_cashable_se",
+        "p_hospital_covered",
+        "new_money_mean",
         "cum_net_median",
         "cum_net_mean",
         "npv_mean",
         "avoided_mean",
         "change_p_break_even",
         "change_p_break_even_se",
+        "change_p_savings_claim_met",
+        "change_p_savings_claim_met_se",
+        "change_p_savings_claim_cashable",
+        "change_p_savings_claim_cashable_se",
         "change_cum_net",
         "change_cum_net_se",
         "change_npv",
@@ -156,12 +174,22 @@ pub fn stress_csv(r: &StressReport) -> Result<Vec<u8>> {
             s.p_break_even,
             s.p_break_even_se,
             s.p_target_met_year1,
+            s.p_savings_claim_met,
+            s.p_savings_claim_met_se,
+            s.p_savings_claim_cashable,
+            s.p_savings_claim_cashable_se,
+            s.p_hospital_covered,
+            s.new_money_mean,
             s.cum_net_median,
             s.cum_net_mean,
             s.npv_mean,
             s.avoided_mean,
             c.p_break_even.mean,
             c.p_break_even.se,
+            c.p_savings_claim_met.mean,
+            c.p_savings_claim_met.se,
+            c.p_savings_claim_cashable.mean,
+            c.p_savings_claim_cashable.se,
             c.cum_net.mean,
             c.cum_net.se,
             c.npv.mean,
@@ -260,6 +288,8 @@ pub fn reverse_csv(r: &ReverseResult) -> Result<Vec<u8>> {
 /// The comparison tables: each scenario, then each pair's paired differences.
 pub fn compare_text(c: &Comparison) -> String {
     let mut o = String::new();
+    let money = |x: f64| c.currency.money(x);
+    let signed_money = |x: f64| signed_money(c.currency, x);
     let _ = writeln!(
         o,
         "Comparison — {} paths, seed {}, every scenario on the same random numbers\n",
@@ -268,22 +298,33 @@ pub fn compare_text(c: &Comparison) -> String {
     );
     let _ = writeln!(
         o,
-        "{:<4}{:<44} {:<25} {:>15} {:>15} {:>12}",
-        "", "scenario", "rating", "P(break even)", "median cum net", "avoided"
+        "{:<3}{:<36} {:<24} {:>13} {:>13} {:>13} {:>10} {:>14} {:>13}",
+        "",
+        "scenario",
+        "rating",
+        "P(claim met)",
+        "P(as cash)",
+        "P(break even)",
+        "new money",
+        "median cum net",
+        "mean avoided"
     );
     for (k, s) in c.scenarios.iter().enumerate() {
-        let name: String = s.name.chars().take(44).collect();
+        let name: String = if s.name.chars().count() > 36 {
+            s.name.chars().take(35).collect::<String>() + "…"
+        } else {
+            s.name.clone()
+        };
         let _ = writeln!(
             o,
-            "{:<4}{:<44} {:<25} {:>15} {:>15} {:>12}",
+            "{:<3}{:<36} {:<24} {:>13} {:>13} {:>13} {:>10} {:>14} {:>13}",
             letter(k),
             name,
             s.rating.to_string(),
-            format!(
-                "{:.1}% ± {:.1}",
-                100.0 * s.p_break_even,
-                100.0 * s.p_break_even_se
-            ),
+            pct_se(s.p_savings_claim_met, s.p_savings_claim_met_se),
+            pct_se(s.p_savings_claim_cashable, s.p_savings_claim_cashable_se),
+            pct_se(s.p_break_even, s.p_break_even_se),
+            money(s.new_money),
             money(s.cum_net.p50),
             group(s.avoided.mean)
         );

@@ -116,6 +116,8 @@ pub struct VoiReport {
     pub seed: u64,
     /// Paths of every run.
     pub paths: u64,
+    /// The currency of every amount (the first option's).
+    pub currency: crate::fmt::Currency,
     /// EVPI per decision, the means and P(best).
     pub evpi: Decision,
     /// EVPI × scale.
@@ -268,6 +270,9 @@ pub fn analyse(
         scale: voi.scale,
         seed: options.seed,
         paths: options.paths,
+        currency: scenarios
+            .first()
+            .map_or_else(crate::fmt::Currency::default, Scenario::currency),
         evpi_scaled: evpi.evpi * voi.scale,
         evpi_se_scaled: evpi.se * voi.scale,
         evpi,

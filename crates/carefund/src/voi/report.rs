@@ -7,7 +7,6 @@ use super::VoiReport;
 use super::analysis::Row;
 use crate::chart::{self, BarRow, Curves, Format, HorizontalBars, Line, ReferenceBars};
 use crate::error::{Error, Result};
-use crate::summary::money;
 
 /// Inputs listed in the terminal at most (every one is in `voi.csv`).
 pub const TEXT_INPUTS: usize = 10;
@@ -108,6 +107,7 @@ pub fn acceptability_csv(r: &VoiReport) -> Result<Vec<u8>> {
 
 /// A value and its SE, scaled when the scale is not 1.
 fn amount(r: &VoiReport, v: f64) -> String {
+    let money = |x: f64| r.currency.money(x);
     let one = (r.scale - 1.0).abs() < f64::EPSILON;
     if one {
         money(v)
@@ -128,6 +128,7 @@ fn is_noise(row: &Row) -> bool {
 /// The terminal report: EVPI, the ranked EVPPIs and plain-words lines.
 pub fn text(r: &VoiReport) -> String {
     let mut t = String::new();
+    let money = |x: f64| r.currency.money(x);
     let d = &r.evpi;
     let _ = writeln!(
         t,
@@ -166,7 +167,8 @@ pub fn text(r: &VoiReport) -> String {
     if all_zero {
         let _ = writeln!(
             t,
-            "EVPPI: £0 for every input and group ({} rows in voi.csv)",
+            "EVPPI: {} for every input and group ({} rows in voi.csv)",
+            money(0.0),
             r.inputs.len() + r.groups.len()
         );
     } else {
@@ -312,18 +314,20 @@ fn short_input(name: &str) -> String {
     }
 }
 
-/// Display unit for a set of £ values: (divisor, label).
-fn unit(max: f64) -> (f64, &'static str) {
+/// Display unit for a set of amounts: (divisor, label), e.g. `£m` or `€k`.
+fn unit(r: &VoiReport, max: f64) -> (f64, String) {
+    let c = r.currency.symbol();
     if max.abs() >= 1e6 {
-        (1e6, "£m")
+        (1e6, format!("{c}m"))
     } else {
-        (1e3, "£k")
+        (1e3, format!("{c}k"))
     }
 }
 
 /// The ranked EVPPI bars with EVPI as the reference line.
 pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
-    let (div, label) = unit(r.evpi_scaled);
+    let (div, label) = unit(r, r.evpi_scaled);
+    let money = |x: f64| r.currency.money(x);
     let mut rows: Vec<BarRow> = Vec::new();
     let nonzero = |row: &&Row| row.estimate.evppi > 0.0;
     for row in r
@@ -350,7 +354,7 @@ pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
         rows.push(BarRow {
             label: "every input".into(),
             values: vec![0.0],
-            notes: vec!["£0".into()],
+            notes: vec![money(0.0)],
             ..BarRow::default()
         });
     }
@@ -370,7 +374,7 @@ pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
     };
     ReferenceBars {
         bars: HorizontalBars {
-            title: "What knowing this better is worth, £ (EVPPI)".into(),
+            title: "What knowing this better is worth (EVPPI)".into(),
             subtitle: format!("Net benefit: {nb}; groups first, then inputs; whiskers ±2 SE"),
             x_label: format!("EVPPI, {label} {per}"),
             series: vec!["EVPPI".into()],
@@ -389,10 +393,14 @@ pub fn acceptability_chart(r: &VoiReport) -> Curves {
     Curves {
         title: "Which option is best, valuing each avoided admission".into(),
         subtitle: format!(
-            "P(option has the highest {} + £w × avoided admissions) on common random numbers",
-            r.value.words()
+            "P(option has the highest {} + {}w × avoided admissions) on common random numbers",
+            r.value.words(),
+            r.currency.symbol()
         ),
-        x_label: "w: £ per avoided admission, on top of the money".into(),
+        x_label: format!(
+            "w: {} per avoided admission, on top of the money",
+            r.currency.symbol().trim_end()
+        ),
         y_label: "P(option is best), %".into(),
         x: a.weights.clone(),
         lines: option_labels(&r.options)

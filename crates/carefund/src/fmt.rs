@@ -1,0 +1,164 @@
+//! Numbers for readers: money in the scenario's currency, counts with thousands
+//! separators, probabilities as percentages (docs/model.md §14).
+//!
+//! This module is the ground floor of the output layer: it imports nothing from the rest
+//! of the crate, and every text, table, chart label, workbook format and HTML page takes
+//! its money formatting from here, so that a scenario in euros never shows a "£".
+//!
+//! | function | example |
+//! |---|---|
+//! | [`Currency::money`] | `£12.7m`, `−€3.4m`, `$850k`, `£38,900`, `£1,490` |
+//! | [`group`] | `12,675,000`, `−1,234` |
+//! | [`Currency::symbol`] | `£`, `€`, `$`, or the code and a space (`CHF `) |
+
+use serde::{Serialize, Serializer};
+
+/// The currency every amount of a scenario is in (`scenario.currency`, an ISO 4217 code;
+/// GBP when the file does not say). Amounts are never converted: the currency only
+/// decides how they are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Currency(iso_currency::Currency);
+
+impl Default for Currency {
+    fn default() -> Self {
+        Self(iso_currency::Currency::GBP)
+    }
+}
+
+impl std::fmt::Debug for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl Currency {
+    /// Pounds sterling, the default.
+    pub const GBP: Currency = Currency(iso_currency::Currency::GBP);
+    /// Euros.
+    pub const EUR: Currency = Currency(iso_currency::Currency::EUR);
+    /// US dollars.
+    pub const USD: Currency = Currency(iso_currency::Currency::USD);
+
+    /// The currency of an ISO 4217 code (upper case, e.g. `"EUR"`); `None` if there is no
+    /// such code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        iso_currency::Currency::from_code(code).map(Self)
+    }
+
+    /// The ISO 4217 code, e.g. `GBP`.
+    pub fn code(self) -> &'static str {
+        self.0.code()
+    }
+
+    /// The prefix written before an amount: the currency's sign where it is one
+    /// non-letter character (`£`, `€`, `$`, `¥`, `₹` …), else its code and a space
+    /// (`CHF `, `SEK `), which no reader can mistake.
+    pub fn symbol(self) -> String {
+        let s = self.0.symbol().symbol;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_alphabetic() && c != '¤' && c != '₣' => s,
+            _ => format!("{} ", self.code()),
+        }
+    }
+
+    /// The unit of an axis or column in millions, e.g. `£m` or `CHF m`.
+    pub fn millions(self) -> String {
+        format!("{}m", self.symbol())
+    }
+
+    /// An amount for a reader, to about three significant figures: `£12.7m`, `−£3.4m`,
+    /// `£850k`, `£38,900`, `£1,490`, `£75` (in the currency's symbol).
+    pub fn money(self, x: f64) -> String {
+        let sign = if x < 0.0 { "−" } else { "" };
+        let c = self.symbol();
+        let a = x.abs();
+        if a >= 1e6 {
+            format!("{sign}{c}{:.1}m", a / 1e6)
+        } else if a >= 1e5 {
+            format!("{sign}{c}{:.0}k", a / 1e3)
+        } else if a >= 1e4 {
+            format!("{sign}{c}{}", group((a / 100.0).round() * 100.0))
+        } else {
+            format!("{sign}{c}{}", group(a))
+        }
+    }
+
+    /// A number format for spreadsheets: whole units with thousands separators and
+    /// negative amounts in red, e.g. `"£"#,##0;[Red]-"£"#,##0`.
+    pub fn excel_format(self) -> String {
+        let c = self.symbol().replace('"', "");
+        format!("\"{c}\"#,##0;[Red]-\"{c}\"#,##0")
+    }
+
+    /// A spreadsheet number format in millions with one decimal, e.g. `"£"#,##0.0,,"m"`.
+    pub fn excel_millions_format(self) -> String {
+        let c = self.symbol().replace('"', "");
+        format!("\"{c}\"#,##0.0,,\"m\"")
+    }
+}
+
+/// `12,345` (rounded to a whole number, thousands separated, `−` for negatives).
+pub fn group(x: f64) -> String {
+    let r = x.round();
+    let digits = format!("{:.0}", r.abs());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if r < 0.0 { format!("−{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_well_at_every_size() {
+        let gbp = Currency::default();
+        assert_eq!(gbp.money(12_675_000.0), "£12.7m");
+        assert_eq!(gbp.money(-3_400_000.0), "−£3.4m");
+        assert_eq!(gbp.money(850_000.0), "£850k");
+        assert_eq!(gbp.money(38_913.0), "£38,900");
+        assert_eq!(gbp.money(1_490.0), "£1,490");
+        assert_eq!(gbp.money(75.4), "£75");
+    }
+
+    #[test]
+    fn every_currency_writes_its_own_sign_or_code() {
+        assert_eq!(Currency::EUR.money(-3_400_000.0), "−€3.4m");
+        assert_eq!(Currency::USD.money(850_000.0), "$850k");
+        let chf = Currency::from_code("CHF").expect("CHF is ISO 4217");
+        assert_eq!(chf.money(1_490.0), "CHF 1,490");
+        assert_eq!(Currency::EUR.millions(), "€m");
+        assert_eq!(Currency::EUR.excel_format(), "\"€\"#,##0;[Red]-\"€\"#,##0");
+        assert!(Currency::from_code("XYZ").is_none());
+        assert!(
+            Currency::from_code("gbp").is_none()
+                || Currency::from_code("gbp") == Some(Currency::GBP)
+        );
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group(12_675_000.0), "12,675,000");
+        assert_eq!(group(-1234.4), "−1,234");
+        assert_eq!(group(999.0), "999");
+        assert_eq!(group(0.2), "0");
+    }
+}
