@@ -447,8 +447,26 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
             .filter(|i| !i.dist().is_fixed())
             .count()
     );
+    let cur = scenario.currency();
+    let model = carefund::Model::new(&scenario);
+    let spending = carefund::summary::spending(&scenario, &model);
+    println!(
+        "schemes cost {} a year, of which {} is new money, against a {} pool; the plan claims savings of {} a year; rated on {}",
+        cur.money(spending.scheme_cost),
+        cur.money(spending.new_money),
+        cur.money(spending.pooled),
+        cur.money(spending.claimed_savings),
+        scenario.credibility().basis.name()
+    );
     if warnings.is_empty() {
-        println!("no plan-level warnings");
+        println!(
+            "no plan-level warnings{}",
+            match comparison.warnings.len() {
+                0 => String::new(),
+                1 => " (the evidence check below has one)".to_string(),
+                n => format!(" (the evidence check below has {n})"),
+            }
+        );
     } else {
         println!("warnings:");
         for w in warnings {

@@ -79,13 +79,15 @@ impl Currency {
         format!("{}m", self.symbol())
     }
 
-    /// An amount for a reader, to about three significant figures: `£12.7m`, `−£3.4m`,
-    /// `£850k`, `£38,900`, `£1,490`, `£75` (in the currency's symbol).
+    /// An amount for a reader, to about three significant figures: `£5,300m`, `£12.7m`,
+    /// `−£3.4m`, `£850k`, `£38,900`, `£1,490`, `£75` (in the currency's symbol).
     pub fn money(self, x: f64) -> String {
         let sign = if x < 0.0 { "−" } else { "" };
         let c = self.symbol();
         let a = x.abs();
-        if a >= 1e6 {
+        if a >= 1e9 {
+            format!("{sign}{c}{}m", group(a / 1e6))
+        } else if a >= 1e6 {
             format!("{sign}{c}{:.1}m", a / 1e6)
         } else if a >= 1e5 {
             format!("{sign}{c}{:.0}k", a / 1e3)
@@ -124,6 +126,24 @@ pub fn group(x: f64) -> String {
     if r < 0.0 { format!("−{out}") } else { out }
 }
 
+/// A probability and its standard error in percent, with enough digits that a non-zero
+/// error never reads as `± 0.0%`: `34.2% ± 1.4%`, `0.1% ± 0.03%`, `0.0% ± 0.0%` (exactly
+/// zero), `99.99% ± < 0.01%`.
+pub fn percent_pm(p: f64, se: f64) -> String {
+    let (x, e) = (100.0 * p, 100.0 * se);
+    if e == 0.0 {
+        return format!("{x:.1}% ± 0.0%");
+    }
+    let decimals = if e >= 0.05 {
+        1
+    } else if e >= 0.005 {
+        2
+    } else {
+        return format!("{x:.2}% ± < 0.01%");
+    };
+    format!("{x:.decimals$}% ± {e:.decimals$}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +151,7 @@ mod tests {
     #[test]
     fn money_reads_well_at_every_size() {
         let gbp = Currency::default();
+        assert_eq!(gbp.money(5_300_000_000.0), "£5,300m");
         assert_eq!(gbp.money(12_675_000.0), "£12.7m");
         assert_eq!(gbp.money(-3_400_000.0), "−£3.4m");
         assert_eq!(gbp.money(850_000.0), "£850k");
@@ -152,6 +173,14 @@ mod tests {
             Currency::from_code("gbp").is_none()
                 || Currency::from_code("gbp") == Some(Currency::GBP)
         );
+    }
+
+    #[test]
+    fn a_non_zero_error_never_reads_as_zero() {
+        assert_eq!(percent_pm(0.342, 0.014), "34.2% ± 1.4%");
+        assert_eq!(percent_pm(0.001, 0.0003), "0.10% ± 0.03%");
+        assert_eq!(percent_pm(0.0, 0.0), "0.0% ± 0.0%");
+        assert_eq!(percent_pm(0.9999, 0.00001), "99.99% ± < 0.01%");
     }
 
     #[test]

@@ -662,6 +662,10 @@ fn reasons(
             " (no scheme sets additional_share, so all of their cost counts as new money)"
         }
     ));
+    if rating == Rating::NotRated {
+        // An option, not a plan: the plan case, failures and cover say nothing of it.
+        return r;
+    }
     r.push(format!(
         "the plan's own case (every input at its central value, every scheme delivering) ends at {} after {horizon} years; \
          the median future ends at {} (claim gap {}), and {} of futures do as well as the plan's case",
@@ -695,13 +699,22 @@ fn reasons(
             pct(all)
         ));
     }
-    if h.claimed_savings_total > 0.0 || years.iter().any(|y| y.plan > 0.0) {
-        r.push(format!(
-            "the contingency reserve ({} a year) covers the hospital for every admission the plan said would not happen in {} of futures; it pays out {} on average over {horizon} years",
-            money(scenario.contingency_share * scenario.pooled()),
-            pct(h.p_hospital_covered),
-            money(h.contingency_total.mean),
-        ));
+    let claims_admissions = years.iter().any(|y| y.plan > 0.0);
+    if scenario.payment() == crate::scenario::Payment::Tariff && claims_admissions {
+        let reserve = scenario.contingency_share * scenario.pooled();
+        r.push(if reserve > 0.0 {
+            format!(
+                "the contingency reserve ({} a year) covers the hospital for every admission the plan said would not happen in {} of futures; it pays out {} on average over {horizon} years",
+                money(reserve),
+                pct(h.p_hospital_covered),
+                money(h.contingency_total.mean),
+            )
+        } else {
+            format!(
+                "no contingency reserve is held, so the hospital is paid nothing for admissions the plan said would not happen; that is enough only in the {} of futures where every period meets the plan",
+                pct(h.p_hospital_covered),
+            )
+        });
     }
     r.push(format!(
         "in the worst 5% of futures the fund ends {} on average",
@@ -713,6 +726,10 @@ fn reasons(
 /// Plan-level warnings found without simulating (docs/model.md §5 and §13).
 pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
     let mut w = Vec::new();
+    if !scenario.claims_anything() {
+        // An option such as "do nothing" has no plan to warn about.
+        return w;
+    }
     let cur = scenario.currency();
     let money = |x: f64| cur.money(x);
     let spend = scenario.annual_scheme_cost();

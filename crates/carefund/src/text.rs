@@ -36,7 +36,39 @@ pub fn render(s: &Summary) -> String {
     let row = |o: &mut String, label: &str, value: String| {
         let _ = writeln!(o, "  {label:<36}{value}");
     };
-    let p = |x: f64, se: f64| format!("{:.1}% ± {:.1}%", 100.0 * x, 100.0 * se);
+    let p = crate::fmt::percent_pm;
+    let sp = &s.spending;
+    let horizon = s.years.len().max(1) as f64;
+    row(
+        &mut o,
+        "Pool, schemes' cost, new money",
+        format!(
+            "{} pooled; schemes cost {} a year, of which {} is new money",
+            money(sp.pooled),
+            money(sp.scheme_cost),
+            money(sp.new_money)
+        ),
+    );
+    row(
+        &mut o,
+        "Claimed vs delivered, a year",
+        format!(
+            "claimed {}; median gross {}, median cashable {}",
+            money(sp.claimed_savings),
+            money(h.gross_total.p50 / horizon),
+            money(h.cashable_total.p50 / horizon)
+        ),
+    );
+    row(
+        &mut o,
+        "P(claimed savings arrive)",
+        p(h.p_savings_claim_met, h.p_savings_claim_met_se),
+    );
+    row(
+        &mut o,
+        "P(… as cash)",
+        p(h.p_savings_claim_cashable, h.p_savings_claim_cashable_se),
+    );
     row(
         &mut o,
         &format!("P(break even by {last})"),
@@ -102,6 +134,15 @@ pub fn render(s: &Summary) -> String {
     );
     row(
         &mut o,
+        "P(hospital covered)",
+        format!(
+            "{} (contingency paid: mean {} over all years)",
+            p(h.p_hospital_covered, h.p_hospital_covered_se),
+            money(h.contingency_total.mean)
+        ),
+    );
+    row(
+        &mut o,
         "Worst 5% of futures",
         format!("mean cumulative net {}", money(h.expected_shortfall_5)),
     );
@@ -115,7 +156,7 @@ pub fn render(s: &Summary) -> String {
     let _ = writeln!(
         o,
         "\n  {:<9}{:>10}{:>10}{:>11}{:>11}{:>11}{:>16}{:>12}",
-        "year", "avoided", "plan", "cashable", "spend", "net", "median cum net", "P(cum ≥ 0)"
+        "year", "avoided", "plan", "cashable", "new money", "net", "median cum net", "P(cum ≥ 0)"
     );
     for y in &s.years {
         let _ = writeln!(

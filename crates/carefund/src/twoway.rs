@@ -47,12 +47,15 @@ impl Metric {
             Metric::NpvMean => "npv_mean",
         }
     }
-    /// The metric in words, with its unit.
-    pub fn describe(self) -> &'static str {
+    /// The metric in words, with its unit (money in millions of `currency`).
+    pub fn describe(self, currency: crate::fmt::Currency) -> String {
         match self {
-            Metric::PBreakEven => "P(break even by the horizon)",
-            Metric::MedianCumNet => "Median cumulative net at the horizon, £m",
-            Metric::NpvMean => "Mean NPV of system net, £m",
+            Metric::PBreakEven => "P(break even by the horizon)".into(),
+            Metric::MedianCumNet => format!(
+                "Median cumulative net at the horizon, {}",
+                currency.millions()
+            ),
+            Metric::NpvMean => format!("Mean NPV of system net, {}", currency.millions()),
         }
     }
     /// The level of the break-even contour: 0.5 for a probability, 0 for money.
@@ -204,6 +207,8 @@ pub struct Cell {
 pub struct Grid {
     /// Scenario name.
     pub scenario: String,
+    /// The currency of every amount.
+    pub currency: crate::fmt::Currency,
     /// The metric.
     pub metric: Metric,
     /// The x axis.
@@ -286,6 +291,7 @@ pub fn grid(
     }
     Ok(Grid {
         scenario: scenario.name().to_string(),
+        currency: scenario.currency(),
         metric,
         x: x.clone(),
         y: y.clone(),
@@ -315,7 +321,7 @@ pub fn grid_csv(g: &Grid) -> String {
 
 /// An input's axis description with its unit, and the factor its values are shown
 /// multiplied by (100 for shares shown as %).
-pub fn axis_label(input: &str) -> (String, f64) {
+pub fn axis_label(input: &str, currency: crate::fmt::Currency) -> (String, f64) {
     let pct = |what: &str| (format!("{input}, {what}"), 100.0);
     if input.ends_with(".effect") {
         pct("% of admissions avoided")
@@ -324,7 +330,10 @@ pub fn axis_label(input: &str) -> (String, f64) {
     } else if input == "demand.growth" || input == "fund.uplift" {
         pct("% a year")
     } else if input == "costs.unit_cost" {
-        (format!("{input}, £ per admission"), 1.0)
+        (
+            format!("{input}, {} per admission", currency.symbol().trim_end()),
+            1.0,
+        )
     } else if input.ends_with(".ramp_years") {
         (format!("{input}, years"), 1.0)
     } else if input.ends_with(".cost_overrun") {
@@ -336,8 +345,8 @@ pub fn axis_label(input: &str) -> (String, f64) {
 
 /// The heatmap of a grid, with the break-even contour (P = 0.5, or net = 0).
 pub fn grid_chart(g: &Grid) -> Heatmap {
-    let (x_label, sx) = axis_label(&g.x.input);
-    let (y_label, sy) = axis_label(&g.y.input);
+    let (x_label, sx) = axis_label(&g.x.input, g.currency);
+    let (y_label, sy) = axis_label(&g.y.input, g.currency);
     let money = !matches!(g.metric, Metric::PBreakEven);
     let values = g
         .cells
@@ -353,13 +362,13 @@ pub fn grid_chart(g: &Grid) -> Heatmap {
         title: format!("{}: two-way sensitivity", g.scenario),
         subtitle: format!(
             "{}; {} paths a cell, seed {}, all else on common random numbers",
-            g.metric.describe(),
-            crate::text::group(g.paths as f64),
+            g.metric.describe(g.currency),
+            crate::fmt::group(g.paths as f64),
             g.seed
         ),
         x_label,
         y_label,
-        value_label: g.metric.describe().to_string(),
+        value_label: g.metric.describe(g.currency),
         x: g.x.values(),
         y: g.y.values(),
         values,
@@ -408,7 +417,7 @@ pub fn render_text(g: &Grid) -> String {
     let mut out = format!(
         "{} — {} ({} paths per cell, seed {})\nrows: {}; columns: {}\n",
         g.scenario,
-        g.metric.describe(),
+        g.metric.describe(g.currency),
         g.paths,
         g.seed,
         g.y.input,

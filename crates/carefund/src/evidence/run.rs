@@ -141,8 +141,10 @@ impl EvidenceOutcome {
     }
 }
 
-/// The scenario of the evidence run: every scheme with a kind gets the evidence's
-/// effect, time to effect (as `ramp_years`) and success probability, and scheme costs
+/// The scenario of the evidence run: every scheme with a kind that claims an effect gets
+/// the evidence's effect, time to effect (as `ramp_years`) and success probability (a
+/// scheme that never works, or whose effect is fixed at 0, is left as it is), and scheme
+/// costs
 /// the optimism bias `b` of the scenario, or uniform on [0, 0.41] when it sets none.
 /// Input names are unchanged, so a run with the same seed is paired path by path with
 /// the plan's own run.
@@ -160,6 +162,13 @@ pub fn evidence_scenario(scenario: &Scenario, evidence: &Evidence) -> Result<Sce
     let inputs = ev.inputs_mut();
     for (i, kind) in kinds.iter().enumerate() {
         let Some(k) = kind else { continue };
+        // A scheme the plan says does nothing (it never works, or its effect is 0) claims
+        // nothing for the evidence to correct: it stays as it is (e.g. "do nothing").
+        let effect = &inputs[idx::scheme(i, idx::EFFECT)];
+        let claims_no_effect = effect.is_fixed() && effect.central() == 0.0;
+        if inputs[idx::scheme(i, idx::SUCCESS)].practical_max() <= 0.0 || claims_no_effect {
+            continue;
+        }
         inputs[idx::scheme(i, idx::EFFECT)].set_dist(k.effect().dist().clone());
         inputs[idx::scheme(i, idx::RAMP)].set_dist(k.time_to_effect().dist().clone());
         inputs[idx::scheme(i, idx::SUCCESS)].set_dist(k.success_probability().dist().clone());

@@ -582,7 +582,7 @@ fn scale_scheme_costs(
 
 fn allowed_for(column: &str) -> String {
     match column {
-        "pooled" => "the pooled fund, £ a year (a number ≥ 0)".into(),
+        "pooled" => "the pooled fund, an amount a year (a number ≥ 0)".into(),
         "baseline_admissions" => "emergency admissions a year (a number > 0)".into(),
         "target_reduction" => "the planned reduction as a share (0.035 = 3.5%)".into(),
         _ => "a number or a distribution such as { pert = [0.0, 0.01, 0.03] } (quote-free TOML)"

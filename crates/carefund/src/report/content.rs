@@ -18,7 +18,7 @@ pub struct HeadlineRow {
     pub key: &'static str,
 }
 
-/// The headline metrics of MODEL.md §5, in reading order.
+/// The headline metrics of docs/model.md §5 and §13, in reading order.
 pub fn headline_rows(s: &Summary) -> Vec<HeadlineRow> {
     let h = &s.headline;
     let last = s.years.last().map_or("the horizon", |y| y.year.as_str());
@@ -33,12 +33,73 @@ pub fn headline_rows(s: &Summary) -> Vec<HeadlineRow> {
     let a = &h.avoided_total;
     let never = h.break_even_year.last().map_or(0.0, |b| b.probability);
     let never_se = h.break_even_year.last().map_or(0.0, |b| b.se);
+    let sp = &s.spending;
     vec![
         row(
-            format!("P(break even by {last})"),
+            "Pooled fund, year 1 (a year)".into(),
+            Cell::Money(sp.pooled),
+            Cell::Empty,
+            "spending.pooled",
+        ),
+        row(
+            "Schemes' cost (a year, before additionality and overruns)".into(),
+            Cell::Money(sp.scheme_cost),
+            Cell::Empty,
+            "spending.scheme_cost",
+        ),
+        row(
+            "of which new money (a year, before overruns)".into(),
+            Cell::Money(sp.new_money),
+            Cell::Empty,
+            "spending.new_money",
+        ),
+        row(
+            "The plan's claimed savings, all years".into(),
+            Cell::Money(h.claimed_savings_total),
+            Cell::Empty,
+            "headline.claimed_savings_total",
+        ),
+        row(
+            "P(claimed savings arrive, gross)".into(),
+            Cell::Percent(h.p_savings_claim_met),
+            Cell::Percent(h.p_savings_claim_met_se),
+            "headline.p_savings_claim_met",
+        ),
+        row(
+            "P(claimed savings arrive as cash)".into(),
+            Cell::Percent(h.p_savings_claim_cashable),
+            Cell::Percent(h.p_savings_claim_cashable_se),
+            "headline.p_savings_claim_cashable",
+        ),
+        row(
+            "Gross savings, all years, median".into(),
+            Cell::Money(h.gross_total.p50),
+            Cell::Empty,
+            "headline.gross_total.p50",
+        ),
+        row(
+            "Cashable savings, all years, median".into(),
+            Cell::Money(h.cashable_total.p50),
+            Cell::Empty,
+            "headline.cashable_total.p50",
+        ),
+        row(
+            format!("P(break even by {last}) of the new money"),
             Cell::Percent(h.p_break_even),
             Cell::Percent(h.p_break_even_se),
             "headline.p_break_even",
+        ),
+        row(
+            "P(contingency always covered the hospital)".into(),
+            Cell::Percent(h.p_hospital_covered),
+            Cell::Percent(h.p_hospital_covered_se),
+            "headline.p_hospital_covered",
+        ),
+        row(
+            "Contingency paid to the hospital, all years, mean".into(),
+            Cell::Money(h.contingency_total.mean),
+            Cell::Money(h.contingency_total.se),
+            "headline.contingency_total.mean",
         ),
         row(
             "P(year-1 target met)".into(),
@@ -166,7 +227,8 @@ pub fn years_table(s: &Summary) -> Table {
     )
 }
 
-/// How an input's values are shown: shares and rates as percentages, money in pounds,
+/// How an input's values are shown: shares and rates as percentages, money in the
+/// scenario's currency,
 /// years and multipliers as plain numbers.
 fn input_cell(input: &Input, x: f64) -> Cell {
     let name = input.name();
@@ -193,7 +255,7 @@ fn what(input: &Input) -> &'static str {
     let name = input.name();
     match name {
         "demand.growth" => "underlying annual growth of emergency admissions",
-        "costs.unit_cost" => "economic cost of one emergency admission (£)",
+        "costs.unit_cost" => "economic cost of one emergency admission",
         "costs.cashable_share_short" => "share of that cost released as cash in the short run",
         "costs.cashable_share_long" => "share released once capacity is removed",
         "fund.uplift" => "annual real change in the pooled fund",
@@ -201,6 +263,7 @@ fn what(input: &Input) -> &'static str {
         _ if name.ends_with(".ramp_years") => "years to full effect",
         _ if name.ends_with(".success_probability") => "probability the scheme delivers at all",
         _ if name.ends_with(".cost_overrun") => "multiplier on planned cost",
+        _ if name.ends_with(".additional_share") => "share of the scheme's cost that is new money",
         _ => "",
     }
 }
@@ -269,9 +332,13 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
             }),
         ],
         vec![
-            s("Pooled fund, year 1 (£ a year)"),
+            s(&format!(
+                "Pooled fund, year 1 ({} a year)",
+                sc.currency().code()
+            )),
             Cell::Money(sc.pooled()),
         ],
+        vec![s("Currency"), s(sc.currency().code())],
         vec![
             s("Contingency share of the fund"),
             Cell::Percent(sc.contingency_share),
@@ -314,6 +381,23 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
     if let Some(m) = sc.minimum_ambition {
         fixed.push(vec![s("Plan: national minimum ambition"), Cell::Percent(m)]);
     }
+    match sc.claimed_savings() {
+        None => fixed.push(vec![
+            s("Plan: claimed savings"),
+            s("claimed avoided admissions × tariff (default)"),
+        ]),
+        Some(crate::scenario::ClaimedSavings::Constant(x)) => {
+            fixed.push(vec![s("Plan: claimed savings a year"), Cell::Money(*x)])
+        }
+        Some(crate::scenario::ClaimedSavings::PerYear(v)) => {
+            for (y, x) in v.iter().enumerate() {
+                fixed.push(vec![
+                    Cell::text(format!("Plan: savings claimed in {}", tl.year_label(y))),
+                    Cell::Money(*x),
+                ]);
+            }
+        }
+    }
     match sc.p4p {
         Some((value, share)) => {
             fixed.push(vec![
@@ -330,31 +414,53 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
         None => fixed.push(vec![s("Payment for performance"), s("none")]),
     }
     let c = sc.credibility();
-    fixed.extend([
-        vec![
-            s("Rating: approved needs P(break even) ≥"),
-            Cell::Percent(c.approved_p_break_even),
+    let t = |words: &str, p: f64| vec![s(words), Cell::Percent(p)];
+    fixed.push(vec![s("Rating basis"), s(c.basis.name())]);
+    fixed.extend(match c.basis {
+        crate::Basis::Claims => [
+            t(
+                "Rating: approved needs P(claimed savings arrive as cash) ≥",
+                c.approved_p_savings_claim_cashable,
+            ),
+            t(
+                "Rating: approved also needs P(break even) ≥",
+                c.claims_approved_p_break_even,
+            ),
+            t(
+                "Rating: approved with support needs P(claimed savings arrive) ≥",
+                c.support_p_savings_claim_met,
+            ),
+            t(
+                "Rating: approved with conditions needs P(claimed savings arrive) ≥",
+                c.conditions_p_savings_claim_met,
+            ),
         ],
-        vec![
-            s("Rating: approved also needs P(year-1 target met) ≥"),
-            Cell::Percent(c.approved_p_target_met_year1),
+        crate::Basis::BreakEven => [
+            t(
+                "Rating: approved needs P(break even) ≥",
+                c.approved_p_break_even,
+            ),
+            t(
+                "Rating: approved also needs P(year-1 target met) ≥",
+                c.approved_p_target_met_year1,
+            ),
+            t(
+                "Rating: approved with support needs P(break even) ≥",
+                c.support_p_break_even,
+            ),
+            t(
+                "Rating: approved with conditions needs P(break even) ≥",
+                c.conditions_p_break_even,
+            ),
         ],
-        vec![
-            s("Rating: approved with support needs P(break even) ≥"),
-            Cell::Percent(c.support_p_break_even),
-        ],
-        vec![
-            s("Rating: approved with conditions needs P(break even) ≥"),
-            Cell::Percent(c.conditions_p_break_even),
-        ],
-    ]);
+    });
     let fixed = Table::new("Fixed parameters", &["Parameter", "Value"], fixed);
 
     let schemes = Table::new(
         "Schemes (fixed parts; their uncertain inputs are above)",
         &[
             "Scheme",
-            "Planned cost (£ a year)",
+            "Planned cost (a year)",
             "NHS share of funding",
             "Council share of funding",
             "Starts (years)",

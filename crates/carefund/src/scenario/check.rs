@@ -70,7 +70,7 @@ const GROWTH: Bounds = Bounds {
 const UNIT_COST: Bounds = Bounds {
     lo: 0.0,
     hi: 1e7,
-    words: "£ per admission, from 0 to 10,000,000",
+    words: "an amount per admission, from 0 to 10,000,000",
 };
 /// `scheme.<name>.additional_share` (docs/model.md §13).
 pub(crate) const ADDITIONAL: Bounds = Bounds {
@@ -584,7 +584,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         "fund.pooled",
         0.0,
         1e13,
-        "an amount in £ a year, ≥ 0",
+        "an amount a year, from 0 to 10,000,000,000,000 (1e13)",
     )?;
     let contingency_share = ctx.optional(
         fund.contingency_share.as_ref(),
@@ -616,7 +616,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         "costs.tariff",
         0.0,
         1e7,
-        "£ per admission, ≥ 0",
+        "an amount per admission, from 0 to 10,000,000",
     )?;
     let capacity_release_years = ctx.number(
         &costs.capacity_release_years,
@@ -740,7 +740,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                 "p4p.value_per_admission",
                 0.0,
                 1e7,
-                "£ per admission, ≥ 0",
+                "an amount per admission, from 0 to 10,000,000",
             )?;
             let share = p
                 .share
@@ -794,7 +794,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             &key("annual_cost"),
             0.0,
             1e12,
-            "£ a year, ≥ 0",
+            "an amount a year, from 0 to 1,000,000,000,000 (1e12)",
         )?;
         let nhs_share = match &r.funder {
             None => 1.0,

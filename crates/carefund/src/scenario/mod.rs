@@ -441,7 +441,8 @@ impl Scenario {
             let spends = s.annual_cost > 0.0
                 && (input(idx::ADDITIONAL).practical_max() > 0.0
                     || input(idx::OVERRUN).practical_max() > 1.0);
-            let acts = effect.practical_max() != 0.0 || effect.quantile(0.0) != 0.0;
+            let acts = input(idx::SUCCESS).practical_max() > 0.0
+                && (effect.practical_max() != 0.0 || effect.quantile(0.0) != 0.0);
             spends || acts
         });
         let reduction = match &self.plan {

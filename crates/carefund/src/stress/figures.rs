@@ -73,7 +73,7 @@ pub fn stress_lines(r: &StressReport) -> LinesChart {
     LinesChart {
         title: format!("Cumulative system net under stress — {}", r.scenario),
         subtitle: "median of each stressed run against the base's median and P10–P90".into(),
-        y_label: "Cumulative system net, £m (real)".into(),
+        y_label: format!("Cumulative system net, {} (real)", r.currency.millions()),
         periods: r.periods.clone(),
         series,
     }
@@ -99,7 +99,7 @@ pub fn compare_lines(c: &Comparison) -> LinesChart {
             crate::text::group(c.paths as f64),
             c.seed
         ),
-        y_label: "Cumulative system net, £m (real)".into(),
+        y_label: format!("Cumulative system net, {} (real)", c.currency.millions()),
         periods,
         series: c
             .scenarios
@@ -140,9 +140,10 @@ pub fn compare_histogram(c: &Comparison) -> Option<Histogram> {
             c.scenarios[p.b].name
         ),
         x_label: format!(
-            "Cumulative net by the horizon, {} − {}, £m (real)",
+            "Cumulative net by the horizon, {} − {}, {} (real)",
             letter(p.a),
-            letter(p.b)
+            letter(p.b),
+            c.currency.millions()
         ),
         values: p.cum_net_paths.iter().map(|x| x / MILLION).collect(),
         annotation: format!("P({} better) = {:.0}%", letter(p.a), 100.0 * p.p_a_better),

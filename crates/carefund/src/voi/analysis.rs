@@ -184,7 +184,7 @@ pub fn analyse(
         .collect::<Result<Vec<_>>>()?;
     if !(voi.admission_value.is_finite() && voi.admission_value >= 0.0) {
         return Err(Error::Options(format!(
-            "--admission-value {}: expected £ ≥ 0 per avoided admission",
+            "--admission-value {}: expected an amount ≥ 0 per avoided admission",
             voi.admission_value
         )));
     }

@@ -6,7 +6,9 @@
 //! plan's, so the two files compared on one seed are paired path by path), with
 //! `annual_cost = 0` and `success_probability = 0` (a scheme that never works has no
 //! effect whatever its effect draw, and keeps its effect input so correlations between
-//! effects stay valid). Everything else, comments included, is kept as written.
+//! effects stay valid). The `[plan]` claims nothing (`target_reduction = 0`, no claimed
+//! savings, no minimum ambition), so "do nothing" is not rated (docs/model.md §13).
+//! Everything else, comments included, is kept as written.
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::{Scenario, idx};
@@ -36,6 +38,12 @@ pub fn do_nothing_toml(plan: &str, origin: &str) -> Result<String> {
     );
     let mut table = String::new();
     let mut has_success = false;
+    // Inside a multi-line array of a [plan] key being dropped: its bracket depth.
+    let mut skipping = 0i32;
+    let depth = |line: &str| {
+        let code = line.split('#').next().unwrap_or("");
+        code.matches('[').count() as i32 - code.matches(']').count() as i32
+    };
     let finish_scheme = |out: &mut String, table: &str, has_success: bool| {
         if table == "[[scheme]]" && !has_success {
             out.push_str("success_probability = 0 # do nothing: never works\n");
@@ -43,7 +51,16 @@ pub fn do_nothing_toml(plan: &str, origin: &str) -> Result<String> {
     };
     for line in plan.lines() {
         let t = line.trim();
+        if skipping > 0 {
+            skipping += depth(line);
+            continue;
+        }
         if t.starts_with('[') {
+            if table == "[plan]" {
+                out.push_str(
+                    "target_reduction = 0 # do nothing: claims no reduction and no savings\n",
+                );
+            }
             finish_scheme(&mut out, &table, has_success);
             table = t.split('#').next().unwrap_or("").trim().to_string();
             has_success = false;
@@ -55,6 +72,15 @@ pub fn do_nothing_toml(plan: &str, origin: &str) -> Result<String> {
             ("[scenario]", Some("name")) => {
                 let name = toml::Value::String(format!("{} — do nothing", checked.name()));
                 out.push_str(&format!("name = {name}\n"));
+            }
+            (
+                "[plan]",
+                Some(
+                    "target_reduction" | "avoided_admissions" | "claimed_savings"
+                    | "minimum_ambition",
+                ),
+            ) => {
+                skipping = depth(line).max(0);
             }
             ("[[scheme]]", Some("annual_cost")) => {
                 out.push_str("annual_cost = 0 # do nothing: no spend\n");
@@ -68,6 +94,9 @@ pub fn do_nothing_toml(plan: &str, origin: &str) -> Result<String> {
                 out.push('\n');
             }
         }
+    }
+    if table == "[plan]" {
+        out.push_str("target_reduction = 0 # do nothing: claims no reduction and no savings\n");
     }
     finish_scheme(&mut out, &table, has_success);
     let label = format!("do nothing for {origin}");

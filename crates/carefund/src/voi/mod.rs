@@ -206,11 +206,16 @@ pub fn evpi(a: &[f64], b: &[f64]) -> Result<Evpi> {
     })
 }
 
-/// The "do nothing" option of a scenario (MODEL.md §12): a clone in which every scheme
-/// costs nothing and has no effect, with the same demand draws (streams are keyed by
+/// The "do nothing" option of a scenario (docs/model.md §12): a clone in which every
+/// scheme costs nothing and has no effect and the plan claims nothing, with the same
+/// demand draws (streams are keyed by
 /// input name, so every other input draws as in the plan).
 pub fn do_nothing(scenario: &Scenario) -> Scenario {
     let mut s = scenario.clone();
+    // Doing nothing claims nothing: no reduction, no savings (docs/model.md §13), so it
+    // is "not rated", and no P4P pot or contingency is owed against a claim.
+    s.plan = crate::scenario::PlanTarget::Reduction(0.0);
+    s.claimed_savings = None;
     for i in 0..s.schemes.len() {
         s.schemes[i].annual_cost = 0.0;
         let k = idx::SCHEME_BASE + i * idx::PER_SCHEME + idx::EFFECT;
