@@ -175,3 +175,44 @@ fn the_golden_comparison_finds_a_changed_number() {
     assert_eq!(diffs.len(), 1, "{diffs:?}");
     assert!(diffs[0].starts_with("s.headline.npv.p5"));
 }
+
+/// README's "What you get" is real output: every line of its first text block (but the
+/// `…` that stands for lines left out) is printed, as written, by a fresh run of the
+/// README's first command.
+#[test]
+fn readme_swindon_output_matches_a_fresh_run() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let block = readme
+        .split("## What you get")
+        .nth(1)
+        .and_then(|s| s.split("```text\n").nth(1))
+        .and_then(|s| s.split("\n```").next())
+        .expect("README has a text block under What you get");
+    let tmp = TempDir::new("readme");
+    let scenario = root().join("data/scenarios/swindon-2015.toml");
+    let o = carefund(
+        &[
+            "run",
+            scenario.to_str().expect("utf-8 path"),
+            "--threads",
+            "2",
+            "--out",
+            tmp.join("out").to_str().expect("utf-8 path"),
+        ],
+        &tmp.0,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    let mut checked = 0;
+    for line in block
+        .lines()
+        .filter(|l| l.trim() != "…" && !l.trim().is_empty())
+    {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "README line not in a fresh run:\n{line}\n--- run:\n{stdout}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} lines checked");
+}

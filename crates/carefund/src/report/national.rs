@@ -944,8 +944,10 @@ mod tests {
                 .areas,
             most
         );
-        assert_eq!(v.reasons.len(), 5);
-        assert!(v.reasons[4].contains("correlation 0.3"), "{}", v.reasons[4]);
+        assert_eq!(v.reasons.len(), 7);
+        let last = v.reasons.last().unwrap();
+        assert!(last.contains("correlation 0.3"), "{last}");
+        assert!(v.reasons[1].contains("new money"), "{}", v.reasons[1]);
     }
 
     #[test]
@@ -957,8 +959,10 @@ mod tests {
             assert_eq!(row.len(), t.columns.len());
             assert_eq!(row[0], super::Cell::text(&a.area));
             assert_eq!(row[2], super::Cell::Percent(a.p_break_even));
-            assert_eq!(row[6], super::Cell::Money(a.cum_net_p5));
-            assert_eq!(row[7], super::Cell::Money(a.cum_net_p95));
+            assert_eq!(row[5], super::Cell::Percent(a.p_savings_claim_met));
+            assert_eq!(row[6], super::Cell::Percent(a.p_savings_claim_cashable));
+            assert_eq!(row[11], super::Cell::Money(a.cum_net_p5));
+            assert_eq!(row[12], super::Cell::Money(a.cum_net_p95));
             assert!(a.cum_net_p5 <= a.cum_net_median && a.cum_net_median <= a.cum_net_p95);
         }
     }
@@ -1067,7 +1071,7 @@ mod tests {
                 "a number, not text"
             );
             assert_eq!(
-                areas.get_value((row, 15)),
+                areas.get_value((row, 20)),
                 Some(&Data::String(a.seed.to_string()))
             );
         }

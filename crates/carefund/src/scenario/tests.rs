@@ -437,7 +437,7 @@ fn messages_read_well() {
     assert_eq!(
         d.to_string(),
         "t.toml:5:1: `scenario.horizon_year`: unknown key in [scenario]; allowed: name, description, \
-         start_year, horizon_years, periods_per_year, discount, payment, sampling; did you mean `horizon_years`?"
+         start_year, horizon_years, periods_per_year, discount, payment, sampling, currency; did you mean `horizon_years`?"
     );
 }
 

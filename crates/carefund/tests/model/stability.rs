@@ -143,9 +143,14 @@ fn pinned_draws_of_path_zero_do_not_change() {
         "1.3264863333067232",
         "0.0",
         "0.9728953986395623",
+        // `scheme.*.additional_share` after each scheme's four inputs (carefund 0.1 had no
+        // such input; unset, so fixed at 1 and drawing no stream: every other draw is
+        // unchanged)
+        "1.0",
         "0.0029935343761559596",
         "1.0",
         "0.0",
+        "1.0",
         "1.0",
     ];
     assert_eq!(
