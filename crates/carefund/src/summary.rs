@@ -1,5 +1,5 @@
 //! From a simulation to the numbers a reader needs: per-period statistics, headline
-//! credibility metrics, the plan case, the rating and its reasons (MODEL.md §5).
+//! credibility metrics, the plan case, the rating and its reasons (docs/model.md §5).
 
 use std::collections::BTreeMap;
 
@@ -84,7 +84,7 @@ pub struct Meta {
     pub per_period_percentiles: &'static str,
 }
 
-/// The deterministic plan case (MODEL.md §5 `plan_claim`).
+/// The deterministic plan case (docs/model.md §5 `plan_claim`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanClaim {
     /// Cumulative system net at the horizon (£).
@@ -112,7 +112,7 @@ pub struct BreakEvenYear {
     pub se: f64,
 }
 
-/// The headline credibility metrics (MODEL.md §5).
+/// The headline credibility metrics (docs/model.md §5).
 #[derive(Debug, Clone, Serialize)]
 pub struct Headline {
     /// P(cumulative system net at the horizon ≥ 0).
@@ -205,7 +205,7 @@ pub struct Summary {
     pub years: Vec<YearSummary>,
     /// Per-period statistics.
     pub periods: Vec<PeriodSummary>,
-    /// The evidence check (MODEL.md §11), when one was run: see
+    /// The evidence check (docs/model.md §11), when one was run: see
     /// [`crate::evidence::EvidenceOutcome::attach`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<crate::evidence::EvidenceBlock>,
@@ -384,13 +384,13 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
     }
 }
 
-/// The rating from the headline metrics and the scenario's thresholds (MODEL.md §5).
+/// The rating from the headline metrics and the scenario's thresholds (docs/model.md §5).
 pub fn rate(scenario: &Scenario, h: &Headline) -> Rating {
     rate_probabilities(scenario.credibility(), h.p_break_even, h.p_target_met_year1)
 }
 
 /// The rating from `p_break_even` and `p_target_met_year1` under thresholds `c`
-/// (MODEL.md §5); [`rate`] and the national portfolio's per-area ratings use it.
+/// (docs/model.md §5); [`rate`] and the national portfolio's per-area ratings use it.
 pub fn rate_probabilities(
     c: &crate::Credibility,
     p_break_even: f64,
@@ -519,7 +519,7 @@ fn reasons(
     r
 }
 
-/// Plan-level warnings found without simulating (MODEL.md §5).
+/// Plan-level warnings found without simulating (docs/model.md §5).
 pub fn plan_warnings(scenario: &Scenario) -> Vec<String> {
     let mut w = Vec::new();
     let spend = scenario.annual_scheme_cost();

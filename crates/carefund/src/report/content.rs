@@ -18,7 +18,7 @@ pub struct HeadlineRow {
     pub key: &'static str,
 }
 
-/// The headline metrics of MODEL.md §5, in reading order.
+/// The headline metrics of docs/model.md §5, in reading order.
 pub fn headline_rows(s: &Summary) -> Vec<HeadlineRow> {
     let h = &s.headline;
     let last = s.years.last().map_or("the horizon", |y| y.year.as_str());

@@ -1,5 +1,5 @@
 //! Value of information: should the decision be taken now, or is it worth finding out
-//! more first, and about what? (MODEL.md §12, issue 11.)
+//! more first, and about what? (docs/model.md §12, issue 11.)
 //!
 //! - [`Value`]: the net benefit of an option on one path (`--value`: NPV of system net,
 //!   cumulative net, or one party's cumulative position).
@@ -206,7 +206,7 @@ pub fn evpi(a: &[f64], b: &[f64]) -> Result<Evpi> {
     })
 }
 
-/// The "do nothing" option of a scenario (MODEL.md §12): a clone in which every scheme
+/// The "do nothing" option of a scenario (docs/model.md §12): a clone in which every scheme
 /// costs nothing and has no effect, with the same demand draws (streams are keyed by
 /// input name, so every other input draws as in the plan).
 pub fn do_nothing(scenario: &Scenario) -> Scenario {
