@@ -79,10 +79,7 @@ fn section_number(s: &str) -> Option<(&str, &str)> {
 fn cited_after(rest: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut s = rest.trim_start_matches('`').trim_start();
-    loop {
-        let Some(after) = s.strip_prefix('§') else {
-            break;
-        };
+    while let Some(after) = s.strip_prefix('§') {
         let Some((number, tail)) = section_number(after) else {
             break;
         };
