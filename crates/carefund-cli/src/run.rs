@@ -98,7 +98,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let mut summary = summarise(&scenario, &sim);
     summary.meta.convergence = convergence;
-    // The evidence run (MODEL.md §11): same seed and paths, paired with the plan's run.
+    // The evidence run (docs/model.md §11): same seed and paths, paired with the plan's run.
     bar.reset();
     let evidence_run =
         carefund::evidence::evaluate(&scenario, &evidence, &sim, &summary, &|done| {

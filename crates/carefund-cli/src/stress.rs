@@ -1,5 +1,5 @@
 //! `carefund stress`, `carefund reverse` and `carefund compare`: paired runs on common
-//! random numbers (MODEL.md §9). Each turns its arguments into one library call, prints
+//! random numbers (docs/model.md §9). Each turns its arguments into one library call, prints
 //! the text table and writes CSV, JSON and charts.
 
 use std::io::Write;

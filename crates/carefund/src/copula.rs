@@ -1,4 +1,4 @@
-//! Correlation between named inputs: a Gaussian copula (MODEL.md §6).
+//! Correlation between named inputs: a Gaussian copula (docs/model.md §6).
 //!
 //! The user gives Spearman rank correlations `ρ_s`. The latent normal (Pearson)
 //! correlation that produces them is `2·sin(π·ρ_s/6)`. Correlated uniforms come from

@@ -1,4 +1,4 @@
-//! Probability distributions of uncertain inputs (MODEL.md §7).
+//! Probability distributions of uncertain inputs (docs/model.md §7).
 //!
 //! Every per-path input is drawn by the inverse-CDF method, `x = F⁻¹(u)` with `u` uniform
 //! on (0, 1) from the input's own stream. One uniform per input per path makes common
@@ -236,7 +236,7 @@ impl Dist {
         }
     }
 
-    /// The central value used by the plan case (MODEL.md §5): the mode where the
+    /// The central value used by the plan case (docs/model.md §5): the mode where the
     /// distribution has one, else the median.
     ///
     /// Uniform: median. Triangular, PERT: the given mode. Normal: the mean, clamped to

@@ -157,7 +157,7 @@ pub fn cash(summary: &Summary) -> CashBars {
 }
 
 /// The break-even year distribution: one bar per financial year (share of futures whose
-/// cumulative net turns ≥ 0 for good in that year) plus "never" (MODEL.md §5
+/// cumulative net turns ≥ 0 for good in that year) plus "never" (docs/model.md §5
 /// `break_even_year`).
 pub fn break_even(summary: &Summary) -> Columns {
     let bars = &summary.headline.break_even_year;

@@ -7,8 +7,8 @@
 //! performance and a contingency. carefund projects thousands of possible futures and
 //! reports how likely the plan is to pay for itself, when, and for whom.
 //!
-//! The model is specified in `MODEL.md` (shipped with the project); the items that
-//! implement each equation quote it. Data flows one way:
+//! The model is specified equation by equation in `docs/model.md` in the repository;
+//! the items that implement each equation quote it and cite its section. Data flows one way:
 //!
 //! ```text
 //! scenario file ─parse→ raw ─check→ Scenario ─sample→ inputs per path

@@ -1,4 +1,4 @@
-//! One path through the horizon: MODEL.md §4, period by period.
+//! One path through the horizon: docs/model.md §4, period by period.
 //!
 //! [`Model`] holds what does not change between paths (mid-points, discount factors, the
 //! plan, scheme timings); [`Model::project`] takes one path's inputs (in the order of
@@ -9,7 +9,7 @@ use rand_distr::{Distribution, Poisson, StandardNormal};
 use crate::rng::Generator;
 use crate::scenario::{ClaimedSavings, Payment, PlanTarget, Ramp, Scenario, idx};
 
-/// The per-period quantities of the ledger (MODEL.md §5), in storage order.
+/// The per-period quantities of the ledger (docs/model.md §5), in storage order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Quantity {
@@ -103,7 +103,7 @@ impl Quantity {
     }
 }
 
-/// One path's summary (MODEL.md §5, "per path").
+/// One path's summary (docs/model.md §5, "per path").
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PathSummary {
     /// NPV of system net: `Σ D_t·N_t` (£).
@@ -235,7 +235,7 @@ impl<'a> Model<'a> {
         self.scenario
     }
 
-    /// The plan's claimed avoided admissions per period (MODEL.md §4.5).
+    /// The plan's claimed avoided admissions per period (docs/model.md §4.5).
     ///
     /// # Formula
     /// `plan_t = target_reduction · A0 · dt · (1 + ḡ)^τ_t` with `ḡ` the mean growth, or
@@ -265,7 +265,7 @@ impl<'a> Model<'a> {
     /// `out[q·T + t]` for [`Quantity`] `q` and period `t` (length `15·T`).
     ///
     /// # Formula
-    /// MODEL.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`;
+    /// docs/model.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`;
     /// `E_i,t = s_i·e_i·ramp_i(τ_t)·fade_i(τ_t)` while the scheme runs;
     /// `F_t = 1 − ∏(1 − E_i,t)`; `V_t = F_t·A_t`; `I_t = Σ cost_i·dt·o_i·(1 + b)` with `b`
     /// the optimism bias (§11; 0 unless the scenario sets `costs.optimism_bias`), less the
@@ -435,7 +435,7 @@ impl<'a> Model<'a> {
     /// without the ledger arithmetic. `out` has one entry per period.
     ///
     /// # Formula
-    /// MODEL.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`, with `g = x[idx::GROWTH]`.
+    /// docs/model.md §4: `λ_t = A0·dt·(1+g)^τ_t·ε_t`, `A_t ~ Poisson(λ_t)`, with `g = x[idx::GROWTH]`.
     pub fn counterfactual(&self, x: &[f64], noise: &mut Noise, out: &mut [f64]) {
         let ln_growth = x[idx::GROWTH].ln_1p();
         for (a, &tau) in out.iter_mut().zip(self.scenario.timeline.tau()) {
@@ -466,7 +466,7 @@ impl<'a> Model<'a> {
     }
 
     /// The plan case's inputs: every input at its central value and every scheme
-    /// succeeding (MODEL.md §5, `plan_claim`).
+    /// succeeding (docs/model.md §5, `plan_claim`).
     pub fn central_inputs(&self) -> Vec<f64> {
         let mut x: Vec<f64> = self.scenario.inputs.iter().map(|i| i.central()).collect();
         for i in 0..self.scenario.schemes.len() {

@@ -1,4 +1,4 @@
-//! Random streams keyed by (seed, input name, path) (MODEL.md §6).
+//! Random streams keyed by (seed, input name, path) (docs/model.md §6).
 //!
 //! Every named uncertain input has its own stream for every path:
 //! `Xoshiro256PlusPlus::seed_from_u64(mix(key(seed, name), path))`, where `key` hashes the

@@ -1,6 +1,6 @@
 //! Per-path inputs: uniforms from each input's own stream, the copula, inverse CDFs.
 //!
-//! # Latin hypercube sampling (MODEL.md §6)
+//! # Latin hypercube sampling (docs/model.md §6)
 //!
 //! With [`Sampling::LatinHypercube`] and `n` paths, every non-fixed input (and every
 //! copula member) gets a permutation `π` of `0..n`, shuffled (Fisher–Yates) by the stream

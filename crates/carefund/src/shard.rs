@@ -58,7 +58,7 @@ pub struct ShardFile {
     pub threads: usize,
     /// The plan's own run.
     pub plan: ShardParts,
-    /// The evidence run (MODEL.md §11).
+    /// The evidence run (docs/model.md §11).
     pub evidence_run: ShardParts,
 }
 

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-/// The percentiles reported everywhere (MODEL.md §5).
+/// The percentiles reported everywhere (docs/model.md §5).
 pub const PERCENTILES: [u8; 9] = [1, 5, 10, 25, 50, 75, 90, 95, 99];
 
 /// Mean, spread, Monte Carlo standard error and percentiles of a sample.

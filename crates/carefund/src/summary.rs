@@ -1,5 +1,5 @@
 //! From a simulation to the numbers a reader needs: per-period statistics, headline
-//! credibility metrics, the plan case, the rating and its reasons (MODEL.md §5).
+//! credibility metrics, the plan case, the rating and its reasons (docs/model.md §5).
 
 use std::collections::BTreeMap;
 
@@ -110,7 +110,7 @@ pub struct Meta {
     pub per_period_percentiles: &'static str,
 }
 
-/// The deterministic plan case (MODEL.md §5 `plan_claim`).
+/// The deterministic plan case (docs/model.md §5 `plan_claim`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanClaim {
     /// Cumulative system net at the horizon (£).
@@ -138,7 +138,7 @@ pub struct BreakEvenYear {
     pub se: f64,
 }
 
-/// The headline credibility metrics (MODEL.md §5).
+/// The headline credibility metrics (docs/model.md §5).
 #[derive(Debug, Clone, Serialize)]
 pub struct Headline {
     /// P(cumulative system net at the horizon ≥ 0).
@@ -274,7 +274,7 @@ pub struct Summary {
     pub years: Vec<YearSummary>,
     /// Per-period statistics.
     pub periods: Vec<PeriodSummary>,
-    /// The evidence check (MODEL.md §11), when one was run: see
+    /// The evidence check (docs/model.md §11), when one was run: see
     /// [`crate::evidence::EvidenceOutcome::attach`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<crate::evidence::EvidenceBlock>,

@@ -1,4 +1,4 @@
-//! Periods, labels and discount factors (MODEL.md §2).
+//! Periods, labels and discount factors (docs/model.md §2).
 
 use crate::scenario::Discount;
 
@@ -98,7 +98,7 @@ impl Timeline {
     }
 }
 
-/// Discount factor at `tau` years (MODEL.md §2).
+/// Discount factor at `tau` years (docs/model.md §2).
 ///
 /// # Formula
 /// Constant: `(1 + r)^(−τ)`. Green Book: `1.035^(−τ)` for `τ ≤ 30`, else

@@ -29,7 +29,7 @@ pub const MAX_COUNT: usize = 101;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
-    /// P(cumulative system net at the horizon ≥ 0), MODEL.md §5.
+    /// P(cumulative system net at the horizon ≥ 0), docs/model.md §5.
     #[default]
     PBreakEven,
     /// Median cumulative system net at the horizon (£).

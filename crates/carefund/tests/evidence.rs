@@ -1,4 +1,4 @@
-//! The evidence check (MODEL.md §11), end to end through the public API: the assumption
+//! The evidence check (docs/model.md §11), end to end through the public API: the assumption
 //! comparison's warnings, the evidence run on common random numbers, optimism bias, and
 //! the `evidence` block of `summary.json` for the shipped Swindon scenario.
 

@@ -1,6 +1,6 @@
 //! Integration tests of the model, the sampler and the engine, in one test binary.
 //!
-//! The four kinds of test of `STYLE.md` (habit 6), each against MODEL.md:
+//! The four kinds of test of `STYLE.md` (habit 6), each against docs/model.md:
 //!
 //! - [`statistical`]: every distribution form of §7, sampled through the real engine, is
 //!   checked with a Kolmogorov–Smirnov test against a statrs CDF built independently from

@@ -1,4 +1,4 @@
-//! Integration tests of the national portfolio (MODEL.md §10): one area reproduces a
+//! Integration tests of the national portfolio (docs/model.md §10): one area reproduces a
 //! single run bit for bit, the two correlation limits, override columns, and errors that
 //! name the CSV file, line and column.
 

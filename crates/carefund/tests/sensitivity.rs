@@ -1,5 +1,5 @@
 //! Sensitivity analysis, Latin hypercube sampling and target standard errors
-//! (MODEL.md §6 and §9), tested against analytic answers and constructed cases.
+//! (docs/model.md §6 and §9), tested against analytic answers and constructed cases.
 //!
 //! Tolerances are stated in standard errors (bootstrap SEs for Sobol indices) or as an
 //! F-test critical value.
@@ -154,7 +154,7 @@ fn tornadoes_rank_the_dominant_input_first() {
 
     let w = swing(&s, &base, Output::CumNet).expect("runs");
     assert_eq!(w.inputs[0].input, "scheme.Big.effect");
-    // Held at 1% then 9% (its P10 and P90). By MODEL.md §4 with the other inputs at their
+    // Held at 1% then 9% (its P10 and P90). By docs/model.md §4 with the other inputs at their
     // means: Σ_t 0.08·(1 − 0.011)·20,000·1.02^τ·£1,490·m(τ), τ = 0.5, 1.5, 2.5 and
     // m(τ) = 0.35 + 0.35·τ/3. The others' small spread moves this by well under 1%.
     let big = &w.inputs[0];

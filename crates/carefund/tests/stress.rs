@@ -1,4 +1,4 @@
-//! Stress tests, reverse stress tests and comparisons (MODEL.md §9), through the public API.
+//! Stress tests, reverse stress tests and comparisons (docs/model.md §9), through the public API.
 
 use carefund::stress::{
     self, Action, Factor, Metric, Op, Overlay, ReverseOptions, compare, reverse_stress, stress_test,

@@ -1,4 +1,4 @@
-//! The plan's assumptions beside the evidence, without simulating (MODEL.md §11).
+//! The plan's assumptions beside the evidence, without simulating (docs/model.md §11).
 
 use serde::Serialize;
 
@@ -10,11 +10,11 @@ use crate::scenario::{PlanTarget, Scenario, idx};
 pub const EFFECT_MARGIN: f64 = 0.005;
 
 /// The national expected minimum ambition for 2015/16: 3.5% fewer non-elective
-/// admissions (NHS England/DH/LGA guidance, July 2014; DOMAIN.md).
+/// admissions (NHS England/DH/LGA guidance, July 2014; data/README.md).
 pub const NATIONAL_MINIMUM_AMBITION: f64 = 0.035;
 
 /// The ambitions actually set, on average across England: 3.07% (Public Accounts
-/// Committee, HC 807, 2015; DOMAIN.md).
+/// Committee, HC 807, 2015; data/README.md).
 pub const NATIONAL_AVERAGE_SET: f64 = 0.0307;
 
 /// P10, central value and P90 of one number.

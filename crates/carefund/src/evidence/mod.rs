@@ -1,11 +1,11 @@
-//! The evidence check (MODEL.md §11): published evidence on admission-avoidance schemes,
+//! The evidence check (docs/model.md §11): published evidence on admission-avoidance schemes,
 //! carried as data, held against a plan's assumptions.
 //!
 //! An evidence file (`data/evidence/admission-avoidance.toml`, shipped as
 //! [`SHIPPED`]) has one `[[kind]]` per kind of scheme. Each kind gives three numbers —
 //! `effect`, `time_to_effect` and `success_probability` — each a number or a
-//! distribution (MODEL.md §7, read by the same parser and checked with the same
-//! diagnostics as a scenario), and next to each a `source` (a finding of DOMAIN.md) or
+//! distribution (docs/model.md §7, read by the same parser and checked with the same
+//! diagnostics as a scenario), and next to each a `source` (a finding of data/README.md) or
 //! an `assumption` (what carefund assumed and why), or both. A number with neither is an
 //! error.
 //!
@@ -69,7 +69,7 @@ impl Sourced {
     pub fn dist(&self) -> &Dist {
         &self.dist
     }
-    /// The published finding it rests on (DOMAIN.md), if any.
+    /// The published finding it rests on (data/README.md), if any.
     pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
     }
@@ -77,7 +77,7 @@ impl Sourced {
     pub fn assumption(&self) -> Option<&str> {
         self.assumption.as_deref()
     }
-    /// P10, central (mode where defined, else median; MODEL.md §5) and P90.
+    /// P10, central (mode where defined, else median; docs/model.md §5) and P90.
     pub fn interval(&self) -> Interval {
         Interval {
             p10: self.dist.inverse_cdf(0.1),
@@ -182,7 +182,7 @@ impl Evidence {
     /// # Errors
     /// [`Error::Input`](crate::Error::Input) naming the file, line, key and value for
     /// malformed TOML, unknown keys (with "did you mean"), invalid distributions
-    /// (MODEL.md §7), an effect outside [−1, 1], a negative time to effect, a success
+    /// (docs/model.md §7), an effect outside [−1, 1], a negative time to effect, a success
     /// probability outside [0, 1], an empty or duplicate `id`, and any number that has
     /// neither a `source` nor an `assumption`.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
@@ -220,7 +220,7 @@ impl Evidence {
                 if source.is_none() && assumption.is_none() {
                     return Err(ctx
                         .diag(raw.span(), &key(name), "this number has neither a source nor an assumption")
-                        .allowed("source = \"a finding from DOMAIN.md\" and/or assumption = \"what was assumed, and why\"")
+                        .allowed("source = \"a finding from data/README.md\" and/or assumption = \"what was assumed, and why\"")
                         .into());
                 }
                 Ok(Sourced {

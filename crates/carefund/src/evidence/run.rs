@@ -1,5 +1,5 @@
 //! The evidence run: the plan with its assumptions replaced by the evidence, on common
-//! random numbers with the plan's own run (MODEL.md §11).
+//! random numbers with the plan's own run (docs/model.md §11).
 
 use serde::Serialize;
 
@@ -187,7 +187,7 @@ fn pct(x: f64) -> String {
 /// `plan_summary`), with the same seed, paths and threads.
 ///
 /// # Formula
-/// MODEL.md §11: the evidence scenario of [`evidence_scenario`], simulated on common
+/// docs/model.md §11: the evidence scenario of [`evidence_scenario`], simulated on common
 /// random numbers; per-path differences `d_p = x_p(evidence) − x_p(plan)` of the
 /// break-even indicator, the year-1 target indicator and cumulative net, each with mean
 /// and standard error `sd(d)/√n`.

@@ -1,4 +1,4 @@
-//! The national portfolio: one template scenario applied to many areas (MODEL.md §10).
+//! The national portfolio: one template scenario applied to many areas (docs/model.md §10).
 //!
 //! A [`Portfolio`] is a template scenario plus a table of areas (CSV: `area, pooled,
 //! baseline_admissions, target_reduction`, and optional override columns named like an

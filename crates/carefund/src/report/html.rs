@@ -314,7 +314,7 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
         .map(|r| vec![Cell::Text(r.label), r.value, r.se])
         .collect();
     let mut headline = Table::new(
-        "Headline metrics (MODEL.md §5)",
+        "Headline metrics (docs/model.md §5)",
         &["Metric", "Value", "± standard error"],
         rows,
     );
@@ -516,7 +516,7 @@ pub(super) fn assumptions_section(o: &mut String, scenario: &crate::Scenario, in
     o.push_str("</section>\n");
 }
 
-/// The definitions of cashable savings and system net (MODEL.md), as `<dt>`/`<dd>`
+/// The definitions of cashable savings and system net (docs/model.md), as `<dt>`/`<dd>`
 /// pairs; `release` is the years over which the cashable share moves to its long-run
 /// value.
 pub(super) fn money_definitions(release: f64) -> String {
@@ -562,8 +562,8 @@ fn methods(o: &mut String, input: &ReportInput) {
          <h3>How the futures were simulated</h3>\n\
          <p>{paths} futures ({sampling} sampling) with seed {seed}. Generator: {generator}. Paths run in parallel in \
          blocks of {block}; results do not depend on the number of threads. Percentiles: {pct}. Money is in real terms \
-         at the scenario's price base; there is no inflation inside the model. The model's equations are in MODEL.md \
-         (shipped with carefund).</p>\n</section>\n",
+         at the scenario's price base; there is no inflation inside the model. The model is written out, equation by \
+         equation, in docs/model.md of the carefund repository.</p>\n</section>\n",
         first = escape(s.years.first().map_or("", |y| y.year.as_str())),
         money = money_definitions(release),
         discount = escape(&m.discount),

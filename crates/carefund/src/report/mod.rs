@@ -10,7 +10,7 @@
 //! tables) and one `<h2>` section of the HTML report (its paragraphs, tables and inline
 //! SVG figures), placed after the assumptions and before the methods.
 //!
-//! A national run (MODEL.md §10) has no single [`Summary`]: its reports are built from a
+//! A national run (docs/model.md §10) has no single [`Summary`]: its reports are built from a
 //! [`NationalInput`] (the [`crate::national::National`] result and the template) by
 //! [`national`], with the same cell types, tables and writers. Both inputs implement
 //! [`Report`], so a caller can write either without knowing which it has.

@@ -1,5 +1,5 @@
 //! The reports of a national run (`carefund national --xlsx FILE --report FILE.html`,
-//! MODEL.md §10): the same two formats as a single run's, built from a [`National`]
+//! docs/model.md §10): the same two formats as a single run's, built from a [`National`]
 //! result and its template instead of one scenario's [`crate::Summary`].
 //!
 //! | sheet | what it holds |
@@ -860,7 +860,7 @@ fn methods(o: &mut String, input: &NationalInput) {
          P(break even) ≥ {con}; otherwise not approved. Each area is rated on its own futures.</dd>\n\
          </dl>\n\
          <h3>National shocks</h3>\n\
-         <p>Areas share two national shocks, a one-factor Gaussian copula (MODEL.md §10). In each future a common \
+         <p>Areas share two national shocks, a one-factor Gaussian copula (docs/model.md §10). In each future a common \
          standard normal Z is drawn for scheme effectiveness and another for demand growth; each area's uniform draw \
          u of every scheme effect becomes Φ(√ρ·Z + √(1−ρ)·Φ⁻¹(u)), and that of demand growth likewise. Each area \
          keeps its own distributions; the latent correlation between two areas is ρ. This run used ρ = {re} for \
@@ -869,8 +869,8 @@ fn methods(o: &mut String, input: &NationalInput) {
          <p>{paths} futures per area with the national seed {seed}. Each area draws from its own streams under the \
          seed hash(seed, area name), listed in the workbook, so an area's draws do not depend on the other rows; the \
          national shocks are drawn from streams keyed by the national seed. Paths run in parallel; results do not \
-         depend on the number of threads. Money is in real terms at the template's price base. The model's \
-         equations are in MODEL.md (shipped with carefund).</p>\n</section>\n",
+         depend on the number of threads. Money is in real terms at the template's price base. The model is written \
+         out, equation by equation, in docs/model.md of the carefund repository.</p>\n</section>\n",
         money = money_definitions(input.template.capacity_release_years),
         areas = group(m.areas as f64),
         a = percent(c.approved_p_break_even),

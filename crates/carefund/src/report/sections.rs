@@ -11,7 +11,7 @@ fn svg(bytes: crate::Result<Vec<u8>>) -> Option<String> {
     bytes.ok().and_then(|b| String::from_utf8(b).ok())
 }
 
-/// The evidence check (MODEL.md §11): both verdicts side by side, the paired
+/// The evidence check (docs/model.md §11): both verdicts side by side, the paired
 /// differences, and each scheme's assumptions against the evidence.
 pub fn evidence(block: &EvidenceBlock, summary: &crate::Summary) -> Section {
     let verdicts = Table::new(

@@ -748,7 +748,7 @@ fn by_period(input: &ReportInput, f: &Formats, ws: &mut Worksheet) -> Result<()>
     ws.write_string_with_format(
         r + 1,
         0,
-        "Quantities as in percentiles.csv (MODEL.md §5); mean, sd and se over paths; percentiles by linear interpolation (type 7).",
+        "Quantities as in percentiles.csv (docs/model.md §5); mean, sd and se over paths; percentiles by linear interpolation (type 7).",
         &f.note,
     )
     .map_err(err)?;

@@ -25,7 +25,7 @@ use crate::time::Timeline;
 /// The most probability a distribution may put outside its input's allowed range.
 pub const MAX_MASS_OUTSIDE: f64 = 1e-3;
 
-/// The distribution forms of MODEL.md §7.
+/// The distribution forms of docs/model.md §7.
 const FORMS: &[&str] = &[
     "uniform",
     "triangular",
@@ -955,7 +955,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
     })
 }
 
-/// `costs.optimism_bias` (MODEL.md §11): a number, a distribution, or `"green-book-opex"`.
+/// `costs.optimism_bias` (docs/model.md §11): a number, a distribution, or `"green-book-opex"`.
 fn optimism_bias(ctx: &Ctx<'_>, raw: Option<&RawInput>) -> Result<Dist> {
     const KEY: &str = "costs.optimism_bias";
     match raw {
@@ -986,7 +986,7 @@ const OPTIMISM_BIAS: Bounds = Bounds {
 };
 
 /// Uniform on [0, 0.41]: the HM Treasury Green Book's optimism-bias range for
-/// outsourcing (operating cost) projects (DOMAIN.md "Optimism bias").
+/// outsourcing (operating cost) projects (data/README.md "Optimism bias").
 pub(crate) fn green_book_opex() -> Dist {
     Dist::Uniform {
         min: 0.0,

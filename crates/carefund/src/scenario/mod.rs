@@ -2,7 +2,7 @@
 //!
 //! The engine only accepts a checked [`Scenario`]. Every rule the check enforces gives a
 //! [`Diagnostic`](crate::Diagnostic) naming the file, line and column, key, value and what
-//! would be accepted. The file format is MODEL.md §8; `carefund init` writes a fully
+//! would be accepted. The file format is docs/model.md §8; `carefund init` writes a fully
 //! commented example ([`EXAMPLE`]).
 
 pub(crate) mod check;
@@ -20,7 +20,7 @@ use crate::time::Timeline;
 /// A fully commented example scenario (what `carefund init` writes).
 pub const EXAMPLE: &str = include_str!("example.toml");
 
-/// How future cash flows are discounted (MODEL.md §2).
+/// How future cash flows are discounted (docs/model.md §2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Discount {
     /// A constant annual rate `r`: `D_t = (1 + r)^(−τ_t)`.
@@ -29,7 +29,7 @@ pub enum Discount {
     GreenBook,
 }
 
-/// How the acute provider is paid (MODEL.md §4.6).
+/// How the acute provider is paid (docs/model.md §4.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Payment {
@@ -39,7 +39,7 @@ pub enum Payment {
     Capitation,
 }
 
-/// How per-path uniforms are drawn (MODEL.md §6): `sampling` in `[scenario]`.
+/// How per-path uniforms are drawn (docs/model.md §6): `sampling` in `[scenario]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sampling {
     /// Plain Monte Carlo: each input's uniform comes straight from its own stream
@@ -61,7 +61,7 @@ impl Sampling {
     }
 }
 
-/// The shape of a scheme's ramp to full effect (MODEL.md §4.2).
+/// The shape of a scheme's ramp to full effect (docs/model.md §4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ramp {
     /// `min(1, (τ − S)/r)`.
@@ -117,7 +117,7 @@ impl Scheme {
     pub fn annual_cost(&self) -> f64 {
         self.annual_cost
     }
-    /// The scheme's kind of evidence (MODEL.md §11), if the scenario names one.
+    /// The scheme's kind of evidence (docs/model.md §11), if the scenario names one.
     pub fn kind(&self) -> Option<&str> {
         self.kind.as_ref().map(|(k, _)| k.as_str())
     }
@@ -192,7 +192,7 @@ impl Default for Credibility {
     }
 }
 
-/// One named uncertain input, drawn once per path (MODEL.md §3).
+/// One named uncertain input, drawn once per path (docs/model.md §3).
 ///
 /// A draw is `clamp(scale · F⁻¹(u) + shift, lo, hi)`: `F` is the distribution from the
 /// file, `u` the path's uniform for this input, and `scale`/`shift` (1 and 0 unless an
@@ -273,7 +273,7 @@ pub mod idx {
     pub const CASH_LONG: usize = 3;
     /// `fund.uplift`
     pub const UPLIFT: usize = 4;
-    /// `costs.optimism_bias`: `b`, scheme costs are multiplied by `1 + b` (MODEL.md §11).
+    /// `costs.optimism_bias`: `b`, scheme costs are multiplied by `1 + b` (docs/model.md §11).
     pub const OPTIMISM_BIAS: usize = 5;
     /// Where the schemes' inputs start.
     pub const SCHEME_BASE: usize = 6;
@@ -326,7 +326,7 @@ pub struct Scenario {
     pub(crate) credibility: Credibility,
     /// Notes from the check that are not errors (e.g. a repaired correlation matrix).
     pub(crate) notes: Vec<String>,
-    /// Whether the file sets `costs.optimism_bias` (MODEL.md §11: it then applies to the
+    /// Whether the file sets `costs.optimism_bias` (docs/model.md §11: it then applies to the
     /// plan's own run and to the evidence run).
     pub(crate) optimism_bias_set: bool,
 }
@@ -337,7 +337,7 @@ impl Scenario {
     ///
     /// # Errors
     /// [`Error::Input`](crate::Error::Input) with a [`Diagnostic`](crate::Diagnostic) for
-    /// malformed TOML, unknown or misspelt keys, wrong types, and every rule of MODEL.md
+    /// malformed TOML, unknown or misspelt keys, wrong types, and every rule of docs/model.md
     /// §2–§8 (ranges, distribution parameters, correlation matrices).
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
         check::load(text, origin)

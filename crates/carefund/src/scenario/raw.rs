@@ -1,4 +1,4 @@
-//! The scenario file as written: serde types that mirror the TOML (MODEL.md §8).
+//! The scenario file as written: serde types that mirror the TOML (docs/model.md §8).
 //!
 //! Nothing here is checked beyond TOML types; [`super::check`] turns these into a
 //! [`super::Scenario`]. Values that may be distributions are kept as spanned TOML values

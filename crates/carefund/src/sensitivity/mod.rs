@@ -1,5 +1,5 @@
 //! Which assumptions matter: tornado charts and variance-based (Sobol) indices
-//! (MODEL.md §9).
+//! (docs/model.md §9).
 //!
 //! | function | method | question it answers |
 //! |---|---|---|

@@ -1,5 +1,5 @@
 //! Sobol first-order and total indices: Saltelli sampling, Saltelli (2010) and Jansen
-//! estimators, bootstrap confidence intervals (MODEL.md §9).
+//! estimators, bootstrap confidence intervals (docs/model.md §9).
 //!
 //! # Formula
 //! Two independent `N × d` matrices `A` and `B` of uniforms on (0, 1); `AB_i` is `A` with
@@ -105,7 +105,7 @@ pub struct SobolResult {
 /// `f` must be a deterministic function of its argument.
 ///
 /// # Formula
-/// MODEL.md §9. Two independent `N × d` matrices `A`, `B` of uniforms; `AB_i` is `A`
+/// docs/model.md §9. Two independent `N × d` matrices `A`, `B` of uniforms; `AB_i` is `A`
 /// with column `i` from `B`; `V` is the variance of the `2N` values `f_A ∪ f_B`:
 /// first order `S_i = mean[f_B·(f_ABi − f_A)]/V` (Saltelli et al. 2010), total
 /// `ST_i = mean[(f_A − f_ABi)²]/(2V)` (Jansen 1999); `N·(d + 2)` evaluations. Intervals

@@ -1,4 +1,4 @@
-//! Compare two or more scenarios on common random numbers (MODEL.md §9).
+//! Compare two or more scenarios on common random numbers (docs/model.md §9).
 //!
 //! Every scenario runs with the same seed and paths. Inputs with the same name (all the
 //! global inputs, and scheme inputs of schemes with the same name) draw the same uniforms

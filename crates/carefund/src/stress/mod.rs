@@ -1,4 +1,4 @@
-//! Stress tests, reverse stress tests and paired scenario comparison (MODEL.md §9).
+//! Stress tests, reverse stress tests and paired scenario comparison (docs/model.md §9).
 //!
 //! - [`Overlay`]: named changes (`scale`, `shift`, `set`, `capacity_release = "never"`)
 //!   to inputs chosen by name with `*` wildcards; [`parse`] reads a stress file and

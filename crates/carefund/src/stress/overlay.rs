@@ -8,11 +8,11 @@
 //! |---|---|
 //! | `scale = k` (k ≥ 0) | `x → k·x` (composed with earlier scales and shifts) |
 //! | `shift = s` | `x → x + s` |
-//! | `set = value` | the input's distribution is replaced (a number or any MODEL.md §7 form) |
+//! | `set = value` | the input's distribution is replaced (a number or any docs/model.md §7 form) |
 //! | `capacity_release = "never"` | no selector: `costs.capacity_release_years = ∞`, so the cashable share `m(τ) = m_s` for the whole horizon |
 //!
 //! Scaling and shifting act on draws, not on the uniforms behind them, so a stressed run
-//! stays paired with its base path by path (common random numbers, MODEL.md §6). Draws
+//! stays paired with its base path by path (common random numbers, docs/model.md §6). Draws
 //! are still clamped to the input's allowed range (shares to `[0, 1]`, effects to
 //! `[−1, 1]`, growth to `[−0.99, 1]`, costs and ramps to `≥ 0`): a scale that would push a
 //! share past 1 leaves it at 1.
@@ -23,7 +23,7 @@
 //! the same uniforms only ever turns successes into failures.
 //!
 //! A stressed scenario is a scenario in its own right: where the plan's claim is a
-//! `target_reduction`, it follows the stressed central growth `ḡ` (MODEL.md §4.5), so a
+//! `target_reduction`, it follows the stressed central growth `ḡ` (docs/model.md §4.5), so a
 //! growth stress also moves the claim (and with it P4P, the contingency and
 //! `p_target_met_year1`). System net, and so P(break even), never depends on the plan.
 //!
@@ -46,7 +46,7 @@ pub enum Action {
     /// Replace the distribution.
     Set(Dist),
     /// Never release capacity: the cashable share stays at its short-run value `m_s` for
-    /// the whole horizon (`costs.capacity_release_years = ∞`, MODEL.md §4.4).
+    /// the whole horizon (`costs.capacity_release_years = ∞`, docs/model.md §4.4).
     NeverReleaseCapacity,
 }
 

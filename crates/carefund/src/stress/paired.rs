@@ -1,7 +1,7 @@
 //! Paired runs: a base and its stresses (or several scenarios) on common random numbers,
 //! and the paired differences between them.
 //!
-//! Every input draws from a stream keyed by (seed, input name, path) (MODEL.md §6), so a
+//! Every input draws from a stream keyed by (seed, input name, path) (docs/model.md §6), so a
 //! stressed copy of a scenario run with the same seed and path count sees, on path `i`,
 //! the same uniforms for every input as the base. The change of a per-path metric is then
 //! estimated from the per-path differences `d_i = stressed_i − base_i`:

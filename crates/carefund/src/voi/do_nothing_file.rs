@@ -1,6 +1,6 @@
 //! "Do nothing" as a scenario file (`carefund init --do-nothing PLAN.toml`).
 //!
-//! MODEL.md §12: doing nothing is the plan with no spend and no effect and the same
+//! docs/model.md §12: doing nothing is the plan with no spend and no effect and the same
 //! demand draws; a file with no schemes is an input error, so the file keeps every
 //! scheme, under the same name (its inputs then draw the same random numbers as the
 //! plan's, so the two files compared on one seed are paired path by path), with

@@ -4,7 +4,7 @@
 //! approach", Medical Decision Making 34(3)).
 //!
 //! # Formula
-//! MODEL.md §12: `EVPPI(φ) = E_φ[max_d E(NB_d | φ)] − max_d E[NB_d]`. With `d*` the option
+//! docs/model.md §12: `EVPPI(φ) = E_φ[max_d E(NB_d | φ)] − max_d E[NB_d]`. With `d*` the option
 //! best on average, regress the incremental net benefit `INB_d = NB_d − NB_d*` of every
 //! other option on the input(s) φ (the [`spline`](super::spline) smoother), giving
 //! fitted `g_d(φ_p)` on each path (`g_d* = 0`); then

@@ -1,5 +1,5 @@
 //! Value of information: should the decision be taken now, or is it worth finding out
-//! more first, and about what? (MODEL.md §12, issue 11.)
+//! more first, and about what? (docs/model.md §12, issue 11.)
 //!
 //! - [`Value`]: the net benefit of an option on one path (`--value`: NPV of system net,
 //!   cumulative net, or one party's cumulative position).

@@ -1,4 +1,4 @@
-//! Analytic cases: deterministic scenarios whose ledgers follow from MODEL.md §2 and §4
+//! Analytic cases: deterministic scenarios whose ledgers follow from docs/model.md §2 and §4
 //! by hand, and the plan case of §5.
 //!
 //! Every input is fixed, `demand.variability = 0` and `count_noise = false`, so each path is
@@ -14,7 +14,7 @@ use crate::common::{ScenarioText, assert_rel, close_rel, run};
 /// Relative tolerance for values computed by a handful of floating-point operations.
 const EXACT: f64 = 1e-12;
 
-/// Mid-points `τ_t = (t + 0.5)·dt` (MODEL.md §2), computed here.
+/// Mid-points `τ_t = (t + 0.5)·dt` (docs/model.md §2), computed here.
 fn mid_points(horizon: usize, per_year: usize) -> Vec<f64> {
     let dt = 1.0 / per_year as f64;
     (0..horizon * per_year)
@@ -104,7 +104,7 @@ fn one_fixed_effect_scheme_avoids_exactly_its_share_of_admissions() {
     }
 }
 
-/// MODEL.md §4.2 for one scheme, computed here.
+/// docs/model.md §4.2 for one scheme, computed here.
 struct SchemeTiming {
     effect: f64,
     start: f64,
@@ -440,7 +440,7 @@ fn plan_per_year_is_spread_evenly_over_the_year() {
     }
 }
 
-/// `Σ_t D_t·N_t` with `D_t` from MODEL.md §2, computed here.
+/// `Σ_t D_t·N_t` with `D_t` from docs/model.md §2, computed here.
 fn npv_by_hand(net: &[f64], tau: &[f64], factor: impl Fn(f64) -> f64) -> f64 {
     net.iter().zip(tau).map(|(n, &t)| factor(t) * n).sum()
 }
@@ -491,7 +491,7 @@ fn npv_discounts_mid_period_cash_flows() {
     );
 }
 
-// --- The plan case (MODEL.md §5, `plan_claim`) ---
+// --- The plan case (docs/model.md §5, `plan_claim`) ---
 
 #[test]
 fn central_inputs_are_modes_or_medians_with_every_scheme_succeeding() {

@@ -1,4 +1,4 @@
-//! Reproducibility (MODEL.md §6, STYLE.md habit 5): bit-identical results on any number
+//! Reproducibility (docs/model.md §6, STYLE.md habit 5): bit-identical results on any number
 //! of threads, path `i`'s draws independent of how many paths run, and common random
 //! numbers between scenarios that share input names.
 //!
@@ -202,7 +202,7 @@ fn scenarios_that_differ_in_one_effect_share_every_other_draw() {
         "the changed effect is not drawn from the same uniform as before"
     );
     // Demand does not depend on the schemes: the counterfactual ledger is shared too
-    // (MODEL.md §12: "the same demand draws").
+    // (docs/model.md §12: "the same demand draws").
     for p in 0..a.paths() {
         assert_eq!(
             bits(

@@ -1,4 +1,4 @@
-//! Invariants that hold on every path and every period (MODEL.md §4–§5), checked on a
+//! Invariants that hold on every path and every period (docs/model.md §4–§5), checked on a
 //! rich scenario that uses every feature of the ledger: council-funded and split-funded
 //! schemes, P4P with a share cap, a contingency reserve, both payment models, an s-curve
 //! ramp, decay, a scheme with an `end` and one whose effect persists after it, correlated
@@ -125,7 +125,7 @@ fn assert_within(a: f64, b: f64, scale: f64, rel: f64, what: &str) {
     );
 }
 
-/// `fund_t = pooled·(1 + u)^⌊τ_t⌋·dt` (MODEL.md §4.5), computed here.
+/// `fund_t = pooled·(1 + u)^⌊τ_t⌋·dt` (docs/model.md §4.5), computed here.
 fn fund(scenario: &Scenario, sim: &Simulation, p: usize, t: usize) -> f64 {
     let u = sim.path_inputs(p)[scenario.input_index("fund.uplift").expect("uplift")];
     let dt = 1.0 / PER_YEAR as f64;
@@ -212,7 +212,7 @@ fn check_ledger_invariants(scenario: &Scenario, sim: &Simulation, effects: Effec
             );
             // §4.5: released + withheld = pot ≥ 0, each ≥ 0; released ≤ min(V, plan)·value,
             // with V floored at 0 (a scheme that adds admissions earns nothing, rather than
-            // a negative release that would withhold more than the pot; MODEL.md §4.5 is
+            // a negative release that would withhold more than the pot; docs/model.md §4.5 is
             // silent on V < 0 and `Model::project` documents the floor).
             let fund_t = fund(scenario, sim, p, t);
             let pot = (plan_t * P4P_VALUE).min(P4P_SHARE * fund_t);
@@ -554,7 +554,7 @@ fn columns_and_path_series_read_the_same_ledger() {
 
 #[test]
 fn capitation_moves_the_tariff_transfer_from_commissioner_to_provider() {
-    // Same seed, same inputs: only who holds V_t·tariff changes (MODEL.md §4.6).
+    // Same seed, same inputs: only who holds V_t·tariff changes (docs/model.md §4.6).
     let (tariff, capitation) = (rich("tariff").build(), rich("capitation").build());
     let (a, b) = (run(&tariff, 500), run(&capitation, 500));
     for p in 0..a.paths() {

@@ -1,4 +1,4 @@
-//! Statistical tests of sampling (MODEL.md §6–§7), through the real engine.
+//! Statistical tests of sampling (docs/model.md §6–§7), through the real engine.
 //!
 //! Each distribution form is written into a scenario, drawn by [`carefund::simulate`],
 //! read back with `Simulation::path_inputs` and compared with a CDF built here, from
@@ -302,7 +302,7 @@ fn ci90_with_a_negative_low_is_the_normal_through_both_ends() {
 
 #[test]
 fn ci90_with_low_exactly_zero_is_normal() {
-    // MODEL.md §7: lognormal only if low > 0; low = 0 is the normal case.
+    // docs/model.md §7: lognormal only if low > 0; low = 0 is the normal case.
     let z95 = std_normal().inverse_cdf(0.95);
     let reference = Normal::new(0.02, 0.04 / (2.0 * z95)).expect("valid");
     check_input(
@@ -414,7 +414,7 @@ fn every_input_slot_carries_its_own_distribution() {
     }
 }
 
-// --- Per-period demand noise (MODEL.md §3, §4.1) ---
+// --- Per-period demand noise (docs/model.md §3, §4.1) ---
 
 #[test]
 fn demand_variability_is_a_mean_one_lognormal_factor() {
@@ -489,7 +489,7 @@ fn count_noise_is_poisson() {
     );
 }
 
-// --- Rank correlation (MODEL.md §6) ---
+// --- Rank correlation (docs/model.md §6) ---
 
 /// Ranks 0..n−1 of `x` (no ties in continuous samples).
 fn ranks(x: &[f64]) -> Vec<f64> {
