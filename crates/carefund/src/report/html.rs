@@ -296,7 +296,15 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
         class_of(s.rating),
         &format!("Verdict: {}", s.rating),
         &format!(
-            "P(break even by {}) = <strong>{}</strong> ± {} (one Monte Carlo standard error).",
+            "The claimed savings ({} a year) arrive in <strong>{}</strong> ± {} of futures, as cash the hospital \
+             can release in <strong>{}</strong> ± {}; the new money ({} a year) pays back by {} in {} ± {} \
+             (± one Monte Carlo standard error).",
+            escape(&cur.money(s.spending.claimed_savings)),
+            percent(h.p_savings_claim_met),
+            percent(h.p_savings_claim_met_se),
+            percent(h.p_savings_claim_cashable),
+            percent(h.p_savings_claim_cashable_se),
+            escape(&cur.money(s.spending.new_money)),
             escape(last_year(s)),
             percent(h.p_break_even),
             percent(h.p_break_even_se)
@@ -532,6 +540,7 @@ pub(super) fn money_definitions(release: f64) -> String {
 
 fn methods(o: &mut String, input: &ReportInput) {
     let s = input.summary;
+    let cur = input.scenario.currency();
     let m = &s.meta;
     let c = input.scenario.credibility();
     let release = input.scenario.capacity_release_years;
@@ -554,10 +563,17 @@ fn methods(o: &mut String, input: &ReportInput) {
          <dt>Worst 5% of futures</dt><dd>The mean cumulative system net over the 5% of futures that end lowest \
          (expected shortfall).</dd>\n\
          <dt>NPV</dt><dd>Net present value of system net, discounted at {discount}, cash flows at period mid-points.</dd>\n\
+         <dt>New money</dt><dd>The part of each scheme's cost that would not have been spent without the plan \
+         (its additional share); the rest was business as usual and is not counted as spending. Overruns are always \
+         new money. The schemes cost {scheme_cost} a year, of which {new_money} is new, against a {pooled} pool.</dd>\n\
+         <dt>P(claimed savings arrive)</dt><dd>The share of futures in which the gross savings from avoided admissions, \
+         summed over the horizon, reach the savings the plan claims ({claimed} a year); <em>as cash</em>: the same for \
+         the savings the hospital can actually release.</dd>\n\
+         <dt>P(hospital covered)</dt><dd>The share of futures in which the contingency reserve paid the hospital, in \
+         every period, the tariff for every admission the plan said would not happen.</dd>\n\
          <dt>Rating</dt><dd>The four names are those NHS England used to assure Better Care Fund plans; <strong>the \
-         thresholds are carefund's own</strong> (NHS England published none), set for this scenario as: approved needs \
-         P(break even) ≥ {a} and P(year-1 target met) ≥ {a1}; approved with support needs P(break even) ≥ {sup}; \
-         approved with conditions needs P(break even) ≥ {con}; otherwise not approved.</dd>\n\
+         thresholds are carefund's own</strong> (NHS England published none). {rule} A scenario that claims nothing \
+         (such as doing nothing) is not rated.</dd>\n\
          </dl>\n\
          <h3>How the futures were simulated</h3>\n\
          <p>{paths} futures ({sampling} sampling) with seed {seed}. Generator: {generator}. Paths run in parallel in \
@@ -567,10 +583,30 @@ fn methods(o: &mut String, input: &ReportInput) {
         first = escape(s.years.first().map_or("", |y| y.year.as_str())),
         money = money_definitions(release),
         discount = escape(&m.discount),
-        a = percent(c.approved_p_break_even),
-        a1 = percent(c.approved_p_target_met_year1),
-        sup = percent(c.support_p_break_even),
-        con = percent(c.conditions_p_break_even),
+        scheme_cost = escape(&cur.money(s.spending.scheme_cost)),
+        new_money = escape(&cur.money(s.spending.new_money)),
+        pooled = escape(&cur.money(s.spending.pooled)),
+        claimed = escape(&cur.money(s.spending.claimed_savings)),
+        rule = match c.basis {
+            crate::Basis::Claims => format!(
+                "This plan is rated on its claims: approved needs P(claimed savings arrive as cash) ≥ {} and \
+                 P(break even) ≥ {}; approved with support needs P(claimed savings arrive) ≥ {}; approved with \
+                 conditions needs P(claimed savings arrive) ≥ {}; otherwise not approved.",
+                percent(c.approved_p_savings_claim_cashable),
+                percent(c.claims_approved_p_break_even),
+                percent(c.support_p_savings_claim_met),
+                percent(c.conditions_p_savings_claim_met)
+            ),
+            crate::Basis::BreakEven => format!(
+                "This plan is rated as an invest-to-save appraisal: approved needs P(break even) ≥ {} and P(year-1 \
+                 target met) ≥ {}; approved with support needs P(break even) ≥ {}; approved with conditions needs \
+                 P(break even) ≥ {}; otherwise not approved.",
+                percent(c.approved_p_break_even),
+                percent(c.approved_p_target_met_year1),
+                percent(c.support_p_break_even),
+                percent(c.conditions_p_break_even)
+            ),
+        },
         paths = group(m.paths as f64),
         sampling = escape(m.sampling),
         seed = m.seed,
