@@ -137,16 +137,11 @@ pub(super) fn format_number(v: f64, decimals: usize) -> String {
     out
 }
 
-/// The x range of a chart with `n` periods at positions `0..n`.
-///
-/// Lines run from the first to the last period; a single period gets a unit-wide
-/// range around it.
+/// The x range of a chart with `n` periods: from 0, the start of the first period, to
+/// `n`, the end of the last. Period `i`'s value is drawn at its end, `i + 1`, and the
+/// tick of a year at the start of its first period.
 pub(super) fn period_range(n: usize) -> (f64, f64) {
-    if n > 1 {
-        (0.0, (n - 1) as f64)
-    } else {
-        (-0.5, 0.5)
-    }
+    (0.0, n.max(1) as f64)
 }
 
 /// One tick per financial year: the index of the year's first period and the year label.
