@@ -48,6 +48,7 @@ mod error;
 pub mod evidence;
 pub mod export;
 pub mod figures;
+pub mod metric;
 pub mod model;
 pub mod national;
 pub mod quantile;
