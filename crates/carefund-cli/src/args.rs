@@ -574,7 +574,7 @@ mod tests {
             .unwrap_or_else(|| panic!("{option}: no possible values in\n{short}"));
         let list = line.split("[possible values:").nth(1).expect("list");
         found.extend(
-            list.trim_end_matches(|c| c == ']' || c == ' ')
+            list.trim_end_matches([']', ' '])
                 .split(',')
                 .map(|v| v.trim().to_owned()),
         );

@@ -105,7 +105,7 @@ pub(super) fn colour(t: f64) -> RGBColor {
 fn scale_position(v: f64, lo: f64, hi: f64, level: Option<f64>) -> f64 {
     let centre = level.unwrap_or(lo / 2.0 + hi / 2.0);
     let reach = (lo - centre).abs().max((hi - centre).abs());
-    if !(reach > 0.0) {
+    if reach.is_nan() || reach <= 0.0 {
         return 0.5;
     }
     0.5 + 0.5 * (v - centre) / reach

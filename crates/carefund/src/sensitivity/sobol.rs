@@ -351,7 +351,7 @@ pub fn sobol_scenario_with(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let f = |u: &[f64], row: u64| {
         let count = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if count % 1024 == 0 || count == total {
+        if count.is_multiple_of(1024) || count == total {
             progress(count, total);
         }
         let mut x = base.clone();
