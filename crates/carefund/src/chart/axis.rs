@@ -274,6 +274,27 @@ mod tests {
         assert_eq!(tick_label(&ticks, 1.0), "");
     }
 
+    /// Issue 16: a period's value is drawn at the period's end, and a year's tick at the
+    /// start of its first period, so the first period's value is never at the first tick.
+    #[test]
+    fn period_values_sit_at_period_ends_and_years_at_their_starts() {
+        let periods: Vec<String> = ["2015/16 H1", "2015/16 H2", "2016/17 H1", "2016/17 H2"]
+            .map(String::from)
+            .to_vec();
+        let (x0, x1) = period_range(periods.len());
+        assert!(x0.abs() < 1e-12 && (x1 - 4.0).abs() < 1e-12);
+        let ticks = year_starts(&periods);
+        let first_value = super::super::canvas::period_end(0);
+        assert!((first_value - 1.0).abs() < 1e-12);
+        assert!(
+            (ticks[0].0 as f64 - x0).abs() < 1e-12,
+            "2015/16 starts the axis"
+        );
+        // 2016/17 starts where 2015/16's last half-year ends.
+        assert!((ticks[1].0 as f64 - super::super::canvas::period_end(1)).abs() < 1e-12);
+        assert!((super::super::canvas::period_end(3) - x1).abs() < 1e-12);
+    }
+
     #[test]
     fn ticks_are_thinned_when_labels_would_overlap() {
         let ticks: Vec<(usize, String)> = (0..20).map(|y| (y * 12, format!("{y}"))).collect();

@@ -92,12 +92,14 @@ const MAX_LABEL_LINES: usize = 3;
 /// Decimals that show `v` with at least one significant digit (so a visible bar never
 /// reads "0"), and at least `min`.
 fn decimals_showing(v: f64, min: usize) -> usize {
-    if !(v.is_finite() && v.abs() > 0.0) {
+    if !v.is_finite() || v.abs() < f64::MIN_POSITIVE {
         return min;
     }
     // The fewest decimals at which `v` does not round to 0.
-    let needed = (-(2.0 * v.abs()).log10()).ceil().max(0.0) as usize;
-    needed.clamp(min, 6)
+    (min..6)
+        .find(|&d| format_number(v, d) != "0")
+        .unwrap_or(6)
+        .max(min)
 }
 
 impl Draw for Columns {
@@ -296,6 +298,38 @@ mod tests {
             assert_svg(&svg, &data.title);
             assert!(String::from_utf8(svg).unwrap().contains("never"));
         }
+    }
+
+    /// Issue 16: a bar that can be seen never reads "0".
+    #[test]
+    fn a_visible_bar_never_reads_zero() {
+        for v in [0.0004, 0.04, 0.05, 0.4, 0.5, 3.45] {
+            for min in [0, 1] {
+                let d = decimals_showing(v, min);
+                assert_ne!(format_number(v, d), "0", "{v} with {d} decimals");
+                assert!(d >= min);
+            }
+        }
+        assert_eq!(decimals_showing(3.45, 1), 1);
+        assert_eq!(decimals_showing(0.0, 1), 1);
+    }
+
+    /// Issue 16: a "never" bar of 70% beside year bars of at most 3.5% gets its own
+    /// panel: the years keep a scale of their own (a 3.5 tick), "never" has one to 70.
+    #[test]
+    fn a_dominant_highlighted_bar_gets_its_own_scale() {
+        let mut data = sample(21);
+        data.values = (0..21).map(|i| f64::from(i % 8) * 0.5).collect();
+        data.values[20] = 70.0;
+        let svg = columns(&data, Format::Svg).unwrap();
+        let texts: Vec<String> = crate::chart::testutil::placed_texts(&svg)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        // One scale for all would be 0–80 with whole-number labels: no "2.5" anywhere.
+        assert!(texts.iter().any(|t| t == "2.5"), "{texts:?}");
+        assert!(texts.iter().any(|t| t == "70"), "{texts:?}");
+        crate::chart::testutil::assert_text_fits(&svg, "dominant never");
     }
 
     #[test]

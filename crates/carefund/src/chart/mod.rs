@@ -50,6 +50,7 @@
 //!     p25_p75: band(0.6),
 //!     median: median.clone(),
 //!     plan: Some(Line { label: "Plan claim".into(), values: vec![1.0; 8] }),
+//!     start: Some(0.0),
 //! };
 //! let png = chart::fan_chart(&data, Format::Png)?;
 //! assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
