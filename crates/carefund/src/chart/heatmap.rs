@@ -7,7 +7,7 @@ use plotters::prelude::{DrawingArea, DrawingBackend, PathElement, Rectangle};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, WHITE};
 
-use super::axis::{decimals_for, extent, format_number, usable};
+use super::axis::{TickedAxis, decimals_for, extent, format_number, usable};
 use super::canvas::{
     Draw, LegendItem, Swatch, cartesian, draw_err, draw_mesh, frame, render, text, text_width,
 };
@@ -290,7 +290,12 @@ impl Draw for Heatmap {
         }
 
         // The colour bar: a vertical bar with ticks in the metric's unit.
-        let mut bar = cartesian(&scale_area, 0.0..1.0, bar_lo..bar_hi)?;
+        // No ticks along the bar's width: it has no x scale.
+        let mut bar = cartesian(
+            &scale_area,
+            TickedAxis::new(0.0, 1.0, Vec::new()),
+            bar_lo..bar_hi,
+        )?;
         let dv = decimals_for(bar_hi - bar_lo);
         draw_mesh(&mut bar, "", &self.value_label, &|_| String::new(), &|v| {
             format_number(*v, dv)
