@@ -103,7 +103,16 @@ impl HorizontalBars {
                 .chain(r.intervals.iter().flatten().flat_map(|&(lo, hi)| [lo, hi]))
         });
         let (lo, hi) = extent(values.chain([self.origin]).chain(reference)).unwrap_or((-1.0, 1.0));
-        let (lo, hi) = padded(lo, hi);
+        let (data_lo, data_hi) = (lo, hi);
+        let (mut lo, mut hi) = padded(lo, hi);
+        // Nothing below (above) the origin: the axis starts (ends) there, so that e.g. a
+        // probability of 0 everywhere is not drawn on an axis from −1.
+        if data_lo >= self.origin {
+            lo = self.origin;
+        }
+        if data_hi <= self.origin && data_lo < self.origin {
+            hi = self.origin;
+        }
         if self.show_values {
             let extra = (hi - lo) * 0.08;
             (
