@@ -2,6 +2,11 @@
 
 use std::path::PathBuf;
 
+use carefund::convergence::TargetMetric;
+use carefund::metric::MetricName;
+use carefund::stress::Metric as ReverseMetric;
+use carefund::twoway::Metric as TwowayMetric;
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Stress-test the savings forecast of a pooled health and social care fund.
@@ -91,7 +96,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub target_se: Option<f64>,
     /// The metric whose standard error --target-se bounds.
-    #[arg(long, value_enum, default_value_t = TargetMetricArg::PBreakEven)]
+    #[arg(long, value_enum, default_value_t = TargetMetricArg(TargetMetric::PBreakEven))]
     pub target_metric: TargetMetricArg,
     /// The most paths --target-se may use.
     #[arg(long, default_value_t = 1_000_000)]
@@ -166,15 +171,6 @@ pub enum SamplingArg {
     MonteCarlo,
     /// Latin hypercube: one path per stratum of each uncertain input.
     Lhs,
-}
-
-/// Metrics --target-se can bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TargetMetricArg {
-    /// P(cumulative system net at the horizon ≥ 0).
-    PBreakEven,
-    /// Mean cumulative system net at the horizon (£).
-    MeanCumNet,
 }
 
 /// Chart file formats.
@@ -262,9 +258,9 @@ pub struct ReverseArgs {
     /// The factor: 'scale SELECTOR' or 'shift SELECTOR', e.g. 'scale scheme.*.effect'.
     #[arg(long)]
     pub factor: String,
-    /// The metric: p_break_even, p_target_met_year1, mean_cum_net or mean_npv.
-    #[arg(long, default_value = "p_break_even")]
-    pub metric: String,
+    /// The metric.
+    #[arg(long, value_enum, default_value_t = ReverseMetricArg(ReverseMetric::PBreakEven))]
+    pub metric: ReverseMetricArg,
     /// The level the metric should cross.
     #[arg(long, default_value_t = 0.5, allow_hyphen_values = true)]
     pub level: f64,
@@ -425,7 +421,7 @@ pub struct TwowayArgs {
     #[arg(long, value_name = "NAME=LO:HI:COUNT")]
     pub y: String,
     /// What each cell shows.
-    #[arg(long, value_enum, default_value_t = MetricArg::PBreakEven)]
+    #[arg(long, value_enum, default_value_t = MetricArg(TwowayMetric::PBreakEven))]
     pub metric: MetricArg,
     /// Paths per cell (every cell uses the same seed: common random numbers).
     #[arg(long, default_value_t = 10_000)]
@@ -444,19 +440,55 @@ pub struct TwowayArgs {
     pub format: ChartFormat,
 }
 
-/// Metrics of a two-way grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MetricArg {
-    /// P(cumulative system net at the horizon ≥ 0).
-    #[value(name = "p_break_even")]
-    PBreakEven,
-    /// Median cumulative system net at the horizon (£).
-    #[value(name = "median_cum_net")]
-    MedianCumNet,
-    /// Mean NPV of system net (£).
-    #[value(name = "npv_mean")]
-    NpvMean,
+/// A metric option's value: one of a command's metrics, spelt as
+/// [`MetricName`] spells it (help and parser share that one spelling, and the hyphenated
+/// alias is accepted too).
+fn metric_value(name: MetricName) -> PossibleValue {
+    PossibleValue::new(name.name())
+        .alias(name.alias())
+        .help(name.describe())
 }
+
+/// A clap value type wrapping a library metric enum with `VARIANTS` and `metric_name()`.
+macro_rules! metric_arg {
+    ($(#[$doc:meta])* $arg:ident($metric:ty)) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $arg(pub $metric);
+
+        impl ValueEnum for $arg {
+            fn value_variants<'a>() -> &'a [Self] {
+                const ALL: [$arg; <$metric>::VARIANTS.len()] = {
+                    let mut out = [$arg(<$metric>::VARIANTS[0]); <$metric>::VARIANTS.len()];
+                    let mut k = 0;
+                    while k < out.len() {
+                        out[k] = $arg(<$metric>::VARIANTS[k]);
+                        k += 1;
+                    }
+                    out
+                };
+                &ALL
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(metric_value(self.0.metric_name()))
+            }
+        }
+    };
+}
+
+metric_arg!(
+    /// Metrics --target-se can bound.
+    TargetMetricArg(TargetMetric)
+);
+metric_arg!(
+    /// Metrics a reverse stress test can target.
+    ReverseMetricArg(ReverseMetric)
+);
+metric_arg!(
+    /// Metrics of a two-way grid.
+    MetricArg(TwowayMetric)
+);
 
 /// `--xlsx` and `--report`, shared by every subcommand that writes reports.
 #[derive(Debug, Args)]
@@ -505,4 +537,101 @@ pub struct VoiArgs {
     /// options' means cross, 21 points].
     #[arg(long, value_name = "LO:HI:COUNT", requires = "voi")]
     pub weights: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    /// Every metric option with the arguments its subcommand needs besides it.
+    const METRIC_OPTIONS: [(&str, &str, &[&str]); 3] = [
+        ("run", "--target-metric", &["s.toml"]),
+        (
+            "reverse",
+            "--metric",
+            &["s.toml", "--factor", "scale scheme.*.effect"],
+        ),
+        (
+            "twoway",
+            "--metric",
+            &["s.toml", "--x", "a=0:1:2", "--y", "b=0:1:2"],
+        ),
+    ];
+
+    /// The values an option's help lists: `[possible values: a, b]` in the short help
+    /// and the `- a: …` lines under it in the long help.
+    fn spellings_in_help(sub: &str, option: &str) -> Vec<String> {
+        let mut cmd = Cli::command();
+        let sub = cmd.find_subcommand_mut(sub).expect("subcommand");
+        let mut found = Vec::new();
+        let short = sub.render_help().to_string();
+        let line = short
+            .lines()
+            .skip_while(|l| !l.contains(&format!("{option} <")))
+            .find(|l| l.contains("[possible values:"))
+            .unwrap_or_else(|| panic!("{option}: no possible values in\n{short}"));
+        let list = line.split("[possible values:").nth(1).expect("list");
+        found.extend(
+            list.trim_end_matches([']', ' '])
+                .split(',')
+                .map(|v| v.trim().to_owned()),
+        );
+        let long = sub.render_long_help().to_string();
+        let mut in_option = false;
+        for l in long.lines() {
+            let t = l.trim();
+            if t.starts_with("--") || t.starts_with('-') && !t.starts_with("- ") {
+                in_option = t.starts_with(&format!("{option} <"));
+            } else if in_option && let Some(v) = t.strip_prefix("- ") {
+                found.push(v.split(':').next().expect("name").trim().to_owned());
+            }
+        }
+        assert!(!found.is_empty(), "{option}: help lists no value");
+        found
+    }
+
+    fn metric_of(command: &Command) -> &'static str {
+        match command {
+            Command::Run(a) => a.target_metric.0.name(),
+            Command::Reverse(a) => a.metric.0.name(),
+            Command::Twoway(a) => a.metric.0.name(),
+            _ => unreachable!("only metric options are parsed here"),
+        }
+    }
+
+    /// Issue 16: help and parser agree on every metric's spelling, and the hyphenated
+    /// alias parses to the same metric.
+    #[test]
+    fn metric_options_accept_every_spelling_their_help_prints() {
+        for (sub, option, rest) in METRIC_OPTIONS {
+            for value in spellings_in_help(sub, option) {
+                for spelling in [value.clone(), value.replace('_', "-")] {
+                    let mut args = vec!["carefund", sub];
+                    args.extend_from_slice(rest);
+                    args.extend([option, spelling.as_str()]);
+                    let cli = Cli::try_parse_from(&args)
+                        .unwrap_or_else(|e| panic!("{sub} {option} {spelling}: {e}"));
+                    assert_eq!(metric_of(&cli.command), value, "{sub} {option} {spelling}");
+                }
+            }
+        }
+    }
+
+    /// The same metric is spelt the same in every command that takes it.
+    #[test]
+    fn one_spelling_per_metric_across_commands() {
+        let all: Vec<String> = METRIC_OPTIONS
+            .iter()
+            .flat_map(|(sub, option, _)| spellings_in_help(sub, option))
+            .collect();
+        for v in &all {
+            let metric = carefund::metric::MetricName::parse(v)
+                .unwrap_or_else(|| panic!("{v} is not a library metric name"));
+            assert_eq!(metric.name(), v);
+        }
+        assert!(all.iter().any(|v| v == "mean_npv"));
+        assert!(!all.iter().any(|v| v == "npv_mean"));
+    }
 }

@@ -1,10 +1,8 @@
 //! `carefund national`: one template applied to every area of a CSV file.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use indicatif::{ProgressBar, ProgressStyle};
 
 use carefund::RunOptions;
 use carefund::national::{self, Factors, Portfolio, report};
@@ -43,17 +41,11 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
     a.reports.check()?;
     crate::files::check_output_dir(&out)?;
     let total = a.paths.saturating_mul(portfolio.areas().len() as u64);
-    let bar = if std::io::stderr().is_terminal() {
-        ProgressBar::new(total)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} simulating {pos}/{len} area-paths [{bar:40}] {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
+    let bar = crate::progress::bar(
+        "national run",
+        total,
+        "area-paths",
+        crate::progress::visible(false),
     );
     let result = national::simulate(&portfolio, &options, &|done| bar.set_position(done))?;
     bar.finish_and_clear();

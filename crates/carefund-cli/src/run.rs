@@ -1,11 +1,10 @@
 //! The subcommands: each turns its arguments into library calls and writes the files.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use carefund::columns::Percentiles;
 use carefund::convergence::{Target, TargetMetric, simulate_to_target};
@@ -16,7 +15,6 @@ use carefund::{RunOptions, Scenario, Simulation, export, summarise};
 
 use crate::args::{
     ChartFormat, CheckArgs, InitArgs, MergeArgs, PercentilesArg, ReportArgs, RunArgs, SamplingArg,
-    TargetMetricArg,
 };
 use crate::files::{BadInput, read_text, write_outputs_streamed};
 
@@ -73,7 +71,12 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     let need = 2 * carefund::engine::memory_estimate(&scenario, most, &layout, threads);
     check_memory(need, most)?;
 
-    let bar = progress_bar(a.paths, a.json);
+    let bar = crate::progress::bar(
+        "plan run",
+        a.paths,
+        "paths",
+        crate::progress::visible(a.json),
+    );
     let (sim, convergence) = match a.target_se {
         None => (
             carefund::engine::simulate_with(&scenario, &options, &layout, &|done| {
@@ -83,14 +86,15 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         ),
         Some(se) => {
             let target = Target {
-                metric: match a.target_metric {
-                    TargetMetricArg::PBreakEven => TargetMetric::PBreakEven,
-                    TargetMetricArg::MeanCumNet => TargetMetric::MeanCumNet,
-                },
+                metric: a.target_metric.0,
                 se,
                 max_paths: a.max_paths,
             };
             let (sim, c) = simulate_to_target(&scenario, &options, &target, &|done| {
+                // Each round re-runs from path 0 with more paths than the last.
+                if bar.length().is_some_and(|len| done > len) {
+                    bar.set_length(done);
+                }
                 bar.set_position(done);
             })?;
             (sim, Some(c))
@@ -99,7 +103,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut summary = summarise(&scenario, &sim);
     summary.meta.convergence = convergence;
     // The evidence run (docs/model.md §11): same seed and paths, paired with the plan's run.
-    bar.reset();
+    crate::progress::next_stage(&bar, "evidence run", options.paths, "paths");
     let evidence_run =
         carefund::evidence::evaluate(&scenario, &evidence, &sim, &summary, &|done| {
             bar.set_position(done);
@@ -129,20 +133,6 @@ fn default_out(scenario: &Path) -> PathBuf {
         .file_stem()
         .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
     PathBuf::from("carefund-out").join(stem)
-}
-
-fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
-    let bar = if std::io::stderr().is_terminal() && !quiet {
-        ProgressBar::new(paths)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} simulating {pos}/{len} paths [{bar:40}] {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar
 }
 
 /// Write a run's outputs (summary.json, CSV tables, charts, reports) and print its
@@ -313,7 +303,12 @@ fn run_shard(
         None => None,
     };
     let range = shard.paths(options.paths);
-    let bar = progress_bar(2 * (range.end - range.start), false);
+    let bar = crate::progress::bar(
+        "shard runs",
+        2 * (range.end - range.start),
+        "paths (plan and evidence)",
+        crate::progress::visible(false),
+    );
     let file = carefund::shard::run(
         scenario,
         &source,

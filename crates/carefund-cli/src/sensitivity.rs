@@ -1,14 +1,12 @@
 //! `carefund sensitivity`: tornado charts and Sobol indices for a scenario.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use carefund::RunOptions;
 use carefund::chart::Format;
-use carefund::sensitivity::{self, Output, SobolOptions, report::Report, sobol_scenario, swing};
+use carefund::sensitivity::{self, Output, SobolOptions, report::Report};
 
 use crate::args::{ChartFormat, MethodArg, OutputArg, SensitivityArgs};
 use crate::files::write_outputs;
@@ -48,24 +46,19 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         MethodArg::All => (true, true, true),
     };
 
-    let spinner = if std::io::stderr().is_terminal() {
-        ProgressBar::new_spinner()
-    } else {
-        ProgressBar::hidden()
-    };
-    spinner.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    let bar = crate::progress::bar(
+        "base run",
+        a.paths,
+        "paths",
+        crate::progress::visible(false),
     );
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
 
     a.reports.check()?;
     let mut report = Report::new(&scenario, output, a.seed, a.paths);
     let wants_report = a.reports.wanted();
     let mut base_summary = None;
     if tornado || swing_wanted || wants_report {
-        spinner.set_message("base run");
-        let base = carefund::simulate(&scenario, &options, &|_| {})?;
+        let base = carefund::simulate(&scenario, &options, &|done| bar.set_position(done))?;
         if wants_report {
             base_summary = Some(carefund::summarise(&scenario, &base));
         }
@@ -73,15 +66,29 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             report.tornado = Some(sensitivity::rank_tornado(&scenario, &base, output));
         }
         if swing_wanted {
-            spinner.set_message("swing runs (two per uncertain input)");
-            report.swing = Some(swing(&scenario, &base, output)?);
+            let inputs = sensitivity::free_inputs(&scenario).len() as u64;
+            crate::progress::next_stage(&bar, "swing runs", inputs, "inputs (two runs each)");
+            report.swing = Some(sensitivity::swing_with(
+                &scenario,
+                &base,
+                output,
+                &|done, _| bar.set_position(done as u64),
+            )?);
         }
     }
     if sobol {
-        spinner.set_message("Sobol indices");
-        report.sobol = Some(sobol_scenario(&scenario, output, &sobol_options)?);
+        crate::progress::next_stage(&bar, "Sobol indices", 0, "model evaluations");
+        report.sobol = Some(sensitivity::sobol_scenario_with(
+            &scenario,
+            output,
+            &sobol_options,
+            &|done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            },
+        )?);
     }
-    spinner.finish_and_clear();
+    bar.finish_and_clear();
 
     let formats: &[Format] = match a.format {
         ChartFormat::Png => &[Format::Png],

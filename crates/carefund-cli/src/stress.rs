@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use carefund::chart::Format;
-use carefund::stress::{self, Factor, Metric, ReverseOptions, report};
+use carefund::stress::{self, Factor, ReverseOptions, report};
 use carefund::{RunOptions, Scenario};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReverseArgs, StressArgs};
@@ -67,7 +67,16 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     if a.pack.is_none() && a.with.is_empty() {
         overlays.extend(stress::pack("sceptical")?);
     }
-    let report = stress::stress_test(&scenario, &overlays, &options(&a.run), &|_, _| {})?;
+    let bar = crate::progress::bar(
+        "stress runs",
+        overlays.len() as u64 + 1,
+        "runs (base first)",
+        crate::progress::visible(false),
+    );
+    let report = stress::stress_test(&scenario, &overlays, &options(&a.run), &|done, _| {
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
     let mut files = vec![
         ("stress.json".to_string(), report::stress_json(&report)?),
         ("stress.csv".to_string(), report::stress_csv(&report)?),
@@ -106,17 +115,7 @@ fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
 pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
     let factor = Factor::parse(&a.factor)?;
-    let metric = Metric::ALL
-        .iter()
-        .find(|(_, n)| *n == a.metric)
-        .map(|(m, _)| *m)
-        .ok_or_else(|| {
-            BadInput(format!(
-                "--metric {}: unknown metric; allowed: {}",
-                a.metric,
-                Metric::ALL.map(|(_, n)| n).join(", ")
-            ))
-        })?;
+    let metric = a.metric.0;
     let range = match &a.range {
         Some(r) => parse_range(r)?,
         None => factor.default_range(),
@@ -128,7 +127,16 @@ pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
         tolerance: a.tolerance.unwrap_or((range.1 - range.0).abs() / 1000.0),
     };
     let opts = options(&a.run);
-    let result = stress::reverse_stress(&scenario, &factor, &ro, &opts)?;
+    let bar = crate::progress::bar(
+        "reverse search",
+        stress::reverse_evaluations(&ro) as u64,
+        "runs at most",
+        crate::progress::visible(false),
+    );
+    let result = stress::reverse_stress_with(&scenario, &factor, &ro, &opts, &|done| {
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
     let files = vec![
         ("reverse.json".to_string(), report::reverse_json(&result)?),
         ("reverse.csv".to_string(), report::reverse_csv(&result)?),
@@ -146,7 +154,16 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         .map(|p| load(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
     a.reports.check()?;
-    let c = stress::compare(&scenarios, &options(&a.run), &|_, _| {})?;
+    let bar = crate::progress::bar(
+        "scenario runs",
+        scenarios.len() as u64,
+        "scenarios",
+        crate::progress::visible(false),
+    );
+    let c = stress::compare(&scenarios, &options(&a.run), &|done, _| {
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
     let mut files = vec![
         ("compare.json".to_string(), report::compare_json(&c)?),
         ("compare.csv".to_string(), report::compare_csv(&c)?),
@@ -155,11 +172,13 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         files.extend(stress::figures::compare_charts(&c, f)?);
     }
     let mut text = report::compare_text(&c);
+    let mut voi_report = None;
     if a.voi.voi {
-        let (voi_files, voi_text) =
+        let (voi_files, voi_text, r) =
             crate::voi::analyse(&a.voi, &scenarios, &options(&a.run), formats(a.format))?;
         files.extend(voi_files);
         text.push_str(&voi_text);
+        voi_report = Some(r);
     }
     let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
     // Reports are built before anything is written, so a failure leaves no output. The
@@ -168,6 +187,9 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
     if let (Some(first), Some(scenario)) = (c.scenarios.first(), scenarios.first()) {
         let mut input = carefund::report::ReportInput::new(scenario, &first.summary);
         input.sections.push(carefund::report::sections::compare(&c));
+        if let Some(r) = &voi_report {
+            input.sections.push(carefund::report::sections::voi(r));
+        }
         reports = a.reports.render(&input)?;
     }
     let code = finish(&out, &text, &files)?;

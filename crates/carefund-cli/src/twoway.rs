@@ -1,16 +1,14 @@
 //! `carefund twoway`: a metric over a grid of two inputs, as a heatmap, CSV and JSON.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use carefund::RunOptions;
 use carefund::chart::Format;
-use carefund::twoway::{self, Metric};
+use carefund::twoway;
 
-use crate::args::{ChartFormat, MetricArg, TwowayArgs};
+use crate::args::{ChartFormat, TwowayArgs};
 use crate::files::write_outputs;
 use crate::run::load;
 
@@ -19,11 +17,7 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
     let x = twoway::parse_axis("--x", &a.x, &scenario)?;
     let y = twoway::parse_axis("--y", &a.y, &scenario)?;
-    let metric = match a.metric {
-        MetricArg::PBreakEven => Metric::PBreakEven,
-        MetricArg::MedianCumNet => Metric::MedianCumNet,
-        MetricArg::NpvMean => Metric::NpvMean,
-    };
+    let metric = a.metric.0;
     let options = RunOptions {
         paths: a.paths,
         seed: a.seed,
@@ -38,14 +32,11 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
         PathBuf::from("carefund-out").join(stem).join("twoway")
     });
     let total = (x.count * y.count) as u64;
-    let bar = if std::io::stderr().is_terminal() {
-        ProgressBar::new(total)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("cells {pos}/{len} {bar:30} {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let bar = crate::progress::bar(
+        "two-way grid",
+        total,
+        "cells",
+        crate::progress::visible(false),
     );
     let grid = twoway::grid(&scenario, &x, &y, metric, &options, &|done, _| {
         bar.set_position(done as u64);

@@ -40,13 +40,14 @@ fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
 /// Output files: (name, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
-/// Parse the options, run the analysis and return its files and text.
+/// Parse the options, run the analysis and return its files, text and report (for the
+/// `--xlsx`/`--report` section).
 pub fn analyse(
     a: &VoiArgs,
     scenarios: &[Scenario],
     options: &RunOptions,
     formats: &[Format],
-) -> anyhow::Result<(Files, String)> {
+) -> anyhow::Result<(Files, String, voi::VoiReport)> {
     let opts = VoiOptions {
         value: Value::parse(&a.value).map_err(bad)?,
         scale: a.scale,
@@ -74,5 +75,6 @@ pub fn analyse(
     for &f in formats {
         files.extend(voi::report::charts(&r, f)?);
     }
-    Ok((files, voi::report::text(&r)))
+    let text = voi::report::text(&r);
+    Ok((files, text, r))
 }

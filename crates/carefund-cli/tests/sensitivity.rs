@@ -197,3 +197,67 @@ fn run_with_target_se_reports_the_paths_used() {
     assert_eq!(c["paths"], meta["paths"]);
     assert!(meta["paths"].as_u64().expect("number") > 256);
 }
+
+/// Issue 16: the workbook's swing table carries the change from the base at each input's
+/// P10 and P90, the columns its native tornado chart is drawn from.
+#[test]
+fn sensitivity_workbook_has_the_swing_tornado_columns() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let dir = TempDir::new("swing-xlsx");
+    let out = carefund(
+        &[
+            "sensitivity",
+            &swindon(),
+            "--method",
+            "swing",
+            "--paths",
+            "300",
+            "--out",
+            "out",
+            "--xlsx",
+            "book.xlsx",
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let report = json(&dir.join("out/sensitivity.json"));
+    let base = report["swing"]["base_mean"].as_f64().expect("base mean");
+    let book = std::fs::read(dir.join("book.xlsx")).expect("workbook written");
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(book)).expect("the workbook opens");
+    let sheet = wb
+        .worksheet_range("Sensitivity")
+        .expect("a Sensitivity sheet");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let header = rows
+        .iter()
+        .position(|r| {
+            r.iter()
+                .any(|c| matches!(c, Data::String(s) if s == "at P10 − base"))
+        })
+        .expect("a swing table with the change from the base");
+    let col = |name: &str| {
+        rows[header]
+            .iter()
+            .position(|c| matches!(c, Data::String(s) if s == name))
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let num = |c: &Data| match c {
+        Data::Float(v) => *v,
+        other => panic!("not a number: {other:?}"),
+    };
+    let (at_p10, at_p90) = (col("mean at P10"), col("mean at P90"));
+    let (d10, d90) = (col("at P10 − base"), col("at P90 − base"));
+    let inputs = report["swing"]["inputs"].as_array().expect("inputs");
+    for r in &rows[header + 1..header + 1 + inputs.len()] {
+        for (mean, delta) in [(at_p10, d10), (at_p90, d90)] {
+            let want = num(&r[mean]) - base;
+            assert!(
+                (num(&r[delta]) - want).abs() <= 1e-6 * want.abs().max(1.0),
+                "{:?}: {} vs {want}",
+                r[0],
+                num(&r[delta])
+            );
+        }
+    }
+}

@@ -22,7 +22,7 @@ fn twoway_writes_grid_and_heatmap() {
     let s = swindon();
     let out = carefund(
         &[
-            "twoway", &s, "--x", X, "--y", Y, "--paths", "200", "--metric", "npv_mean", "--format",
+            "twoway", &s, "--x", X, "--y", Y, "--paths", "200", "--metric", "mean_npv", "--format",
             "both", "--out", "tw",
         ],
         &dir.0,
@@ -40,7 +40,7 @@ fn twoway_writes_grid_and_heatmap() {
     let csv = std::fs::read_to_string(dir.0.join("tw/twoway.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 6, "{csv}");
     assert!(csv.starts_with(
-        "scheme.Reablement and intermediate care.effect,costs.cashable_share_long,npv_mean,npv_mean_se\n"
+        "scheme.Reablement and intermediate care.effect,costs.cashable_share_long,mean_npv,mean_npv_se\n"
     ));
 }
 

@@ -237,3 +237,66 @@ fn run_evpi_value_picks_the_net_benefit_and_rejects_unknown_ones() {
     );
     bad(&out, &["--evpi-value x", "allowed: npv"], &dir.0);
 }
+
+/// Issue 16: `compare --voi --xlsx --report` carries the value-of-information analysis:
+/// a workbook sheet whose EVPPI figures are voi.json's, and an HTML section with its
+/// charts.
+#[test]
+fn compare_voi_reports_have_a_value_of_information_section() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let dir = TempDir::new("voi-reports");
+    let s = swindon();
+    ok(&carefund(
+        &["init", "--do-nothing", &s, "do-nothing.toml"],
+        &dir.0,
+    ));
+    ok(&carefund(
+        &[
+            "compare",
+            &s,
+            "do-nothing.toml",
+            "--voi",
+            "--paths",
+            "600",
+            "--group",
+            "effects=scheme.*.effect",
+            "--out",
+            "out",
+            "--xlsx",
+            "book.xlsx",
+            "--report",
+            "page.html",
+        ],
+        &dir.0,
+    ));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.0.join("out/voi.json")).unwrap()).unwrap();
+    let book = std::fs::read(dir.0.join("book.xlsx")).expect("workbook written");
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(book)).expect("the workbook opens");
+    let sheet = wb
+        .worksheet_range("Value of information")
+        .expect("a Value of information sheet");
+    let groups = json["groups"].as_array().expect("groups");
+    assert!(!groups.is_empty());
+    for g in groups {
+        let name = g["name"].as_str().unwrap();
+        let row = sheet
+            .rows()
+            .find(|r| matches!(r.first(), Some(Data::String(s)) if s == name))
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        let value = match &row[1] {
+            Data::Float(v) => *v,
+            other => panic!("{name}: EVPPI cell is {other:?}"),
+        };
+        let expected = g["evppi_scaled"].as_f64().unwrap();
+        assert!(
+            (value - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+            "{name}: workbook {value}, voi.json {expected}"
+        );
+    }
+    let page = std::fs::read_to_string(dir.0.join("page.html")).expect("report written");
+    assert!(page.contains(">Value of information</h2>"), "no section");
+    assert!(page.contains("What knowing this better is worth"));
+    assert!(page.contains("Which option is best"));
+}

@@ -32,11 +32,21 @@ pub enum TargetMetric {
 }
 
 impl TargetMetric {
-    /// The name used on the command line and in `summary.json`.
+    /// Every metric a target can bound.
+    pub const VARIANTS: [TargetMetric; 2] = [TargetMetric::PBreakEven, TargetMetric::MeanCumNet];
+
+    /// The name used on the command line and in `summary.json`: the [`MetricName`]'s.
+    ///
+    /// [`MetricName`]: crate::metric::MetricName
     pub fn name(self) -> &'static str {
+        self.metric_name().name()
+    }
+
+    /// Which [`MetricName`](crate::metric::MetricName) this is.
+    pub fn metric_name(self) -> crate::metric::MetricName {
         match self {
-            TargetMetric::PBreakEven => "p_break_even",
-            TargetMetric::MeanCumNet => "mean_cum_net",
+            TargetMetric::PBreakEven => crate::metric::MetricName::PBreakEven,
+            TargetMetric::MeanCumNet => crate::metric::MetricName::MeanCumNet,
         }
     }
 

@@ -71,6 +71,7 @@ pub fn fan(summary: &Summary) -> FanChart {
                 .map(|p| p.plan_case_cum_net / MILLION)
                 .collect(),
         }),
+        start: Some(0.0),
     }
 }
 
@@ -134,6 +135,7 @@ pub fn histogram(summary: &Summary, sim: &Simulation) -> Histogram {
             .map(|p| p.cum_net / MILLION)
             .collect(),
         annotation: format!("P(break even) = {:.0}%", 100.0 * h.p_break_even),
+        ..Histogram::default()
     }
 }
 
@@ -177,7 +179,7 @@ pub fn break_even(summary: &Summary) -> Columns {
         y_label: "Share of futures, %".into(),
         categories: bars.iter().map(|b| b.year.clone()).collect(),
         values: bars.iter().map(|b| 100.0 * b.probability).collect(),
-        label: "Breaks even for good".into(),
+        label: "Breaks even for good that year".into(),
         highlight: bars.iter().map(|b| b.year == "never").collect(),
         highlight_label: "Never (by the horizon)".into(),
         value_decimals: 0,

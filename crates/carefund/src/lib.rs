@@ -49,6 +49,7 @@ pub mod evidence;
 pub mod export;
 pub mod figures;
 pub mod fmt;
+pub mod metric;
 pub mod model;
 pub mod national;
 pub mod quantile;

@@ -35,16 +35,26 @@ pub enum Metric {
     /// Median cumulative system net at the horizon (£).
     MedianCumNet,
     /// Mean NPV of system net (£).
-    NpvMean,
+    MeanNpv,
 }
 
 impl Metric {
-    /// The name used on the command line and in files.
+    /// Every metric of a grid.
+    pub const VARIANTS: [Metric; 3] = [Metric::PBreakEven, Metric::MedianCumNet, Metric::MeanNpv];
+
+    /// The name used on the command line and in files: the [`MetricName`]'s.
+    ///
+    /// [`MetricName`]: crate::metric::MetricName
     pub fn name(self) -> &'static str {
+        self.metric_name().name()
+    }
+
+    /// Which [`MetricName`](crate::metric::MetricName) this is.
+    pub fn metric_name(self) -> crate::metric::MetricName {
         match self {
-            Metric::PBreakEven => "p_break_even",
-            Metric::MedianCumNet => "median_cum_net",
-            Metric::NpvMean => "npv_mean",
+            Metric::PBreakEven => crate::metric::MetricName::PBreakEven,
+            Metric::MedianCumNet => crate::metric::MetricName::MedianCumNet,
+            Metric::MeanNpv => crate::metric::MetricName::MeanNpv,
         }
     }
     /// The metric in words, with its unit (money in millions of `currency`).
@@ -55,14 +65,14 @@ impl Metric {
                 "Median cumulative net at the horizon, {}",
                 currency.millions()
             ),
-            Metric::NpvMean => format!("Mean NPV of system net, {}", currency.millions()),
+            Metric::MeanNpv => format!("Mean NPV of system net, {}", currency.millions()),
         }
     }
     /// The level of the break-even contour: 0.5 for a probability, 0 for money.
     pub fn break_even_level(self) -> f64 {
         match self {
             Metric::PBreakEven => 0.5,
-            Metric::MedianCumNet | Metric::NpvMean => 0.0,
+            Metric::MedianCumNet | Metric::MeanNpv => 0.0,
         }
     }
 }
@@ -233,7 +243,7 @@ pub fn metric_of(scenario: &Scenario, options: &RunOptions, metric: Metric) -> R
     let n = sim.paths().max(1) as f64;
     Ok(match metric {
         Metric::PBreakEven => (h.p_break_even, h.p_break_even_se),
-        Metric::NpvMean => (h.npv.mean, h.npv.se),
+        Metric::MeanNpv => (h.npv.mean, h.npv.se),
         Metric::MedianCumNet => {
             let s = &h.cum_net_horizon;
             (s.p50, 1.2533 * (s.p75 - s.p25) / 1.349 / n.sqrt())
@@ -348,15 +358,13 @@ pub fn grid_chart(g: &Grid) -> Heatmap {
     let (x_label, sx) = axis_label(&g.x.input, g.currency);
     let (y_label, sy) = axis_label(&g.y.input, g.currency);
     let money = !matches!(g.metric, Metric::PBreakEven);
-    let values = g
-        .cells
-        .iter()
-        .map(|c| if money { c.value / 1e6 } else { c.value })
-        .collect();
+    // Money in £m; the probability in % (so cells read "12", not "0.12").
+    let scale = if money { 1e-6 } else { 100.0 };
+    let values = g.cells.iter().map(|c| c.value * scale).collect();
     let contour_label = match g.metric {
-        Metric::PBreakEven => "P(break even) = 0.5",
+        Metric::PBreakEven => "P(break even) = 50%",
         Metric::MedianCumNet => "median net = 0",
-        Metric::NpvMean => "mean NPV = 0",
+        Metric::MeanNpv => "mean NPV = 0",
     };
     Heatmap {
         title: format!("{}: two-way sensitivity", g.scenario),
@@ -372,7 +380,7 @@ pub fn grid_chart(g: &Grid) -> Heatmap {
         x: g.x.values(),
         y: g.y.values(),
         values,
-        contour: Some(g.metric.break_even_level()),
+        contour: Some(g.metric.break_even_level() * scale),
         contour_label: contour_label.into(),
         tick_scale: (sx, sy),
     }

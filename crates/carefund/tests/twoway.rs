@@ -37,7 +37,7 @@ fn break_even_is_monotone_in_the_effect() {
     let s = example();
     let x = effect_axis(&s, "0:0.06:7");
     let y = twoway::parse_axis("--y", "costs.cashable_share_long=0.2:0.9:3", &s).unwrap();
-    for metric in [Metric::PBreakEven, Metric::NpvMean, Metric::MedianCumNet] {
+    for metric in [Metric::PBreakEven, Metric::MeanNpv, Metric::MedianCumNet] {
         let g = twoway::grid(&s, &x, &y, metric, &OPTIONS, &|_, _| {}).unwrap();
         assert_eq!(g.cells.len(), 21);
         for row in g.cells.chunks(7) {
@@ -52,7 +52,7 @@ fn break_even_is_monotone_in_the_effect() {
                 assert!(b >= a, "{metric:?}: column {i}: {a} then {b}");
             }
         }
-        if metric == Metric::NpvMean {
+        if metric == Metric::MeanNpv {
             // Strictly: the grid is not flat, so the test can fail.
             assert!(g.cells[6].value > g.cells[0].value);
         }
@@ -115,8 +115,8 @@ fn grid_is_independent_of_threads() {
         threads: Some(1),
         ..OPTIONS
     };
-    let a = twoway::grid(&s, &x, &y, Metric::NpvMean, &one, &|_, _| {}).unwrap();
-    let b = twoway::grid(&s, &x, &y, Metric::NpvMean, &OPTIONS, &|_, _| {}).unwrap();
+    let a = twoway::grid(&s, &x, &y, Metric::MeanNpv, &one, &|_, _| {}).unwrap();
+    let b = twoway::grid(&s, &x, &y, Metric::MeanNpv, &OPTIONS, &|_, _| {}).unwrap();
     assert_eq!(a, b);
 }
 

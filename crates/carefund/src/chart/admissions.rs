@@ -8,8 +8,8 @@ use super::axis::{
     TickedAxis, decimals_for, extent, format_number, padded, period_range, tick_label, year_starts,
 };
 use super::canvas::{
-    Draw, LegendItem, Swatch, cartesian, draw_band, draw_line, draw_mesh, fitting_ticks, frame,
-    render,
+    Draw, LegendItem, Stroke, Swatch, cartesian, draw_band, draw_line, draw_mesh, fitting_ticks,
+    frame, render,
 };
 use super::style::{BAND_OPACITY, COUNTERFACTUAL, FINANCIAL_YEAR, PLAN, WITH_SCHEMES};
 use super::{Band, ChartError, Format, Line, check_len};
@@ -116,14 +116,11 @@ impl Draw for AdmissionsChart {
         let mut legend = vec![
             LegendItem::new("Counterfactual, median", Swatch::Line(COUNTERFACTUAL)),
             LegendItem::new(
-                "Counterfactual, 10–90%",
+                "Counterfactual, P10–P90",
                 Swatch::Fill(COUNTERFACTUAL.mix(BAND_OPACITY).filled()),
             ),
             LegendItem::new("With schemes, median", Swatch::Line(WITH_SCHEMES)),
-            LegendItem::new(
-                "With schemes, 10–90%",
-                Swatch::Fill(WITH_SCHEMES.mix(BAND_OPACITY).filled()),
-            ),
+            LegendItem::new("With schemes, P10 and P90", Swatch::Dotted(WITH_SCHEMES)),
         ];
         if let Some(plan) = &self.plan {
             legend.push(LegendItem::new(plan.label.clone(), Swatch::Dashed(PLAN)));
@@ -153,17 +150,31 @@ impl Draw for AdmissionsChart {
             area,
             &self.counterfactual.p10_p90,
             COUNTERFACTUAL.mix(BAND_OPACITY).filled(),
+            None,
         )?;
-        draw_band(
-            area,
-            &self.with_schemes.p10_p90,
-            WITH_SCHEMES.mix(BAND_OPACITY).filled(),
-        )?;
-        if let Some(plan) = &self.plan {
-            draw_line(area, &plan.values, PLAN, true)?;
+        for edge in [
+            &self.with_schemes.p10_p90.lower,
+            &self.with_schemes.p10_p90.upper,
+        ] {
+            draw_line(area, edge, WITH_SCHEMES, Stroke::Dotted, None)?;
         }
-        draw_line(area, &self.counterfactual.median, COUNTERFACTUAL, false)?;
-        draw_line(area, &self.with_schemes.median, WITH_SCHEMES, false)
+        if let Some(plan) = &self.plan {
+            draw_line(area, &plan.values, PLAN, Stroke::Dashed, None)?;
+        }
+        draw_line(
+            area,
+            &self.counterfactual.median,
+            COUNTERFACTUAL,
+            Stroke::Solid,
+            None,
+        )?;
+        draw_line(
+            area,
+            &self.with_schemes.median,
+            WITH_SCHEMES,
+            Stroke::Solid,
+            None,
+        )
     }
 }
 

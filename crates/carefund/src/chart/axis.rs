@@ -137,16 +137,11 @@ pub(super) fn format_number(v: f64, decimals: usize) -> String {
     out
 }
 
-/// The x range of a chart with `n` periods at positions `0..n`.
-///
-/// Lines run from the first to the last period; a single period gets a unit-wide
-/// range around it.
+/// The x range of a chart with `n` periods: from 0, the start of the first period, to
+/// `n`, the end of the last. Period `i`'s value is drawn at its end, `i + 1`, and the
+/// tick of a year at the start of its first period.
 pub(super) fn period_range(n: usize) -> (f64, f64) {
-    if n > 1 {
-        (0.0, (n - 1) as f64)
-    } else {
-        (-0.5, 0.5)
-    }
+    (0.0, n.max(1) as f64)
 }
 
 /// One tick per financial year: the index of the year's first period and the year label.
@@ -277,6 +272,27 @@ mod tests {
         assert_eq!(ticks, vec![(0, "2015/16".into()), (2, "2016/17".into())]);
         assert_eq!(tick_label(&ticks, 2.0), "2016/17");
         assert_eq!(tick_label(&ticks, 1.0), "");
+    }
+
+    /// Issue 16: a period's value is drawn at the period's end, and a year's tick at the
+    /// start of its first period, so the first period's value is never at the first tick.
+    #[test]
+    fn period_values_sit_at_period_ends_and_years_at_their_starts() {
+        let periods: Vec<String> = ["2015/16 H1", "2015/16 H2", "2016/17 H1", "2016/17 H2"]
+            .map(String::from)
+            .to_vec();
+        let (x0, x1) = period_range(periods.len());
+        assert!(x0.abs() < 1e-12 && (x1 - 4.0).abs() < 1e-12);
+        let ticks = year_starts(&periods);
+        let first_value = super::super::canvas::period_end(0);
+        assert!((first_value - 1.0).abs() < 1e-12);
+        assert!(
+            (ticks[0].0 as f64 - x0).abs() < 1e-12,
+            "2015/16 starts the axis"
+        );
+        // 2016/17 starts where 2015/16's last half-year ends.
+        assert!((ticks[1].0 as f64 - super::super::canvas::period_end(1)).abs() < 1e-12);
+        assert!((super::super::canvas::period_end(3) - x1).abs() < 1e-12);
     }
 
     #[test]

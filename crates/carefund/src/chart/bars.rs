@@ -7,8 +7,8 @@ use plotters::style::Color;
 
 use super::axis::{TickedAxis, decimals_for, extent, format_number, padded, tick_label, usable};
 use super::canvas::{
-    Draw, LegendItem, Swatch, cartesian, draw_err, draw_hline, draw_line, draw_mesh, fitting_ticks,
-    frame, render,
+    Draw, LegendItem, Stroke, Swatch, cartesian, draw_err, draw_hline, draw_line_at, draw_mesh,
+    fitting_ticks, frame, render,
 };
 use super::style::{
     BAR_HALF_WIDTH, FINANCIAL_YEAR, INVESTMENT, MARKER_RADIUS, NET, SAVINGS, ZERO_LINE, ZERO_WIDTH,
@@ -117,7 +117,7 @@ impl Draw for CashBars {
             }
         }
         draw_hline(area, 0.0, ZERO_LINE.stroke_width(ZERO_WIDTH))?;
-        draw_line(area, &net, NET, false)?;
+        draw_line_at(area, &net, |i| i as f64, NET, Stroke::Solid, None)?;
         for (i, v) in net.iter().enumerate() {
             if usable(*v) {
                 area.draw(&Circle::new((i as f64, *v), MARKER_RADIUS, NET.filled()))

@@ -5,7 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::axis::{TickedAxis, decimals_for, extent, format_number, padded};
-use super::canvas::{Draw, LegendItem, Swatch, cartesian, draw_line, draw_mesh, frame, render};
+use super::canvas::{
+    Draw, LegendItem, Stroke, Swatch, cartesian, draw_line_at, draw_mesh, frame, render,
+};
 use super::style::SERIES;
 use super::{ChartError, Format, Line, check_len};
 
@@ -88,7 +90,14 @@ impl Draw for Curves {
         )?;
         let area = chart.plotting_area();
         for (k, l) in self.lines.iter().enumerate() {
-            draw_line(area, &l.values, colour(k), false)?;
+            draw_line_at(
+                area,
+                &l.values,
+                |i| i as f64,
+                colour(k),
+                Stroke::Solid,
+                None,
+            )?;
         }
         Ok(())
     }

@@ -8,21 +8,21 @@ use super::axis::{
     TickedAxis, decimals_for, extent, format_number, padded, period_range, tick_label, year_starts,
 };
 use super::canvas::{
-    Draw, LegendItem, Swatch, cartesian, draw_band, draw_hline, draw_line, draw_mesh,
+    Draw, LegendItem, Stroke, Swatch, cartesian, draw_band, draw_hline, draw_line, draw_mesh,
     fitting_ticks, frame, render,
 };
 use super::style::{
-    EVIDENCE, EVIDENCE_BAND_OPACITY, FAN_INNER, FAN_MIDDLE, FAN_OUTER, FINANCIAL_YEAR, MEDIAN,
-    PLAN, ZERO_LINE, ZERO_WIDTH,
+    EVIDENCE, FAN_INNER, FAN_MIDDLE, FAN_OUTER, FINANCIAL_YEAR, MEDIAN, PLAN, ZERO_LINE, ZERO_WIDTH,
 };
 use super::{Band, ChartError, Format, Line, check_len};
 
 /// A fan chart: nested percentile bands, the median, the plan's claim and a zero line.
 ///
-/// Every series has one value per period, in the display unit (e.g. £m). The x axis
-/// is labelled with the financial year at the first period of each year, the year
-/// being the first word of the period label (`"2015/16 Q1"` → `"2015/16"`); years
-/// are skipped evenly when their labels would overlap.
+/// Every series has one value per period, in the display unit (e.g. £m), drawn at the
+/// end of its period. The x axis is labelled with the financial year at the start of
+/// each year's first period, the year being the first word of the period label
+/// (`"2015/16 Q1"` → `"2015/16"`); years are skipped evenly when their labels would
+/// overlap.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FanChart {
     /// The title, e.g. `"Cumulative system net, Anyshire BCF"`.
@@ -43,6 +43,10 @@ pub struct FanChart {
     pub median: Vec<f64>,
     /// The plan's claim, drawn as a dashed line; `None` to leave it out.
     pub plan: Option<Line>,
+    /// The value every series has at the start of the first period, drawn at x = 0
+    /// (e.g. `Some(0.0)` for a cumulative quantity); `None` starts each line at the
+    /// first period's end.
+    pub start: Option<f64>,
 }
 
 /// Renders a [`FanChart`] as PNG or SVG bytes.
@@ -57,12 +61,13 @@ pub fn fan_chart(data: &FanChart, format: Format) -> Result<Vec<u8>, ChartError>
     render(data, format)
 }
 
-/// A second run drawn over a fan: its median (solid) and its P10–P90 band (translucent),
+/// A second run drawn over a fan: its median (solid) and its P10 and P90 (dotted lines, so
+/// that nothing blends with the fan's colours),
 /// e.g. the evidence run over the plan's own fan.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overlay {
-    /// The legend entry of the median, e.g. `"Evidence run: median"`; the band's entry
-    /// adds `P10–P90`.
+    /// The legend entry of the median, e.g. `"Evidence run: median"`; the P10/P90 lines'
+    /// entry adds `P10 and P90`.
     pub label: String,
     /// The second run's P10–P90 band.
     pub p10_p90: Band,
@@ -144,19 +149,22 @@ impl FanChart {
         overlay: Option<&Overlay>,
     ) -> Result<(), ChartError> {
         let mut legend = vec![
-            LegendItem::new("5–95%", Swatch::Fill(FAN_OUTER.filled())),
-            LegendItem::new("10–90%", Swatch::Fill(FAN_MIDDLE.filled())),
-            LegendItem::new("25–75%", Swatch::Fill(FAN_INNER.filled())),
+            LegendItem::new("P5–P95", Swatch::Fill(FAN_OUTER.filled())),
+            LegendItem::new("P10–P90", Swatch::Fill(FAN_MIDDLE.filled())),
+            LegendItem::new("P25–P75", Swatch::Fill(FAN_INNER.filled())),
             LegendItem::new("Median", Swatch::Line(MEDIAN)),
         ];
         if let Some(plan) = &self.plan {
             legend.push(LegendItem::new(plan.label.clone(), Swatch::Dashed(PLAN)));
         }
         if let Some(o) = overlay {
-            legend.push(LegendItem::new(o.label.clone(), Swatch::Line(EVIDENCE)));
             legend.push(LegendItem::new(
-                format!("{} P10–P90", o.label),
-                Swatch::Fill(EVIDENCE.mix(EVIDENCE_BAND_OPACITY).filled()),
+                format!("{}: median", o.label),
+                Swatch::Line(EVIDENCE),
+            ));
+            legend.push(LegendItem::new(
+                format!("{}: P10 and P90", o.label),
+                Swatch::Dotted(EVIDENCE),
             ));
         }
         legend.push(LegendItem::new("Break-even (0)", Swatch::Thin(ZERO_LINE)));
@@ -172,7 +180,12 @@ impl FanChart {
                 .chain(&o.median)
                 .copied()
         });
-        let all = self.spread_values().chain(plan).chain(over).chain([0.0]);
+        let all = self
+            .spread_values()
+            .chain(plan)
+            .chain(over)
+            .chain(self.start)
+            .chain([0.0]);
         let (lo, hi) = extent(all).ok_or(ChartError::Empty("the fan chart has no finite value"))?;
         let (y0, y1) = padded(lo, hi);
         let ticks = fitting_ticks(&plot, year_starts(&self.periods), x1 - x0)?;
@@ -188,23 +201,20 @@ impl FanChart {
         )?;
 
         let area = chart.plotting_area();
-        draw_band(area, &self.p5_p95, FAN_OUTER.filled())?;
-        draw_band(area, &self.p10_p90, FAN_MIDDLE.filled())?;
-        draw_band(area, &self.p25_p75, FAN_INNER.filled())?;
+        let start = self.start;
+        draw_band(area, &self.p5_p95, FAN_OUTER.filled(), start)?;
+        draw_band(area, &self.p10_p90, FAN_MIDDLE.filled(), start)?;
+        draw_band(area, &self.p25_p75, FAN_INNER.filled(), start)?;
         draw_hline(area, 0.0, ZERO_LINE.stroke_width(ZERO_WIDTH))?;
-        if let Some(o) = overlay {
-            draw_band(
-                area,
-                &o.p10_p90,
-                EVIDENCE.mix(EVIDENCE_BAND_OPACITY).filled(),
-            )?;
-        }
         if let Some(plan) = &self.plan {
-            draw_line(area, &plan.values, PLAN, true)?;
+            draw_line(area, &plan.values, PLAN, Stroke::Dashed, start)?;
         }
-        draw_line(area, &self.median, MEDIAN, false)?;
+        draw_line(area, &self.median, MEDIAN, Stroke::Solid, start)?;
         if let Some(o) = overlay {
-            draw_line(area, &o.median, EVIDENCE, false)?;
+            for edge in [&o.p10_p90.lower, &o.p10_p90.upper] {
+                draw_line(area, edge, EVIDENCE, Stroke::Dotted, start)?;
+            }
+            draw_line(area, &o.median, EVIDENCE, Stroke::Solid, start)?;
         }
         Ok(())
     }
@@ -242,6 +252,7 @@ pub(crate) mod tests {
                 label: "Plan claim".into(),
                 values: (0..n).map(|i| 12.0 * t(i)).collect(),
             }),
+            start: Some(0.0),
         }
     }
 
@@ -352,7 +363,7 @@ pub(crate) mod tests {
         assert!(
             String::from_utf8(svg)
                 .unwrap()
-                .contains("Evidence run P10–P90")
+                .contains("Evidence run: P10 and P90")
         );
         data.overlay.median.pop();
         assert!(matches!(

@@ -12,10 +12,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, WHITE};
 
 use super::axis::{TickedAxis, decimals_for, extent, format_number, padded, usable};
-use super::canvas::{Draw, LegendItem, Swatch, draw_err, fit, frame, render, text};
+use super::canvas::{
+    Draw, LegendItem, Swatch, axis_desc, draw_err, frame, render, text, text_width, wrap,
+};
 use super::style::PLAN as REFERENCE;
 use super::style::{
-    AXIS, AXIS_DESC_SIZE, DASH, GRID, HBAR_COLORS, HBAR_HALF_HEIGHT, HBAR_LABEL_MAX_WIDTH,
+    AXIS, DASH, GRID, HBAR_COLORS, HBAR_HALF_HEIGHT, HBAR_LABEL_LINE, HBAR_LABEL_MAX_WIDTH,
     HBAR_VALUE_SIZE, MARGIN_BOTTOM, MARGIN_RIGHT, MARGIN_TOP, SUBTLE_TEXT, TEXT, TICK_SIZE,
     WHISKER, X_LABEL_AREA, ZERO_LINE, ZERO_WIDTH,
 };
@@ -36,7 +38,7 @@ pub enum BarLayout {
 /// One labelled row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BarRow {
-    /// The row's label, e.g. `"demand growth"`; cut with an ellipsis if too long.
+    /// The row's label, e.g. `"demand growth"`; wrapped onto more lines if too long.
     pub label: String,
     /// One value per series (non-finite values are skipped).
     pub values: Vec<f64>,
@@ -101,7 +103,16 @@ impl HorizontalBars {
                 .chain(r.intervals.iter().flatten().flat_map(|&(lo, hi)| [lo, hi]))
         });
         let (lo, hi) = extent(values.chain([self.origin]).chain(reference)).unwrap_or((-1.0, 1.0));
-        let (lo, hi) = padded(lo, hi);
+        let (data_lo, data_hi) = (lo, hi);
+        let (mut lo, mut hi) = padded(lo, hi);
+        // Nothing below (above) the origin: the axis starts (ends) there, so that e.g. a
+        // probability of 0 everywhere is not drawn on an axis from −1.
+        if data_lo >= self.origin {
+            lo = self.origin;
+        }
+        if data_hi <= self.origin && data_lo < self.origin {
+            hi = self.origin;
+        }
         if self.show_values {
             let extra = (hi - lo) * 0.08;
             (
@@ -140,15 +151,28 @@ impl HorizontalBars {
 
         let n = self.rows.len();
         let tick_style = text(TICK_SIZE, &TEXT);
-        let mut labels = Vec::with_capacity(n);
+        // Row labels wrap onto as many lines as the row has room for (measured with the
+        // embedded font); the label column is as wide as the widest line.
+        let (_, plot_height) = plot.dim_in_pixel();
+        let row_px =
+            f64::from(plot_height.saturating_sub(MARGIN_TOP + MARGIN_BOTTOM + X_LABEL_AREA))
+                / n.max(1) as f64;
+        let max_lines =
+            ((row_px / f64::from(HBAR_LABEL_LINE.unsigned_abs())).floor() as usize).max(1);
+        let mut labels: Vec<Vec<String>> = Vec::with_capacity(n);
         let mut widest = 0;
         for row in &self.rows {
-            let label = fit(&plot, row.label.trim(), &tick_style, HBAR_LABEL_MAX_WIDTH)?;
-            let (w, _) = plot
-                .estimate_text_size(&label, &tick_style)
-                .map_err(draw_err)?;
-            widest = widest.max(w);
-            labels.push(label);
+            let mut room = HBAR_LABEL_MAX_WIDTH;
+            let mut lines = wrap(&plot, &row.label, &tick_style, room)?;
+            // Too many lines for the row: give the label more width instead.
+            while lines.len() > max_lines && room < HBAR_LABEL_MAX_WIDTH * 2 {
+                room += 40;
+                lines = wrap(&plot, &row.label, &tick_style, room)?;
+            }
+            for line in &lines {
+                widest = widest.max(text_width(&plot, line, &tick_style)?);
+            }
+            labels.push(lines);
         }
         let (x0, x1) = self.x_range(reference.map(|r| r.0));
         let centre = |r: usize| n as f64 - r as f64 - 0.5;
@@ -166,31 +190,33 @@ impl HorizontalBars {
             )
             .map_err(draw_err)?;
         let decimals = decimals_for(x1 - x0);
-        let x_style = text(AXIS_DESC_SIZE, &TEXT);
         let (width, _) = chart.plotting_area().dim_in_pixel();
-        let x_desc = fit(chart.plotting_area(), self.x_label.trim(), &x_style, width)?;
-        let row_label = |y: &f64| {
-            labels
-                .iter()
-                .enumerate()
-                .find(|(r, _)| (centre(*r) - y).abs() < 0.25)
-                .map(|(_, l)| l.clone())
-                .unwrap_or_default()
-        };
+        let (x_desc, x_style) = axis_desc(chart.plotting_area(), &self.x_label, width)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .x_desc(x_desc)
             .axis_desc_style(x_style)
-            .label_style(tick_style)
+            .label_style(tick_style.clone())
             .x_label_formatter(&|x| format_number(*x, decimals))
-            .y_label_formatter(&row_label)
+            .y_label_formatter(&|_| String::new())
             .x_labels(10)
             .bold_line_style(GRID.stroke_width(1))
             .light_line_style(WHITE.mix(0.0))
             .axis_style(AXIS.stroke_width(1))
             .draw()
             .map_err(draw_err)?;
+        // The row labels, right-aligned beside the axis, centred on their row.
+        let label_style = tick_style.pos(Pos::new(HPos::Right, VPos::Center));
+        for (r, lines) in labels.iter().enumerate() {
+            let (left, cy) = chart.backend_coord(&(x0, centre(r)));
+            let count = i32::try_from(lines.len()).unwrap_or(1);
+            let first = cy - HBAR_LABEL_LINE * (count - 1) / 2;
+            for (k, line) in (0..).zip(lines) {
+                root.draw_text(line, &label_style, (left - 10, first + k * HBAR_LABEL_LINE))
+                    .map_err(draw_err)?;
+            }
+        }
 
         let area = chart.plotting_area();
         let m = self.series.len();

@@ -2,19 +2,27 @@
 //! contour line (e.g. where P(break even) = 0.5).
 
 use plotters::coord::Shift;
+use plotters::element::Text;
 use plotters::prelude::{DrawingArea, DrawingBackend, PathElement, Rectangle};
-use plotters::style::{Color, RGBColor};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, RGBColor, WHITE};
 
-use super::axis::{decimals_for, extent, format_number, usable};
-use super::canvas::{Draw, LegendItem, Swatch, cartesian, draw_err, draw_mesh, frame, render};
-use super::style::{GAIN, LINE_WIDTH, LOSS, ZERO_LINE};
+use super::axis::{TickedAxis, decimals_for, extent, format_number, usable};
+use super::canvas::{
+    Draw, LegendItem, Swatch, cartesian, draw_err, draw_mesh, frame, render, text, text_width,
+};
+use super::style::{AXIS, CELL_SIZE, GAIN, LINE_WIDTH, LOSS, TEXT, ZERO_LINE};
 use super::{ChartError, Format};
 
 /// A grid of values: `values[j * x.len() + i]` is the value at `(x[i], y[j])`.
 ///
-/// Orange means below the contour level, blue above, white at it; a grid entirely below
-/// (above) the level spans the orange (blue) half of the scale, so its gradient still
-/// shows.
+/// The colour scale diverges from white at the contour level (break-even): orange below,
+/// blue above, the deepest colour at the largest distance from the level in the grid, so
+/// the same colour always means the same value whatever side the grid lies on. The
+/// colour bar runs from the level to the grid's far end (including the level even when
+/// the whole grid is on one side of it), and the legend names the colours. A grid of at
+/// most 15 × 15 cells also carries each cell's value, so a one-sided grid stays
+/// readable.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Heatmap {
     /// The title.
@@ -91,25 +99,20 @@ pub(super) fn colour(t: f64) -> RGBColor {
 }
 
 /// Where `v` sits on the colour scale (0 deep orange, 0.5 white, 1 deep blue) for a
-/// grid spanning `lo..hi` (`lo < hi`) with its contour at `level`.
-///
-/// When the level lies inside the range, colours diverge from white at the level,
-/// scaled by the farthest value. When the whole grid is below it, the grid spans the
-/// orange half (lightest at its best cell); above it, the blue half. Without a level,
-/// the range is centred on white.
+/// grid spanning `lo..hi` with its contour at `level`: white at the level, the depth
+/// proportional to the distance from it, full depth at the grid's farthest value.
+/// Without a level, the scale is centred on the middle of the range.
 fn scale_position(v: f64, lo: f64, hi: f64, level: Option<f64>) -> f64 {
-    let span = hi - lo;
-    let u = (v - lo) / span;
-    match level {
-        Some(l) if l > hi => 0.45 * u,
-        Some(l) if l < lo => 0.55 + 0.45 * u,
-        Some(l) => {
-            let reach = (lo - l).abs().max((hi - l).abs());
-            0.5 + 0.5 * (v - l) / reach
-        }
-        None => u,
+    let centre = level.unwrap_or(lo / 2.0 + hi / 2.0);
+    let reach = (lo - centre).abs().max((hi - centre).abs());
+    if reach.is_nan() || reach <= 0.0 {
+        return 0.5;
     }
+    0.5 + 0.5 * (v - centre) / reach
 }
+
+/// Most cells along an axis for which each cell's value is written in it.
+const MAX_ANNOTATED: usize = 15;
 
 /// Cell edges around grid positions: midpoints between neighbours, half a step outside.
 fn edges(v: &[f64]) -> Vec<f64> {
@@ -188,23 +191,46 @@ impl Draw for Heatmap {
             .contour
             .map(|level| contour_segments(&self.x, &self.y, &self.values, level))
             .unwrap_or_default();
-        let legend = if segments.is_empty() {
-            Vec::new()
-        } else {
-            vec![LegendItem::new(
-                &self.contour_label,
-                Swatch::Line(ZERO_LINE),
-            )]
-        };
+        let (lo, hi) = extent(self.values.iter().copied())
+            .ok_or(ChartError::Empty("the heatmap has no finite value"))?;
+        let mut legend = Vec::new();
+        if let Some(level) = self.contour {
+            let name = self.contour_label.trim();
+            if lo < level {
+                legend.push(LegendItem::new(
+                    format!("below {name}"),
+                    Swatch::Fill(colour(0.0).filled()),
+                ));
+            }
+            legend.push(LegendItem::new(
+                format!("white: {name}"),
+                Swatch::Outlined(colour(0.5).filled(), AXIS),
+            ));
+            if hi > level {
+                legend.push(LegendItem::new(
+                    format!("above {name}"),
+                    Swatch::Fill(colour(1.0).filled()),
+                ));
+            }
+            if !segments.is_empty() {
+                legend.push(LegendItem::new(
+                    format!("contour: {name}"),
+                    Swatch::Line(ZERO_LINE),
+                ));
+            }
+        }
         let body = frame(root, &self.title, &self.subtitle, &legend)?;
         let (w, _) = body.dim_in_pixel();
         let (plot, scale_area) = body.split_horizontally(w.saturating_sub(SCALE_WIDTH));
-        let (lo, hi) = extent(self.values.iter().copied())
-            .ok_or(ChartError::Empty("the heatmap has no finite value"))?;
-        let (lo, hi) = if hi > lo {
-            (lo, hi)
+        // The colour bar includes the level, so white is on it.
+        let (bar_lo, bar_hi) = match self.contour {
+            Some(l) if l.is_finite() => (lo.min(l), hi.max(l)),
+            _ => (lo, hi),
+        };
+        let (bar_lo, bar_hi) = if bar_hi > bar_lo {
+            (bar_lo, bar_hi)
         } else {
-            (lo - 0.5, hi + 0.5)
+            (bar_lo - 0.5, bar_hi + 0.5)
         };
         let t = |v: f64| scale_position(v, lo, hi, self.contour);
 
@@ -224,17 +250,35 @@ impl Draw for Heatmap {
         )?;
         let area = chart.plotting_area();
         let nx = self.x.len();
+        let annotate = nx <= MAX_ANNOTATED && self.y.len() <= MAX_ANNOTATED;
+        let value_decimals = decimals_for((hi - lo).max((lo.abs()).max(hi.abs()) * 0.01));
+        let (area_w, _) = area.dim_in_pixel();
+        let cell_px = area_w / u32::try_from(nx.max(1)).unwrap_or(u32::MAX);
         for (j, wy) in ey.windows(2).enumerate() {
             for (i, wx) in ex.windows(2).enumerate() {
                 let v = self.values[j * nx + i];
                 if !usable(v) {
                     continue;
                 }
+                let depth = t(v);
                 area.draw(&Rectangle::new(
                     [(wx[0], wy[0]), (wx[1], wy[1])],
-                    colour(t(v)).filled(),
+                    colour(depth).filled(),
                 ))
                 .map_err(draw_err)?;
+                if annotate {
+                    let label = format_number(v, value_decimals);
+                    let ink = if (depth - 0.5).abs() > 0.3 {
+                        WHITE
+                    } else {
+                        TEXT
+                    };
+                    let style = text(CELL_SIZE, &ink).pos(Pos::new(HPos::Center, VPos::Center));
+                    if text_width(area, &label, &style)? + 6 <= cell_px {
+                        area.draw(&Text::new(label, (self.x[i], self.y[j]), style))
+                            .map_err(draw_err)?;
+                    }
+                }
             }
         }
         for s in &segments {
@@ -245,16 +289,21 @@ impl Draw for Heatmap {
             .map_err(draw_err)?;
         }
 
-        // The colour scale: a vertical bar with ticks in the metric's unit.
-        let mut bar = cartesian(&scale_area, 0.0..1.0, lo..hi)?;
-        let dv = decimals_for(hi - lo);
+        // The colour bar: a vertical bar with ticks in the metric's unit.
+        // No ticks along the bar's width: it has no x scale.
+        let mut bar = cartesian(
+            &scale_area,
+            TickedAxis::new(0.0, 1.0, Vec::new()),
+            bar_lo..bar_hi,
+        )?;
+        let dv = decimals_for(bar_hi - bar_lo);
         draw_mesh(&mut bar, "", &self.value_label, &|_| String::new(), &|v| {
             format_number(*v, dv)
         })?;
         let bar_area = bar.plotting_area();
         for k in 0..SCALE_STEPS {
-            let a = lo + (hi - lo) * k as f64 / SCALE_STEPS as f64;
-            let b = lo + (hi - lo) * (k + 1) as f64 / SCALE_STEPS as f64;
+            let a = bar_lo + (bar_hi - bar_lo) * k as f64 / SCALE_STEPS as f64;
+            let b = bar_lo + (bar_hi - bar_lo) * (k + 1) as f64 / SCALE_STEPS as f64;
             bar_area
                 .draw(&Rectangle::new(
                     [(0.0, a), (1.0, b)],
@@ -262,7 +311,7 @@ impl Draw for Heatmap {
                 ))
                 .map_err(draw_err)?;
         }
-        if let Some(level) = self.contour.filter(|l| *l >= lo && *l <= hi) {
+        if let Some(level) = self.contour.filter(|l| *l >= bar_lo && *l <= bar_hi) {
             bar_area
                 .draw(&PathElement::new(
                     vec![(0.0, level), (1.0, level)],
@@ -339,14 +388,23 @@ mod tests {
         assert!(contour_segments(&x, &y, &values, 5.0).is_empty());
     }
 
+    /// White is the level itself, whatever side of it the grid lies on: a grid wholly
+    /// below break-even is orange throughout, deepest at its farthest cell.
     #[test]
-    fn scale_diverges_at_the_level_or_stays_on_one_side() {
+    fn scale_is_centred_on_the_level() {
         assert!((scale_position(0.5, 0.0, 1.0, Some(0.5)) - 0.5).abs() < 1e-12);
         assert!(scale_position(0.2, 0.0, 1.0, Some(0.5)) < 0.5);
-        // All below break-even: orange half, the best cell lightest.
-        assert!((scale_position(-60.0, -62.0, -60.0, Some(0.0)) - 0.45).abs() < 1e-12);
-        assert!(scale_position(-62.0, -62.0, -60.0, Some(0.0)).abs() < 1e-12);
+        // All below break-even (−62 to −59): every cell deep orange, none near white.
+        assert!(scale_position(-62.0, -62.0, -59.0, Some(0.0)).abs() < 1e-12);
+        let best = scale_position(-59.0, -62.0, -59.0, Some(0.0));
+        assert!(best < 0.05, "{best}");
+        // Depth is proportional to the distance from the level.
+        let half = scale_position(-31.0, -62.0, -59.0, Some(0.0));
+        assert!((half - 0.25).abs() < 1e-12);
+        // All above: blue half, full depth at the farthest.
         assert!(scale_position(5.0, 1.0, 5.0, Some(0.0)) > 0.99);
+        assert!(scale_position(1.0, 1.0, 5.0, Some(0.0)) > 0.5);
+        assert!((scale_position(0.0, 0.0, 0.0, Some(0.0)) - 0.5).abs() < 1e-12);
     }
 
     #[test]

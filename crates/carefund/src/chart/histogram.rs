@@ -48,6 +48,12 @@ pub struct Histogram {
     pub values: Vec<f64>,
     /// Text written beside the break-even line, e.g. `"P(break even) = 34%"`; blank for none.
     pub annotation: String,
+    /// Legend entry of the bins below zero; blank for `"Below break-even"`.
+    pub below_label: String,
+    /// Legend entry of the bins at or above zero; blank for `"Break-even or better"`.
+    pub above_label: String,
+    /// Legend entry of the zero line; blank for `"Break-even (0)"`.
+    pub zero_label: String,
 }
 
 /// Renders a [`Histogram`] as PNG or SVG bytes.
@@ -149,10 +155,26 @@ struct Prepared<'a> {
 impl Draw for Prepared<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let (data, bins) = (self.data, &self.bins);
+        let or = |label: &str, default: &str| {
+            if label.trim().is_empty() {
+                default.to_owned()
+            } else {
+                label.trim().to_owned()
+            }
+        };
         let legend = [
-            LegendItem::new("Below break-even", Swatch::Fill(LOSS.filled())),
-            LegendItem::new("Break-even or better", Swatch::Fill(GAIN.filled())),
-            LegendItem::new("Break-even (0)", Swatch::Thin(ZERO_LINE)),
+            LegendItem::new(
+                or(&data.below_label, "Below break-even"),
+                Swatch::Fill(LOSS.filled()),
+            ),
+            LegendItem::new(
+                or(&data.above_label, "Break-even or better"),
+                Swatch::Fill(GAIN.filled()),
+            ),
+            LegendItem::new(
+                or(&data.zero_label, "Break-even (0)"),
+                Swatch::Thin(ZERO_LINE),
+            ),
         ];
         let plot = frame(root, &data.title, &data.subtitle, &legend)?;
 
@@ -228,6 +250,7 @@ pub(crate) mod tests {
             x_label: "Cumulative system net, £m".into(),
             values,
             annotation: format!("P(break even) = {:.1}%", 100.0 * share),
+            ..Histogram::default()
         }
     }
 

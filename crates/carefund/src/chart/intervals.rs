@@ -2,17 +2,17 @@
 //! at its central value (e.g. a plan's assumed effect and the published evidence).
 
 use plotters::coord::Shift;
-use plotters::prelude::{Circle, DrawingArea, DrawingBackend, PathElement, Text};
+use plotters::prelude::{ChartBuilder, Circle, DrawingArea, DrawingBackend, PathElement};
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{decimals_for, extent, format_number, padded, usable};
 use super::canvas::{
-    Draw, LegendItem, Swatch, cartesian, draw_err, draw_mesh, frame, render, text,
+    Draw, LegendItem, Swatch, draw_err, draw_mesh, frame, render, text, text_width, wrap,
 };
 use super::style::{
-    EVIDENCE, INTERVAL_OFFSET, INTERVAL_WIDTH, MARKER_RADIUS, PLAN, TEXT, TICK_SIZE, ZERO_LINE,
-    ZERO_WIDTH,
+    EVIDENCE, HBAR_LABEL_LINE, INTERVAL_OFFSET, INTERVAL_WIDTH, MARGIN_BOTTOM, MARGIN_RIGHT,
+    MARGIN_TOP, MARKER_RADIUS, PLAN, TEXT, TICK_SIZE, X_LABEL_AREA, ZERO_LINE, ZERO_WIDTH,
 };
 use super::{ChartError, Format};
 
@@ -74,15 +74,36 @@ impl Draw for IntervalChart {
         let legend = [
             LegendItem::new(self.first_label.clone(), Swatch::LineMarker(PLAN)),
             LegendItem::new(self.second_label.clone(), Swatch::LineMarker(EVIDENCE)),
-            LegendItem::new("0", Swatch::Thin(ZERO_LINE)),
+            LegendItem::new("No effect (0)", Swatch::Thin(ZERO_LINE)),
         ];
         let plot = frame(root, &self.title, &self.subtitle, &legend)?;
         let (lo, hi) = extent(self.values().chain([0.0]))
             .ok_or(ChartError::Empty("the interval chart has no finite value"))?;
         let (x0, x1) = padded(lo, hi);
         let n = self.rows.len() as f64;
-        // Row i sits at y = n − 1 − i (top to bottom), its label just above it.
-        let mut chart = cartesian(&plot, x0..x1, -0.6..n - 0.1)?;
+        // Row labels sit in a column left of the axis (never under the data or the zero
+        // line), wrapped to at most a third of the plot's width.
+        let style = text(TICK_SIZE, &TEXT);
+        let (plot_width, _) = plot.dim_in_pixel();
+        let mut labels = Vec::with_capacity(self.rows.len());
+        let mut widest = 0;
+        for row in &self.rows {
+            let lines = wrap(&plot, &row.label, &style, plot_width / 3)?;
+            for line in &lines {
+                widest = widest.max(text_width(&plot, line, &style)?);
+            }
+            labels.push(lines);
+        }
+        // Row i sits at y = n − 1 − i (top to bottom).
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(MARGIN_TOP)
+            .margin_right(MARGIN_RIGHT)
+            .margin_bottom(MARGIN_BOTTOM)
+            .margin_left(8)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(widest + 18)
+            .build_cartesian_2d(x0..x1, -0.6..n - 0.4)
+            .map_err(draw_err)?;
         let decimals = decimals_for(x1 - x0);
         draw_mesh(
             &mut chart,
@@ -91,21 +112,24 @@ impl Draw for IntervalChart {
             &|x| format_number(*x, decimals),
             &|_| String::new(),
         )?;
+        let label_style = style.pos(Pos::new(HPos::Right, VPos::Center));
+        for (i, lines) in labels.iter().enumerate() {
+            let (left, cy) = chart.backend_coord(&(x0, n - 1.0 - i as f64));
+            let count = i32::try_from(lines.len()).unwrap_or(1);
+            let first = cy - HBAR_LABEL_LINE * (count - 1) / 2;
+            for (k, line) in (0..).zip(lines) {
+                root.draw_text(line, &label_style, (left - 10, first + k * HBAR_LABEL_LINE))
+                    .map_err(draw_err)?;
+            }
+        }
         let area = chart.plotting_area();
         area.draw(&PathElement::new(
-            vec![(0.0, -0.6), (0.0, n - 0.1)],
+            vec![(0.0, -0.6), (0.0, n - 0.4)],
             ZERO_LINE.stroke_width(ZERO_WIDTH),
         ))
         .map_err(draw_err)?;
-        let label_style = text(TICK_SIZE, &TEXT).pos(Pos::new(HPos::Left, VPos::Bottom));
         for (i, row) in self.rows.iter().enumerate() {
             let y = n - 1.0 - i as f64;
-            area.draw(&Text::new(
-                row.label.clone(),
-                (x0 + 0.01 * (x1 - x0), y + 0.42),
-                label_style.clone(),
-            ))
-            .map_err(draw_err)?;
             for (iv, dy, color) in [
                 (row.first, INTERVAL_OFFSET, PLAN),
                 (row.second, -INTERVAL_OFFSET, EVIDENCE),

@@ -50,6 +50,7 @@
 //!     p25_p75: band(0.6),
 //!     median: median.clone(),
 //!     plan: Some(Line { label: "Plan claim".into(), values: vec![1.0; 8] }),
+//!     start: Some(0.0),
 //! };
 //! let png = chart::fan_chart(&data, Format::Png)?;
 //! assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
@@ -63,6 +64,8 @@ mod canvas;
 mod columns;
 mod curves;
 mod fan;
+#[cfg(test)]
+mod fit_tests;
 mod hbars;
 mod heatmap;
 mod histogram;
@@ -266,6 +269,121 @@ pub(crate) mod testutil {
         match format {
             super::Format::Png => assert_png(bytes),
             super::Format::Svg => assert_svg(bytes, "<text"),
+        }
+    }
+
+    /// One `<text>` element of an SVG drawn by plotters: its content (unescaped) and its
+    /// bounding box in pixels, measured with the embedded font.
+    #[derive(Debug, Clone)]
+    pub struct Placed {
+        pub text: String,
+        pub left: f64,
+        pub right: f64,
+        pub top: f64,
+        pub bottom: f64,
+    }
+
+    fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+        let key = format!(" {name}=\"");
+        let start = tag.find(&key)? + key.len();
+        let len = tag[start..].find('"')?;
+        Some(&tag[start..start + len])
+    }
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    /// Every text of an SVG chart, placed and measured as drawn.
+    pub fn placed_texts(svg: &[u8]) -> Vec<Placed> {
+        use plotters::prelude::{IntoDrawingArea, SVGBackend};
+        super::canvas::ensure_font_for_tests();
+        let svg = std::str::from_utf8(svg).expect("SVG is UTF-8");
+        let mut scratch = String::new();
+        let area = SVGBackend::with_string(&mut scratch, (10, 10)).into_drawing_area();
+        let mut out = Vec::new();
+        let mut rest = svg;
+        while let Some(open) = rest.find("<text") {
+            rest = &rest[open..];
+            let end_tag = rest.find('>').expect("tag ends");
+            let tag = &rest[..end_tag];
+            let close = rest.find("</text>").expect("text closes");
+            let text = unescape(rest[end_tag + 1..close].trim());
+            rest = &rest[close..];
+            let num = |n: &str| attr(tag, n).and_then(|v| v.parse::<f64>().ok());
+            let (x, y) = (num("x").unwrap_or(0.0), num("y").unwrap_or(0.0));
+            // plotters writes the size divided by 1.24.
+            let size = num("font-size").unwrap_or(10.0) * 1.24;
+            let style = super::canvas::text(size, &super::style::TEXT);
+            let (w, h) = area.estimate_text_size(&text, &style).expect("measured");
+            let (w, h) = (f64::from(w), f64::from(h));
+            let (before, after) = match attr(tag, "text-anchor") {
+                Some("middle") => (w / 2.0, w / 2.0),
+                Some("end") => (w, 0.0),
+                _ => (0.0, w),
+            };
+            let (above, below) = match attr(tag, "dy") {
+                Some("0.76em") => (0.0, h),
+                Some("-0.5ex") => (h, 0.0),
+                _ => (h / 2.0, h / 2.0),
+            };
+            let placed = match attr(tag, "transform") {
+                // Rotated a quarter turn: the text runs up (270) or down (90) the page.
+                Some(t) if t.starts_with("rotate(270") => Placed {
+                    text,
+                    left: x - above,
+                    right: x + below,
+                    top: y - after,
+                    bottom: y + before,
+                },
+                Some(t) if t.starts_with("rotate(90") => Placed {
+                    text,
+                    left: x - below,
+                    right: x + above,
+                    top: y - before,
+                    bottom: y + after,
+                },
+                _ => Placed {
+                    text,
+                    left: x - before,
+                    right: x + after,
+                    top: y - above,
+                    bottom: y + below,
+                },
+            };
+            out.push(placed);
+        }
+        out
+    }
+
+    /// Checks that no text of an SVG chart is cut (no "…" the data did not have) and
+    /// that every text lies wholly on the canvas, measured with the embedded font; and
+    /// that the legend entries of the chart just drawn are unique.
+    pub fn assert_text_fits(svg: &[u8], what: &str) {
+        let texts = placed_texts(svg);
+        assert!(!texts.is_empty(), "{what}: no text");
+        let (w, h) = (f64::from(super::WIDTH), f64::from(super::HEIGHT));
+        for t in &texts {
+            assert!(!t.text.contains('…'), "{what}: {:?} is cut", t.text);
+            assert!(
+                t.left >= -0.5 && t.right <= w + 0.5 && t.top >= -0.5 && t.bottom <= h + 0.5,
+                "{what}: {:?} runs off the {w}×{h} canvas: x {:.0}..{:.0}, y {:.0}..{:.0}",
+                t.text,
+                t.left,
+                t.right,
+                t.top,
+                t.bottom
+            );
+        }
+        let legend = super::canvas::LAST_LEGEND.with(|l| l.borrow().clone());
+        let mut seen = std::collections::HashSet::new();
+        for label in &legend {
+            assert!(seen.insert(label), "{what}: legend entry {label:?} twice");
         }
     }
 

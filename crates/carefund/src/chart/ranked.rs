@@ -8,10 +8,13 @@ use plotters::prelude::{Circle, DrawingArea, DrawingBackend, PathElement};
 use plotters::style::Color;
 
 use super::axis::{TickedAxis, decimals_for, extent, format_number, padded, usable};
-use super::canvas::{Draw, LegendItem, Swatch, cartesian, draw_err, draw_mesh, frame, render};
-use super::style::{AXIS, DASH, MEDIAN, PLAN};
+use super::canvas::{
+    Draw, LegendItem, Stroke, Swatch, cartesian, draw_err, draw_mesh, frame, render,
+};
+use super::style::{AXIS, DASH, DOT, MEDIAN, SERIES};
 use super::{ChartError, Format, check_len};
 use plotters::element::DashedPathElement;
+use plotters::style::RGBColor;
 
 /// Values of many items, drawn sorted in decreasing order against their rank.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,7 +34,7 @@ pub struct Ranked {
     /// Half-width of each item's error bar (e.g. 2 standard errors), same order as
     /// `values`; empty for none.
     pub errors: Vec<f64>,
-    /// Horizontal reference lines: (y, legend label), drawn dashed.
+    /// Horizontal reference lines: (y, legend label), each in its own colour and stroke.
     pub thresholds: Vec<(f64, String)>,
     /// Fixed y range, e.g. `Some((0.0, 100.0))` for percentages; `None` to fit the data.
     pub y_range: Option<(f64, f64)>,
@@ -52,6 +55,20 @@ pub fn ranked(data: &Ranked, format: Format) -> Result<Vec<u8>, ChartError> {
         return Err(ChartError::Empty("the ranked chart has no finite value"));
     }
     render(data, format)
+}
+
+/// Width of a threshold line.
+const THRESHOLD_WIDTH: u32 = 3;
+
+/// The colour and stroke of the `k`-th threshold line: each threshold differs from the
+/// others in both, so they can be told apart in the legend and in grey print.
+fn threshold_style(k: usize) -> (RGBColor, Stroke) {
+    const STYLES: [(RGBColor, Stroke); 3] = [
+        (SERIES[2], Stroke::Dashed),
+        (SERIES[1], Stroke::Dotted),
+        (SERIES[3], Stroke::Solid),
+    ];
+    STYLES[k % STYLES.len()]
 }
 
 /// Rank tick positions: 1, then round steps, and the last rank.
@@ -90,8 +107,14 @@ impl Draw for Ranked {
                 .unwrap_or(0.0)
         };
         let mut legend = vec![LegendItem::new(&self.label, Swatch::LineMarker(MEDIAN))];
-        for (_, label) in &self.thresholds {
-            legend.push(LegendItem::new(label, Swatch::Dashed(PLAN)));
+        for (k, (_, label)) in self.thresholds.iter().enumerate() {
+            let (color, stroke) = threshold_style(k);
+            let swatch = match stroke {
+                Stroke::Dashed => Swatch::Dashed(color),
+                Stroke::Dotted => Swatch::Dotted(color),
+                Stroke::Solid => Swatch::Thin(color),
+            };
+            legend.push(LegendItem::new(label, swatch));
         }
         let plot = frame(root, &self.title, &self.subtitle, &legend)?;
         let (y0, y1) = match self.y_range {
@@ -117,14 +140,16 @@ impl Draw for Ranked {
             &|y| format_number(*y, decimals),
         )?;
         let area = chart.plotting_area();
-        for (y, _) in &self.thresholds {
-            area.draw(&DashedPathElement::new(
-                vec![(x0, *y), (x1, *y)],
-                DASH.0,
-                DASH.1,
-                PLAN.stroke_width(2),
-            ))
-            .map_err(draw_err)?;
+        for (k, (y, _)) in self.thresholds.iter().enumerate() {
+            let (color, stroke) = threshold_style(k);
+            let points = vec![(x0, *y), (x1, *y)];
+            let style = color.stroke_width(THRESHOLD_WIDTH);
+            let drawn = match stroke {
+                Stroke::Dashed => area.draw(&DashedPathElement::new(points, DASH.0, DASH.1, style)),
+                Stroke::Dotted => area.draw(&DashedPathElement::new(points, DOT.0, DOT.1, style)),
+                Stroke::Solid => area.draw(&PathElement::new(points, style)),
+            };
+            drawn.map_err(draw_err)?;
         }
         // Dots at x = rank (1-based); the line through them reads as a profile.
         let radius = if n > 80 { 3 } else { 5 };

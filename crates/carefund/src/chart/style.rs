@@ -16,10 +16,16 @@ pub(super) const TITLE_SIZE: f64 = 32.0;
 pub(super) const SUBTITLE_SIZE: f64 = 22.0;
 /// Axis descriptions ("Cumulative net, £m").
 pub(super) const AXIS_DESC_SIZE: f64 = 21.0;
+/// Smallest size an axis description is shrunk to before it would be cut.
+pub(super) const AXIS_DESC_MIN_SIZE: f64 = 15.0;
 /// Tick labels.
 pub(super) const TICK_SIZE: f64 = 19.0;
+/// Height of one line of a wrapped tick label.
+pub(super) const TICK_LINE: u32 = 21;
 /// Legend entries.
 pub(super) const LEGEND_SIZE: f64 = 19.0;
+/// Values written in heatmap cells.
+pub(super) const CELL_SIZE: f64 = 15.0;
 /// Annotation text inside the plot (the histogram's P(break even)).
 pub(super) const ANNOTATION_SIZE: f64 = 24.0;
 
@@ -49,7 +55,7 @@ pub(super) const PLAN: RGBColor = RGBColor(217, 95, 2);
 pub(super) const COUNTERFACTUAL: RGBColor = RGBColor(110, 110, 110);
 /// Admissions: with the schemes.
 pub(super) const WITH_SCHEMES: RGBColor = RGBColor(33, 113, 181);
-/// Opacity of the admissions P10–P90 bands, which may overlap.
+/// Opacity of a translucent P10–P90 band (one per chart; other spreads are lines).
 pub(super) const BAND_OPACITY: f64 = 0.25;
 
 /// Histogram: bins below break-even.
@@ -70,6 +76,8 @@ pub(super) const LINE_WIDTH: u32 = 3;
 pub(super) const ZERO_WIDTH: u32 = 2;
 /// Dash length and gap of dashed lines.
 pub(super) const DASH: (u32, u32) = (14, 8);
+/// Dash length and gap of dotted lines.
+pub(super) const DOT: (u32, u32) = (5, 6);
 /// Radius of point markers (a single period, or the net per year).
 pub(super) const MARKER_RADIUS: u32 = 6;
 /// Half the width of a band drawn at a single period, in periods.
@@ -85,8 +93,14 @@ pub(super) const TITLE_TOP: i32 = 18;
 pub(super) const SUBTITLE_TOP: i32 = 60;
 /// Height of the header with a title only.
 pub(super) const HEADER_TITLE_ONLY: u32 = 66;
-/// Height of the header with a title and a subtitle.
-pub(super) const HEADER_WITH_SUBTITLE: u32 = 100;
+/// Height of one line of the title (titles too long for the width wrap).
+pub(super) const TITLE_LINE: i32 = 40;
+/// Height of one line of the subtitle.
+pub(super) const SUBTITLE_LINE: i32 = 28;
+/// Space below the title when there is no subtitle.
+pub(super) const HEADER_GAP_TITLE_ONLY: i32 = 8;
+/// Space below the last line of the subtitle.
+pub(super) const HEADER_GAP_SUBTITLE: i32 = 12;
 
 /// Space above the plotting area.
 pub(super) const MARGIN_TOP: u32 = 10;
@@ -109,13 +123,15 @@ pub(super) const RANGE_PAD: f64 = 0.06;
 
 /// Height of one legend row.
 pub(super) const LEGEND_ROW: i32 = 34;
+/// Height added to a legend row per extra line of a wrapped entry.
+pub(super) const LEGEND_LINE: i32 = 22;
 /// Width of a legend swatch.
 pub(super) const LEGEND_SWATCH: i32 = 40;
 /// Padding inside the legend frame.
 pub(super) const LEGEND_PAD: i32 = 14;
 /// Narrowest legend column (frame plus outside space).
 pub(super) const LEGEND_MIN_WIDTH: u32 = 180;
-/// Widest legend column; longer labels are cut with an ellipsis.
+/// Widest legend column; longer labels wrap onto more lines.
 pub(super) const LEGEND_MAX_WIDTH: u32 = 330;
 /// Name of the x axis of period charts.
 pub(super) const FINANCIAL_YEAR: &str = "Financial year";
@@ -123,8 +139,6 @@ pub(super) const FINANCIAL_YEAR: &str = "Financial year";
 /// The evidence run's line and band (overlay on the fan chart), and the evidence's
 /// intervals on the interval chart.
 pub(super) const EVIDENCE: RGBColor = RGBColor(178, 24, 43);
-/// Opacity of the evidence run's P10–P90 band over the plan's fan.
-pub(super) const EVIDENCE_BAND_OPACITY: f64 = 0.22;
 /// Vertical offset of the plan's and the evidence's interval within a row.
 pub(super) const INTERVAL_OFFSET: f64 = 0.16;
 /// Stroke width of an interval.
@@ -142,6 +156,9 @@ pub(super) const SERIES: [RGBColor; 8] = [
     RGBColor(140, 81, 10),
     RGBColor(120, 120, 120),
 ];
+/// Share of a chart's value range within which two lines count as one (the legend then
+/// says that the later one lies on the earlier one).
+pub(super) const COINCIDENT: f64 = 0.004;
 /// Horizontal bars: the colours of series 1, 2 and 3 (blue, orange, grey).
 pub(super) const HBAR_COLORS: [RGBColor; 3] = [
     RGBColor(49, 130, 189),
@@ -150,8 +167,10 @@ pub(super) const HBAR_COLORS: [RGBColor; 3] = [
 ];
 /// Horizontal bars: half the height of a row's band, in rows (rows are one unit apart).
 pub(super) const HBAR_HALF_HEIGHT: f64 = 0.38;
-/// Horizontal bars: widest row label; longer labels are cut with an ellipsis.
-pub(super) const HBAR_LABEL_MAX_WIDTH: u32 = 440;
+/// Horizontal bars: widest row label line; longer labels wrap.
+pub(super) const HBAR_LABEL_MAX_WIDTH: u32 = 300;
+/// Horizontal bars: height of one line of a row label.
+pub(super) const HBAR_LABEL_LINE: i32 = 21;
 /// Horizontal bars: the values written at the bar ends.
 pub(super) const HBAR_VALUE_SIZE: f64 = 16.0;
 /// Interval whiskers.

@@ -328,6 +328,7 @@ pub fn fan(n: &National) -> FanChart {
         p25_p75: band(|s| s.p25, |s| s.p75),
         median: s(|s| s.p50),
         plan: None,
+        start: Some(0.0),
     }
 }
 
@@ -344,7 +345,7 @@ pub fn ratings(n: &National) -> Columns {
         y_label: "Areas".into(),
         categories: n.ratings.iter().map(|r| r.rating.to_string()).collect(),
         values: n.ratings.iter().map(|r| r.areas as f64).collect(),
-        label: "Areas".into(),
+        label: "Approved (outright, with support or with conditions)".into(),
         highlight: n.ratings.iter().map(|r| r.rating == RATINGS[3]).collect(),
         highlight_label: "Not approved".into(),
         value_decimals: 0,
@@ -358,7 +359,7 @@ pub fn ranked_break_even(n: &National) -> Ranked {
     best.sort_by(|a, b| b.p_break_even.total_cmp(&a.p_break_even));
     let name = |a: Option<&&super::AreaResult>| {
         a.map_or(String::new(), |a| {
-            format!("{} {:.0}%", a.area, 100.0 * a.p_break_even)
+            format!("{} {}", a.area, pct(a.p_break_even))
         })
     };
     Ranked {
@@ -376,9 +377,24 @@ pub fn ranked_break_even(n: &National) -> Ranked {
         values: n.areas.iter().map(|a| 100.0 * a.p_break_even).collect(),
         errors: n.areas.iter().map(|a| 200.0 * a.p_break_even_se).collect(),
         thresholds: vec![
-            (100.0 * c.approved_p_break_even, "approved".into()),
-            (100.0 * c.support_p_break_even, "with support".into()),
-            (100.0 * c.conditions_p_break_even, "with conditions".into()),
+            (
+                100.0 * c.approved_p_break_even,
+                format!("approved: ≥\u{a0}{}", pct(c.approved_p_break_even)),
+            ),
+            (
+                100.0 * c.support_p_break_even,
+                format!(
+                    "approved with support: ≥\u{a0}{}",
+                    pct(c.support_p_break_even)
+                ),
+            ),
+            (
+                100.0 * c.conditions_p_break_even,
+                format!(
+                    "approved with conditions: ≥\u{a0}{}",
+                    pct(c.conditions_p_break_even)
+                ),
+            ),
         ],
         y_range: Some((0.0, 100.0)),
     }

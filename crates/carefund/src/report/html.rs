@@ -102,11 +102,20 @@ pub(super) fn slug(title: &str, taken: &mut BTreeSet<String>) -> String {
     id
 }
 
+/// Tables with more columns than this are set in the compact `wide` style.
+const WIDE_TABLE: usize = 8;
+
 pub(super) fn table_html(o: &mut String, t: &Table, cur: Currency) {
     if t.columns.is_empty() {
         return;
     }
-    let _ = write!(o, "<div class=\"table-wrap\"><table>");
+    // A table of many columns is set smaller and tighter so that it fits the column.
+    let wide = if t.columns.len() > WIDE_TABLE {
+        " wide"
+    } else {
+        ""
+    };
+    let _ = write!(o, "<div class=\"table-wrap{wide}\"><table>");
     if !t.title.is_empty() {
         let _ = write!(o, "<caption>{}</caption>", escape(&t.title));
     }

@@ -24,8 +24,9 @@ use crate::scenario::{Scenario, idx};
 pub use rank::{RankCorrelation, RankTornado, fisher_interval, rank_tornado, ranks, spearman};
 pub use sobol::{
     SobolIndex, SobolOptions, SobolResult, SobolScenario, sobol_indices, sobol_scenario,
+    sobol_scenario_with,
 };
-pub use swing::{Swing, SwingAnalysis, swing};
+pub use swing::{Swing, SwingAnalysis, swing, swing_with};
 
 /// The per-path output a sensitivity analysis explains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

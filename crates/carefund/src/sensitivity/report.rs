@@ -123,7 +123,7 @@ pub fn tornado_chart(report: &Report, t: &RankTornado) -> HorizontalBars {
         rows: t.inputs[..shown]
             .iter()
             .map(|c| BarRow {
-                label: chart_label(&c.label),
+                label: c.label.clone(),
                 values: vec![c.rho],
                 intervals: vec![Some((c.ci_low, c.ci_high))],
                 notes: Vec::new(),
@@ -131,25 +131,6 @@ pub fn tornado_chart(report: &Report, t: &RankTornado) -> HorizontalBars {
             .collect(),
     }
 }
-
-/// `label` cut to about [`LABEL_CHARS`] characters for a chart row, shortening the
-/// scheme name (before ` — `) rather than the input's key.
-fn chart_label(label: &str) -> String {
-    if label.chars().count() <= LABEL_CHARS {
-        return label.to_string();
-    }
-    match label.split_once(" — ") {
-        Some((scheme, key)) => {
-            let room = LABEL_CHARS.saturating_sub(key.chars().count() + 4).max(8);
-            let cut: String = scheme.chars().take(room).collect();
-            format!("{}… — {key}", cut.trim_end())
-        }
-        None => label.chars().take(LABEL_CHARS - 1).collect::<String>() + "…",
-    }
-}
-
-/// Longest chart row label, in characters.
-const LABEL_CHARS: usize = 44;
 
 fn top_note(shown: usize, all: usize) -> String {
     if shown < all {
@@ -184,7 +165,7 @@ pub fn swing_chart(report: &Report, s: &SwingAnalysis) -> HorizontalBars {
         rows: s.inputs[..shown]
             .iter()
             .map(|w| BarRow {
-                label: chart_label(&w.label),
+                label: w.label.clone(),
                 values: vec![w.mean_at_p10 / scale, w.mean_at_p90 / scale],
                 intervals: Vec::new(),
                 notes: vec![
@@ -216,16 +197,15 @@ pub fn sobol_chart(report: &Report, s: &SobolScenario) -> HorizontalBars {
             report.scenario_name
         ),
         subtitle: format!(
-            "Sobol indices, {:.0}% bootstrap CI · {} rows, {} runs · inputs independent{}",
+            "Sobol indices, {:.0}% bootstrap CI · {} rows, {} runs · inputs independent · interactions and noise: {} of the variance{}",
             100.0 * r.confidence,
             group(r.rows as f64),
             group(r.evaluations as f64),
+            // A small negative remainder is estimation noise around 0.
+            format!("{:.0}%", 100.0 * s.remainder).replace('-', "−"),
             top_note(shown, order.len())
         ),
-        x_label: format!(
-            "Share of the output's variance (interactions and noise: {:.0}%)",
-            100.0 * s.remainder
-        ),
+        x_label: "Share of the output's variance".into(),
         series: vec![
             "First order (alone)".into(),
             "Total (with interactions)".into(),
@@ -238,7 +218,7 @@ pub fn sobol_chart(report: &Report, s: &SobolScenario) -> HorizontalBars {
             .map(|&i| {
                 let x = &r.indices[i];
                 BarRow {
-                    label: chart_label(&s.labels[i]),
+                    label: s.labels[i].clone(),
                     values: vec![x.first, x.total],
                     intervals: vec![
                         Some((x.first_low, x.first_high)),

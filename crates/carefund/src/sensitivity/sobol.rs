@@ -323,6 +323,20 @@ pub fn sobol_scenario(
     output: Output,
     options: &SobolOptions,
 ) -> Result<SobolScenario> {
+    sobol_scenario_with(scenario, output, options, &|_, _| {})
+}
+
+/// [`sobol_scenario`], calling `progress(evaluations done, N·(d + 2))` from the worker
+/// threads every 1,024 model evaluations (and at the end).
+///
+/// # Errors
+/// As [`sobol_scenario`].
+pub fn sobol_scenario_with(
+    scenario: &Scenario,
+    output: Output,
+    options: &SobolOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SobolScenario> {
     let free = free_inputs(scenario);
     if free.is_empty() {
         return Err(Error::Options(
@@ -333,7 +347,13 @@ pub fn sobol_scenario(
     let sampler = Sampler::new(scenario, options.seed);
     let base: Vec<f64> = scenario.inputs().iter().map(|i| i.quantile(0.5)).collect();
     let width = Quantity::COUNT * scenario.timeline().periods();
+    let total = options.rows * (free.len() + 2);
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let f = |u: &[f64], row: u64| {
+        let count = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if count.is_multiple_of(1024) || count == total {
+            progress(count, total);
+        }
         let mut x = base.clone();
         for (&k, &uk) in free.iter().zip(u) {
             x[k] = scenario.inputs()[k].quantile(uk);

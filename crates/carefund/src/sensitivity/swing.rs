@@ -61,7 +61,21 @@ pub struct SwingAnalysis {
 /// # Errors
 /// Whatever [`simulate`] returns (it does not for the options of a finished run).
 pub fn swing(scenario: &Scenario, base: &Simulation, output: Output) -> Result<SwingAnalysis> {
+    swing_with(scenario, base, output, &|_, _| {})
+}
+
+/// [`swing`], calling `progress(inputs done, inputs in all)` after each input's two runs.
+///
+/// # Errors
+/// As [`swing`].
+pub fn swing_with(
+    scenario: &Scenario,
+    base: &Simulation,
+    output: Output,
+    progress: &dyn Fn(usize, usize),
+) -> Result<SwingAnalysis> {
     let options = base.options();
+    let total = free_inputs(scenario).len();
     let n = base.paths();
     let mut base_values: Vec<f64> = base.path_summaries().iter().map(|p| output.of(p)).collect();
     let base_mean = pairwise_sum(&base_values) / n as f64;
@@ -95,6 +109,7 @@ pub fn swing(scenario: &Scenario, base: &Simulation, output: Output) -> Result<S
             swing: mean_at_p90 - mean_at_p10,
             swing_se: d.se,
         });
+        progress(inputs.len(), total);
     }
     inputs.sort_by(|a, b| b.swing.abs().total_cmp(&a.swing.abs()));
     Ok(SwingAnalysis {

@@ -59,7 +59,7 @@ pub fn break_even_bars(r: &StressReport) -> HorizontalBars {
 /// The base's median and P10–P90 of cumulative net, with each stress's median.
 pub fn stress_lines(r: &StressReport) -> LinesChart {
     let mut series = vec![Series {
-        label: "Base (median, P10–P90)".into(),
+        label: "Base".into(),
         median: cum_net(&r.base.summary, |s| s.p50),
         band: Some(p10_p90(&r.base.summary)),
         dashed: false,
@@ -72,10 +72,12 @@ pub fn stress_lines(r: &StressReport) -> LinesChart {
     }));
     LinesChart {
         title: format!("Cumulative system net under stress — {}", r.scenario),
-        subtitle: "median of each stressed run against the base's median and P10–P90".into(),
+        subtitle: "median of each stressed run (dashed) against the base's median and P10–P90"
+            .into(),
         y_label: format!("Cumulative system net, {} (real)", r.currency.millions()),
         periods: r.periods.clone(),
         series,
+        start: Some(0.0),
     }
 }
 
@@ -118,6 +120,7 @@ pub fn compare_lines(c: &Comparison) -> LinesChart {
                 }
             })
             .collect(),
+        start: Some(0.0),
     }
 }
 
@@ -131,9 +134,7 @@ pub fn compare_histogram(c: &Comparison) -> Option<Histogram> {
             letter(p.b)
         ),
         subtitle: format!(
-            "orange bars: {} worse than {} · {}: {} · {}: {}",
-            letter(p.a),
-            letter(p.b),
+            "{}: {} · {}: {}",
             letter(p.a),
             c.scenarios[p.a].name,
             letter(p.b),
@@ -147,6 +148,9 @@ pub fn compare_histogram(c: &Comparison) -> Option<Histogram> {
         ),
         values: p.cum_net_paths.iter().map(|x| x / MILLION).collect(),
         annotation: format!("P({} better) = {:.0}%", letter(p.a), 100.0 * p.p_a_better),
+        below_label: format!("{} worse than {}", letter(p.a), letter(p.b)),
+        above_label: format!("{} better than {} (or equal)", letter(p.a), letter(p.b)),
+        zero_label: "No difference (0)".into(),
     })
 }
 

@@ -35,4 +35,7 @@ pub use compare::{Comparison, PairDiff, compare};
 pub use file::{PACKS, SCEPTICAL, pack, parse};
 pub use overlay::{Action, Op, Origin, Overlay, glob};
 pub use paired::{Change, Changes, Metric, StressReport, StressResult, diff_stats, stress_test};
-pub use reverse::{Evaluation, Factor, FactorKind, ReverseOptions, ReverseResult, reverse_stress};
+pub use reverse::{
+    Evaluation, Factor, FactorKind, ReverseOptions, ReverseResult, reverse_evaluations,
+    reverse_stress, reverse_stress_with,
+};

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::overlay::Overlay;
 use crate::engine::{RunOptions, Simulation, simulate};
 use crate::error::Result;
+use crate::metric::MetricName;
 use crate::model::PathSummary;
 use crate::scenario::Scenario;
 use crate::stats::{Stats, pairwise_sum};
@@ -258,22 +259,31 @@ pub enum Metric {
 }
 
 impl Metric {
-    /// Every metric, with its name.
-    pub const ALL: [(Metric, &'static str); 6] = [
-        (Metric::PBreakEven, "p_break_even"),
-        (Metric::PTargetMetYear1, "p_target_met_year1"),
-        (Metric::PSavingsClaimMet, "p_savings_claim_met"),
-        (Metric::PSavingsClaimCashable, "p_savings_claim_cashable"),
-        (Metric::MeanCumNet, "mean_cum_net"),
-        (Metric::MeanNpv, "mean_npv"),
+    /// Every metric a reverse stress test can target.
+    pub const VARIANTS: [Metric; 6] = [
+        Metric::PBreakEven,
+        Metric::PTargetMetYear1,
+        Metric::PSavingsClaimMet,
+        Metric::PSavingsClaimCashable,
+        Metric::MeanCumNet,
+        Metric::MeanNpv,
     ];
 
-    /// The metric's name.
+    /// The metric's name: the [`MetricName`] it is.
     pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(m, _)| *m == self)
-            .map_or("", |(_, n)| n)
+        self.metric_name().name()
+    }
+
+    /// Which [`MetricName`] this is.
+    pub fn metric_name(self) -> MetricName {
+        match self {
+            Metric::PBreakEven => MetricName::PBreakEven,
+            Metric::PTargetMetYear1 => MetricName::PTargetMetYear1,
+            Metric::PSavingsClaimMet => MetricName::PSavingsClaimMet,
+            Metric::PSavingsClaimCashable => MetricName::PSavingsClaimCashable,
+            Metric::MeanCumNet => MetricName::MeanCumNet,
+            Metric::MeanNpv => MetricName::MeanNpv,
+        }
     }
 
     /// The metric and its Monte Carlo standard error over `paths`.

@@ -157,6 +157,32 @@ pub fn reverse_stress(
     ro: &ReverseOptions,
     options: &RunOptions,
 ) -> Result<ReverseResult> {
+    reverse_stress_with(base, factor, ro, options, &|_| {})
+}
+
+/// The most runs [`reverse_stress`] makes for `ro`: both ends of the range, then one per
+/// halving of the bracket until it is narrower than the tolerance.
+pub fn reverse_evaluations(ro: &ReverseOptions) -> usize {
+    let halvings = ((ro.range.1 - ro.range.0) / ro.tolerance).log2().ceil();
+    if halvings.is_finite() && halvings > 0.0 {
+        2 + (halvings as usize).min(1_000)
+    } else {
+        2
+    }
+}
+
+/// [`reverse_stress`], calling `progress(runs done)` after each run (at most
+/// [`reverse_evaluations`] runs).
+///
+/// # Errors
+/// As [`reverse_stress`].
+pub fn reverse_stress_with(
+    base: &Scenario,
+    factor: &Factor,
+    ro: &ReverseOptions,
+    options: &RunOptions,
+    progress: &dyn Fn(usize),
+) -> Result<ReverseResult> {
     let (lo, hi) = ro.range;
     if !(lo.is_finite() && hi.is_finite() && lo < hi)
         || (factor.kind == FactorKind::Scale && lo < 0.0)
@@ -183,6 +209,7 @@ pub fn reverse_stress(
             se,
         };
         evaluations.push(e);
+        progress(evaluations.len());
         Ok(e)
     };
     let mut a = eval(lo)?;

@@ -294,22 +294,15 @@ pub fn option_labels(options: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// An input name short enough for a chart row, keeping what follows the scheme name
-/// (`effect`, `ramp_years`, …): `Integrated community tea… · effect`.
+/// An input name for a chart row: a scheme's input as `Scheme name · effect` (the
+/// chart wraps it), any other input as it is.
 fn short_input(name: &str) -> String {
-    const MAX: usize = 40;
-    if name.chars().count() <= MAX {
-        return name.to_string();
-    }
+    // The chart wraps long labels; only the `scheme.` prefix and the key are reshaped.
     match name
         .strip_prefix("scheme.")
         .and_then(|rest| rest.rsplit_once('.'))
     {
-        Some((scheme, what)) => {
-            let keep = MAX.saturating_sub(what.chars().count() + 4).max(8);
-            let cut: String = scheme.chars().take(keep).collect();
-            format!("{cut}… · {what}")
-        }
+        Some((scheme, what)) => format!("{scheme} · {what}"),
         None => name.to_string(),
     }
 }
