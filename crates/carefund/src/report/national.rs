@@ -1078,7 +1078,7 @@ mod tests {
         let sheet3 = zip_entry(&bytes, "xl/worksheets/sheet3.xml");
         assert!(sheet3.contains("<pane ") && sheet3.contains("state=\"frozen\""));
         assert!(
-            sheet3.contains("<autoFilter ref=\"A1:P4\""),
+            sheet3.contains("<autoFilter ref=\"A1:U4\""),
             "autofilter over the table"
         );
         assert!(sheet3.contains("<cols>"), "column widths set");
