@@ -15,6 +15,14 @@ use crate::files::{read_text, write_outputs};
 
 /// `carefund national`.
 pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .areas
+            .file_stem()
+            .map_or("areas".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("carefund-out").join(format!("national-{stem}"))
+    });
+    crate::outdir::recover(crate::outdir::parent_of(&out));
     let template = read_text(&a.template)?;
     let areas = read_text(&a.areas)?;
     let portfolio = Portfolio::from_text(
@@ -33,14 +41,13 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         threads: a.threads,
     };
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .areas
-            .file_stem()
-            .map_or("areas".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("carefund-out").join(format!("national-{stem}"))
-    });
-    a.reports.check()?;
+    a.reports.check(
+        &[
+            ("the areas file", a.areas.as_path()),
+            ("the template scenario", a.template.as_path()),
+        ],
+        &out,
+    )?;
     crate::files::check_output_dir(&out)?;
     let total = a.paths.saturating_mul(portfolio.areas().len() as u64);
     let bar = if std::io::stderr().is_terminal() {
@@ -78,12 +85,12 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
     let reports = a
         .reports
         .render(&ReportInput::new(&result, portfolio.template()))?;
-    write_outputs(&out, &files)?;
-    crate::reports::write(&reports)?;
+    write_outputs(&out, &files, &reports)?;
 
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", report::render(&result))?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.push(crate::outdir::MANIFEST);
     writeln!(
         stdout,
         "\nseed {} · wrote {}: {}",

@@ -27,6 +27,9 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// `carefund run`.
 pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
+    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
+    // Repair what a killed run left beside OUT first, even if this run fails.
+    crate::outdir::recover(crate::outdir::parent_of(&out));
     let text = read_text(&a.scenario)?;
     let mut scenario = Scenario::from_toml(&text, &a.scenario.display().to_string())?;
     match a.sampling {
@@ -40,8 +43,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         threads: a.threads,
     };
-    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
-    a.reports.check()?;
+    let mut inputs = vec![("the scenario file", a.scenario.as_path())];
+    inputs.extend(a.evidence.as_deref().map(|e| ("the evidence file", e)));
+    a.reports.check(&inputs, &out)?;
     options.check()?;
     crate::files::check_output_dir(&out)?;
     let evpi_value = carefund::voi::Value::parse(&a.evpi_value).map_err(|e| match e {
@@ -196,8 +200,7 @@ fn write_run(
     let paths_csv = |w: &mut dyn Write| -> anyhow::Result<()> {
         Ok(export::write_paths_csv(scenario, sim, w)?)
     };
-    write_outputs_streamed(out, &files, &[("paths.csv", &paths_csv)])?;
-    crate::reports::write(&reports)?;
+    write_outputs_streamed(out, &files, &[("paths.csv", &paths_csv)], &reports)?;
 
     let mut stdout = std::io::stdout().lock();
     if json {
@@ -246,6 +249,7 @@ fn write_run(
         }
         let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         names.insert(2, "paths.csv");
+        names.push(crate::outdir::MANIFEST);
         writeln!(
             stdout,
             "\nseed {} · wrote {}: {}",
@@ -329,7 +333,7 @@ fn run_shard(
         serde_json::to_writer(w, &file).context("cannot write the shard file")?;
         Ok(())
     };
-    write_outputs_streamed(out, &[], &[(name.as_str(), &write)])?;
+    crate::outdir::commit_file(&out.join(&name), &write)?;
     println!(
         "seed {} · shard {}/{}: paths {}..{} of {} · wrote {}",
         options.seed,
@@ -345,7 +349,9 @@ fn run_shard(
 
 /// `carefund merge`.
 pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
-    a.reports.check()?;
+    if let Some(out) = &a.out {
+        crate::outdir::recover(crate::outdir::parent_of(out));
+    }
     let mut shards = Vec::with_capacity(a.shards.len());
     for path in &a.shards {
         let name = path.display().to_string();
@@ -364,6 +370,13 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(Path::new(merged.scenario.origin())));
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    let inputs: Vec<(&str, &Path)> = a
+        .shards
+        .iter()
+        .map(|p| ("a shard file", p.as_path()))
+        .collect();
+    a.reports.check(&inputs, &out)?;
     crate::files::check_output_dir(&out)?;
     let summary = summarise(&merged.scenario, &merged.plan);
     let evidence_run = carefund::evidence::outcome(

@@ -16,12 +16,6 @@ use crate::run::load;
 
 /// `carefund sensitivity`.
 pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
-    let scenario = load(&a.scenario)?;
-    let output = match a.output {
-        OutputArg::CumNet => Output::CumNet,
-        OutputArg::Npv => Output::Npv,
-        OutputArg::Avoided => Output::Avoided,
-    };
     let out = a.out.clone().unwrap_or_else(|| {
         let stem = a
             .scenario
@@ -29,6 +23,13 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem).join("sensitivity")
     });
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    let scenario = load(&a.scenario)?;
+    let output = match a.output {
+        OutputArg::CumNet => Output::CumNet,
+        OutputArg::Npv => Output::Npv,
+        OutputArg::Avoided => Output::Avoided,
+    };
     let options = RunOptions {
         paths: a.paths,
         seed: a.seed,
@@ -59,7 +60,8 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     );
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
 
-    a.reports.check()?;
+    a.reports
+        .check(&[("the scenario file", a.scenario.as_path())], &out)?;
     let mut report = Report::new(&scenario, output, a.seed, a.paths);
     let wants_report = a.reports.wanted();
     let mut base_summary = None;
@@ -98,12 +100,12 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .push(carefund::report::sections::sensitivity(&report));
         reports = a.reports.render(&input)?;
     }
-    write_outputs(&out, &files)?;
-    crate::reports::write(&reports)?;
+    write_outputs(&out, &files, &reports)?;
 
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", sensitivity::report::render_text(&report))?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.push(crate::outdir::MANIFEST);
     writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
     for (path, _) in &reports {
         writeln!(stdout, "wrote {}", path.display())?;

@@ -43,19 +43,32 @@ fn formats(f: ChartFormat) -> &'static [Format] {
     }
 }
 
-fn finish(out: &Path, text: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<ExitCode> {
-    write_outputs(out, files)?;
+fn finish(
+    out: &Path,
+    text: &str,
+    files: &[(String, Vec<u8>)],
+    reports: &[(PathBuf, Vec<u8>)],
+) -> anyhow::Result<ExitCode> {
+    write_outputs(out, files, reports)?;
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{text}")?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.push(crate::outdir::MANIFEST);
     writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
+    for (path, _) in reports {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `carefund stress`.
 pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
+    let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
+    crate::outdir::recover(crate::outdir::parent_of(&out));
     let scenario = load(&a.scenario)?;
-    a.reports.check()?;
+    let mut inputs = vec![("the scenario file", a.scenario.as_path())];
+    inputs.extend(a.with.iter().map(|w| ("a stress file", w.as_path())));
+    a.reports.check(&inputs, &out)?;
     let mut overlays = Vec::new();
     if let Some(name) = &a.pack {
         overlays.extend(stress::pack(name)?);
@@ -75,19 +88,13 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     for &f in formats(a.format) {
         files.extend(stress::figures::stress_charts(&report, f)?);
     }
-    let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
     // Reports are built before anything is written, so a failure leaves no output.
     let mut input = carefund::report::ReportInput::new(&scenario, &report.base.summary);
     input
         .sections
         .push(carefund::report::sections::stress(&report));
     let reports = a.reports.render(&input)?;
-    let code = finish(&out, &report::stress_text(&report), &files)?;
-    crate::reports::write(&reports)?;
-    for (path, _) in &reports {
-        println!("wrote {}", path.display());
-    }
-    Ok(code)
+    finish(&out, &report::stress_text(&report), &files, &reports)
 }
 
 fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
@@ -104,6 +111,8 @@ fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
 
 /// `carefund reverse`.
 pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
+    let out = out_dir(a.out.as_ref(), &a.scenario, "reverse");
+    crate::outdir::recover(crate::outdir::parent_of(&out));
     let scenario = load(&a.scenario)?;
     let factor = Factor::parse(&a.factor)?;
     let metric = Metric::ALL
@@ -133,19 +142,25 @@ pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
         ("reverse.json".to_string(), report::reverse_json(&result)?),
         ("reverse.csv".to_string(), report::reverse_csv(&result)?),
     ];
-    let out = out_dir(a.out.as_ref(), &a.scenario, "reverse");
     let text = report::reverse_text(scenario.name(), &result, opts.paths, opts.seed);
-    finish(&out, &text, &files)
+    finish(&out, &text, &files, &[])
 }
 
 /// `carefund compare`.
 pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
+    crate::outdir::recover(crate::outdir::parent_of(&out));
     let scenarios = a
         .scenarios
         .iter()
         .map(|p| load(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    a.reports.check()?;
+    let inputs: Vec<(&str, &Path)> = a
+        .scenarios
+        .iter()
+        .map(|s| ("a scenario file", s.as_path()))
+        .collect();
+    a.reports.check(&inputs, &out)?;
     let c = stress::compare(&scenarios, &options(&a.run), &|_, _| {})?;
     let mut files = vec![
         ("compare.json".to_string(), report::compare_json(&c)?),
@@ -161,7 +176,6 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         files.extend(voi_files);
         text.push_str(&voi_text);
     }
-    let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
     // Reports are built before anything is written, so a failure leaves no output. The
     // report's main sheets describe scenario A; the comparison is its own section.
     let mut reports = Vec::new();
@@ -170,10 +184,5 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         input.sections.push(carefund::report::sections::compare(&c));
         reports = a.reports.render(&input)?;
     }
-    let code = finish(&out, &text, &files)?;
-    crate::reports::write(&reports)?;
-    for (path, _) in &reports {
-        println!("wrote {}", path.display());
-    }
-    Ok(code)
+    finish(&out, &text, &files, &reports)
 }
