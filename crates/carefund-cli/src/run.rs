@@ -365,7 +365,11 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
             })?;
         shards.push((name, shard));
     }
-    let merged = carefund::shard::merge(shards)?;
+    // The shards' problems are the user's input: exit 2, the message as is.
+    let merged = carefund::shard::merge(shards).map_err(|e| match e {
+        carefund::Error::Options(m) => anyhow::Error::from(BadInput(m)),
+        other => other.into(),
+    })?;
     let out = a
         .out
         .clone()
