@@ -29,16 +29,81 @@ pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     ExitCode::from(if bad { 2 } else { 1 })
 }
 
-/// Read a text input file, with a message that names it and says what is wrong.
-pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    let shown = path.display();
-    if path.is_dir() {
-        return Err(BadInput(format!(
-            "{shown}: is a directory; expected a scenario file (.toml)"
-        ))
-        .into());
+/// What an input file is: the words of its messages and its size cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A scenario (or template) file, TOML.
+    Scenario,
+    /// An evidence file, TOML.
+    Evidence,
+    /// A stress file, TOML.
+    Stress,
+    /// The areas file of `national`, CSV.
+    Areas,
+    /// A shard file of `run --shard`, JSON.
+    Shard,
+}
+
+/// One mebibyte.
+const MIB: u64 = 1 << 20;
+
+impl Kind {
+    /// "a scenario file (.toml)" and the like.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Scenario => "a scenario file (.toml)",
+            Kind::Evidence => "an evidence file (.toml)",
+            Kind::Stress => "a stress file (.toml)",
+            Kind::Areas => "an areas file (.csv)",
+            Kind::Shard => "a shard file (shard-K-of-N.json)",
+        }
     }
-    let bytes = fs::read(path).map_err(|e| {
+
+    /// The largest file accepted, in bytes: 16 MiB for TOML files (the largest shipped
+    /// scenario is a few kB), 1 GiB for an areas CSV, 16 GiB for a shard (Swindon's
+    /// shard files measured 1,010 bytes a path plus 3.5 MB: about 17 million paths a
+    /// shard; split bigger runs into more shards).
+    pub fn cap(self) -> u64 {
+        match self {
+            Kind::Scenario | Kind::Evidence | Kind::Stress => 16 * MIB,
+            Kind::Areas => 1024 * MIB,
+            Kind::Shard => 16 * 1024 * MIB,
+        }
+    }
+
+    fn format(self) -> &'static str {
+        match self {
+            Kind::Scenario | Kind::Evidence | Kind::Stress => "TOML",
+            Kind::Areas => "CSV",
+            Kind::Shard => "JSON",
+        }
+    }
+}
+
+/// A size in bytes for messages: "16 MiB", "1 GiB", "2.5 MiB", "300 bytes".
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * MIB {
+        format!("{} GiB", trim(bytes as f64 / (1024 * MIB) as f64))
+    } else if bytes >= MIB {
+        format!("{} MiB", trim(bytes as f64 / MIB as f64))
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// Open an input file for reading, refusing what is not a regular file (a directory, a
+/// FIFO, a device such as `/dev/zero`: they would block or never end) and a file larger
+/// than the kind's cap. The reader stops after cap + 1 bytes, so a file that grows while
+/// being read is still bounded; [`read_input`] turns the extra byte into an error.
+pub fn open_input(path: &Path, kind: Kind) -> anyhow::Result<std::io::Take<fs::File>> {
+    use std::io::Read;
+    let shown = path.display();
+    let meta = fs::metadata(path).map_err(|e| {
         BadInput(match e.kind() {
             ErrorKind::NotFound => format!("{shown}: no such file"),
             ErrorKind::PermissionDenied => {
@@ -47,6 +112,82 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
             _ => format!("{shown}: cannot read: {e}"),
         })
     })?;
+    refuse_special(path, &meta, kind)?;
+    if meta.len() > kind.cap() {
+        return Err(too_big(path, kind, Some(meta.len())).into());
+    }
+    let file = fs::File::open(path).map_err(|e| {
+        BadInput(match e.kind() {
+            ErrorKind::PermissionDenied => {
+                format!("{shown}: permission denied (cannot read the file)")
+            }
+            _ => format!("{shown}: cannot read: {e}"),
+        })
+    })?;
+    // The file opened may not be the one looked at (replaced in between): look again.
+    let meta = file
+        .metadata()
+        .map_err(|e| BadInput(format!("{shown}: cannot read: {e}")))?;
+    refuse_special(path, &meta, kind)?;
+    Ok(file.take(kind.cap() + 1))
+}
+
+fn refuse_special(path: &Path, meta: &fs::Metadata, kind: Kind) -> Result<(), BadInput> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let what = if t.is_file() {
+        return Ok(());
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    Err(BadInput(format!(
+        "{}: is {what}, not a regular file; expected {}",
+        path.display(),
+        kind.noun()
+    )))
+}
+
+fn too_big(path: &Path, kind: Kind, bytes: Option<u64>) -> BadInput {
+    BadInput(format!(
+        "{}: is {}; {} may be at most {} ({} bytes)",
+        path.display(),
+        bytes.map_or_else(
+            || format!("larger than {}", size(kind.cap())),
+            |b| format!("{b} bytes")
+        ),
+        kind.noun(),
+        size(kind.cap()),
+        kind.cap()
+    ))
+}
+
+/// Read a scenario file; see [`read_input`].
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    read_input(path, Kind::Scenario)
+}
+
+/// Read a text input file of `kind`, with a message that names it and says what is
+/// wrong: not a regular file, too large, not UTF-8 text.
+pub fn read_input(path: &Path, kind: Kind) -> anyhow::Result<String> {
+    use std::io::Read;
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    open_input(path, kind)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| BadInput(format!("{shown}: cannot read: {e}")))?;
+    if bytes.len() as u64 > kind.cap() {
+        return Err(too_big(path, kind, None).into());
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(BadInput(format!(
             "{shown}: is not a text file in UTF-8 (it starts like UTF-16 text); save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
@@ -55,8 +196,10 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
     }
     String::from_utf8(bytes).map_err(|e| {
         BadInput(format!(
-            "{shown}: is not a text file (invalid UTF-8 at byte {}); expected a TOML scenario",
-            e.utf8_error().valid_up_to()
+            "{shown}: is not a text file (invalid UTF-8 at byte {}); expected {} in {} text (UTF-8)",
+            e.utf8_error().valid_up_to(),
+            kind.noun(),
+            kind.format()
         ))
         .into()
     })

@@ -11,7 +11,7 @@ use carefund::national::{self, Factors, Portfolio, report};
 use carefund::report::NationalInput as ReportInput;
 
 use crate::args::{ChartFormat, NationalArgs};
-use crate::files::{read_text, write_outputs};
+use crate::files::{Kind, read_input, read_text, write_outputs};
 
 /// `carefund national`.
 pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
@@ -24,7 +24,7 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
     });
     crate::outdir::recover(crate::outdir::parent_of(&out));
     let template = read_text(&a.template)?;
-    let areas = read_text(&a.areas)?;
+    let areas = read_input(&a.areas, Kind::Areas)?;
     let portfolio = Portfolio::from_text(
         &template,
         &a.template.display().to_string(),

@@ -312,7 +312,7 @@ fn run_shard(
     let evidence_source = match &a.evidence {
         Some(p) => Some(Source {
             file: p.display().to_string(),
-            text: read_text(p)?,
+            text: crate::files::read_input(p, crate::files::Kind::Evidence)?,
         }),
         None => None,
     };
@@ -355,8 +355,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     let mut shards = Vec::with_capacity(a.shards.len());
     for path in &a.shards {
         let name = path.display().to_string();
-        let file = std::fs::File::open(path)
-            .map_err(|e| BadInput(format!("{name}: cannot read this shard file: {e}")))?;
+        let file = crate::files::open_input(path, crate::files::Kind::Shard)?;
         let shard: carefund::shard::ShardFile =
             serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
                 BadInput(format!(

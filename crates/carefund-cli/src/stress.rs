@@ -11,7 +11,7 @@ use carefund::stress::{self, Factor, Metric, ReverseOptions, report};
 use carefund::{RunOptions, Scenario};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReverseArgs, StressArgs};
-use crate::files::{BadInput, read_text, write_outputs};
+use crate::files::{BadInput, Kind, read_input, read_text, write_outputs};
 
 fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -74,7 +74,7 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
         overlays.extend(stress::pack(name)?);
     }
     for path in &a.with {
-        let text = read_text(path)?;
+        let text = read_input(path, Kind::Stress)?;
         overlays.extend(stress::parse(&text, &path.display().to_string())?);
     }
     if a.pack.is_none() && a.with.is_empty() {

@@ -25,6 +25,10 @@ struct Case {
     /// Edits that turn a fresh shard file of the base scenario into the input
     /// (`NNN-name.json`); see [`tampered_shard`].
     shard: Option<PathBuf>,
+    /// A file holding a name: the case's input is a named pipe (FIFO) of that name.
+    fifo: Option<PathBuf>,
+    /// A file holding a size in bytes: the input is extended to it (with zeros, sparse).
+    grow: Option<PathBuf>,
 }
 
 /// A shard file of the base scenario (`run base-scenario.toml --paths 20 --shard 0/1`),
@@ -109,6 +113,8 @@ fn cases() -> BTreeMap<String, Case> {
             "args" => case.args = Some(path),
             "chmod" => case.chmod = Some(path),
             "shard" => case.shard = Some(path),
+            "fifo" => case.fifo = Some(path),
+            "grow" => case.grow = Some(path),
             other => panic!("{name}: unknown corpus file kind `.{other}`"),
         }
     }
@@ -215,6 +221,34 @@ fn every_bad_input_gets_exit_2_one_clear_message_and_no_output() {
             }
             None => file,
         };
+        let file = match &case.fifo {
+            Some(name) => {
+                let name = fs::read_to_string(name)
+                    .expect("read .fifo")
+                    .trim()
+                    .to_string();
+                let made = Command::new("mkfifo")
+                    .arg(dir.join(&name))
+                    .status()
+                    .expect("run mkfifo");
+                assert!(made.success(), "{stem}: mkfifo failed");
+                Some(name)
+            }
+            None => file,
+        };
+        if let Some(grow) = &case.grow {
+            let bytes: u64 = fs::read_to_string(grow)
+                .expect("read .grow")
+                .trim()
+                .parse()
+                .expect("a size in bytes");
+            let target = dir.join(file.as_deref().expect("a .grow case has an input"));
+            fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .and_then(|f| f.set_len(bytes))
+                .expect("grow the input");
+        }
         let mut as_nobody = false;
         if let Some(chmod) = &case.chmod {
             use std::os::unix::fs::PermissionsExt;
