@@ -486,6 +486,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             .allowed("a non-empty string")
             .into());
     }
+    ctx.name_chars(s.name.span(), "scenario.name", &name)?;
     let int_in = |v: &Spanned<i64>, key: &str, lo: i64, hi: i64, words: &str| -> Result<i64> {
         let x = *v.get_ref();
         if x < lo || x > hi {
@@ -762,6 +763,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                 .allowed("a non-empty name without `*` (reserved for wildcards)")
                 .into());
         }
+        ctx.name_chars(r.name.span(), "scheme.name", &name)?;
         if let Some((_, at)) = seen.iter().find(|(n, _)| *n == name) {
             let (line, _) = crate::error::line_column(text, *at);
             return Err(ctx
@@ -1447,4 +1449,43 @@ pub(crate) fn parse_dist(
 /// A success probability `p` as the distribution of the 0/1 draw `s_i`.
 pub(crate) fn success_dist(p: f64) -> Dist {
     bernoulli(p)
+}
+
+/// What names (of the scenario, schemes and areas) may hold: no control characters
+/// (NUL, tab, newline, …), which make charts invalid XML and reports unreadable, and no
+/// bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text
+/// display in another order than it is stored.
+pub(crate) const NAME_RULE: &str = "a name without control characters (NUL, tab, newline, …) or bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069)";
+
+/// The first character of `name` that [`NAME_RULE`] forbids, described ("U+0009, a
+/// control character"), with `name` written with that character escaped.
+pub(crate) fn bad_name_char(name: &str) -> Option<(String, String)> {
+    let c = name.chars().find(|&c| {
+        c.is_control()
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })?;
+    let kind = if c.is_control() {
+        "a control character"
+    } else {
+        "a bidirectional override or isolate character"
+    };
+    Some((
+        format!("U+{:04X}, {kind}", u32::from(c)),
+        format!("\"{}\"", name.escape_debug()),
+    ))
+}
+
+impl Ctx<'_> {
+    /// Refuse a name at `span` of `key` that [`bad_name_char`] finds fault with.
+    pub(crate) fn name_chars(&self, span: Range<usize>, key: &str, name: &str) -> Result<()> {
+        match bad_name_char(name) {
+            None => Ok(()),
+            Some((what, shown)) => Err(self
+                .diag(span, key, format!("the name holds {what}"))
+                .value(shown)
+                .allowed(NAME_RULE)
+                .into()),
+        }
+    }
 }
