@@ -49,6 +49,18 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
         &out,
     )?;
     crate::files::check_output_dir(&out)?;
+    options.check()?;
+    // Every area's per-path summaries are kept (a lower bound of what is held).
+    crate::run::check_memory_for(
+        &format!("--paths {} for {} areas", a.paths, portfolio.areas().len()),
+        crate::run::runs_memory(
+            portfolio.template(),
+            a.paths,
+            a.threads,
+            1,
+            portfolio.areas().len() as u64,
+        ),
+    )?;
     let total = a.paths.saturating_mul(portfolio.areas().len() as u64);
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(total)

@@ -65,6 +65,14 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(shard) = a.shard {
         return run_shard(a, &scenario, &text, &evidence, &options, shard, &out);
     }
+    if a.target_se.is_some() && !(1..=carefund::engine::MAX_PATHS).contains(&a.max_paths) {
+        return Err(BadInput(format!(
+            "--max-paths must be between 1 and {} (got {})",
+            carefund::engine::MAX_PATHS,
+            a.max_paths
+        ))
+        .into());
+    }
     let most = if a.target_se.is_some() {
         a.max_paths.max(a.paths)
     } else {
@@ -427,6 +435,42 @@ fn check_memory(need: u64, paths: u64) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Refuse work that would not fit in memory: `what` (e.g. "--sobol-rows 1000000") needs
+/// `need` bytes. Called before anything large is allocated.
+pub(crate) fn check_memory_for(what: &str, need: u64) -> anyhow::Result<()> {
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let budget = available / 10 * 8;
+    if need > budget {
+        return Err(BadInput(format!(
+            "{what} needs about {:.1} GB but only {:.1} GB is available; ask for less",
+            need as f64 / 1e9,
+            available as f64 / 1e9
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Bytes a run of `paths` paths of `scenario` holds (the usual layout) when `runs` such
+/// runs are alive at once and the per-path summaries of `kept` more runs are kept.
+pub(crate) fn runs_memory(
+    scenario: &Scenario,
+    paths: u64,
+    threads: Option<usize>,
+    runs: u64,
+    kept: u64,
+) -> u64 {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let one = carefund::engine::memory_estimate(scenario, paths, &Layout::default(), threads);
+    let summaries =
+        paths.saturating_mul(std::mem::size_of::<carefund::model::PathSummary>() as u64);
+    one.saturating_mul(runs)
+        .saturating_add(summaries.saturating_mul(kept))
 }
 
 /// Available memory from /proc/meminfo (Linux); `None` elsewhere.

@@ -11,7 +11,7 @@ use carefund::chart::Format;
 use carefund::sensitivity::{self, Output, SobolOptions, report::Report, sobol_scenario, swing};
 
 use crate::args::{ChartFormat, MethodArg, OutputArg, SensitivityArgs};
-use crate::files::write_outputs;
+use crate::files::{BadInput, write_outputs};
 use crate::run::load;
 
 /// `carefund sensitivity`.
@@ -62,6 +62,41 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
 
     a.reports
         .check(&[("the scenario file", a.scenario.as_path())], &out)?;
+    options.check()?;
+    // Bounds and memory before anything large is allocated.
+    if sobol {
+        if !(16..=sensitivity::MAX_ROWS).contains(&a.sobol_rows) {
+            return Err(BadInput(format!(
+                "--sobol-rows must be between 16 and {} (got {})",
+                sensitivity::MAX_ROWS,
+                a.sobol_rows
+            ))
+            .into());
+        }
+        if !(20..=sensitivity::MAX_BOOTSTRAP).contains(&a.bootstrap) {
+            return Err(BadInput(format!(
+                "--bootstrap must be between 20 and {} (got {})",
+                sensitivity::MAX_BOOTSTRAP,
+                a.bootstrap
+            ))
+            .into());
+        }
+        let dims = scenario
+            .inputs()
+            .iter()
+            .filter(|i| !i.dist().is_fixed())
+            .count();
+        crate::run::check_memory_for(
+            &format!("--sobol-rows {}", a.sobol_rows),
+            sensitivity::sobol_memory_estimate(a.sobol_rows, dims),
+        )?;
+    }
+    if tornado || swing_wanted || a.reports.wanted() {
+        crate::run::check_memory_for(
+            &format!("--paths {}", a.paths),
+            crate::run::runs_memory(&scenario, a.paths, a.threads, 2, 0),
+        )?;
+    }
     let mut report = Report::new(&scenario, output, a.seed, a.paths);
     let wants_report = a.reports.wanted();
     let mut base_summary = None;

@@ -80,6 +80,8 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     if a.pack.is_none() && a.with.is_empty() {
         overlays.extend(stress::pack("sceptical")?);
     }
+    // The base run and one stressed run at a time, and every run's path summaries.
+    check_memory(&scenario, &a.run, 2, overlays.len() as u64 + 1)?;
     let report = stress::stress_test(&scenario, &overlays, &options(&a.run), &|_, _| {})?;
     let mut files = vec![
         ("stress.json".to_string(), report::stress_json(&report)?),
@@ -97,15 +99,33 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     finish(&out, &report::stress_text(&report), &files, &reports)
 }
 
+/// Check the options, then refuse runs that would not fit in memory: `runs` runs alive
+/// at once and the per-path summaries of `kept` runs.
+fn check_memory(
+    scenario: &Scenario,
+    r: &PairedRunArgs,
+    runs: u64,
+    kept: u64,
+) -> anyhow::Result<()> {
+    options(r).check()?;
+    crate::run::check_memory_for(
+        &format!("--paths {}", r.paths),
+        crate::run::runs_memory(scenario, r.paths, r.threads, runs, kept),
+    )
+}
+
 fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
     let bad = || {
         BadInput(format!(
-            "--range {s}: expected LO:HI with two numbers, e.g. 0:10 or -0.5:0.5"
+            "--range {s}: expected LO:HI with two finite numbers, e.g. 0:10 or -0.5:0.5"
         ))
     };
     let (lo, hi) = s.split_once(':').ok_or_else(bad)?;
     let lo: f64 = lo.trim().parse().map_err(|_| bad())?;
     let hi: f64 = hi.trim().parse().map_err(|_| bad())?;
+    if !(lo.is_finite() && hi.is_finite()) {
+        return Err(bad().into());
+    }
     Ok((lo, hi))
 }
 
@@ -136,6 +156,18 @@ pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
         range,
         tolerance: a.tolerance.unwrap_or((range.1 - range.0).abs() / 1000.0),
     };
+    if !a.level.is_finite() {
+        return Err(BadInput(format!("--level {}: expected a finite number", a.level)).into());
+    }
+    if let Some(t) = a.tolerance
+        && !(t.is_finite() && t > 0.0)
+    {
+        return Err(BadInput(format!(
+            "--tolerance {t}: expected a positive finite number"
+        ))
+        .into());
+    }
+    check_memory(&scenario, &a.run, 2, 1)?;
     let opts = options(&a.run);
     let result = stress::reverse_stress(&scenario, &factor, &ro, &opts)?;
     let files = vec![
@@ -155,6 +187,7 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|p| load(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    check_memory(&scenarios[0], &a.run, 1, scenarios.len() as u64)?;
     let inputs: Vec<(&str, &Path)> = a
         .scenarios
         .iter()

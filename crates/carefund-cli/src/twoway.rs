@@ -38,6 +38,10 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
         threads: a.threads,
     };
     options.check()?;
+    crate::run::check_memory_for(
+        &format!("--paths {}", a.paths),
+        crate::run::runs_memory(&scenario, a.paths, a.threads, 2, 0),
+    )?;
     let total = (x.count * y.count) as u64;
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(total)
