@@ -121,10 +121,17 @@ impl Ctx<'_> {
                 .into());
         }
         if x < lo || x > hi {
+            // State a large upper limit the words leave unsaid (amounts: £10¹² a year).
+            let top = format!("{hi:e}");
+            let allowed = if x > hi && hi >= 1e6 && !words.contains(&top) {
+                format!("{words}, at most {top}")
+            } else {
+                words.to_string()
+            };
             return Err(self
                 .diag(raw.span(), key, "value out of range")
                 .value(self.written(&raw.span()))
-                .allowed(words)
+                .allowed(allowed)
                 .into());
         }
         Ok(x)
@@ -1050,7 +1057,7 @@ fn correlations(
                         .value(format!("\"{}\"", name.get_ref()))
                         .allowed(
                             "an uncertain input of this scenario: ".to_string()
-                                + &uncertain_names(inputs).join(", "),
+                                + &uncertain_names(inputs, name.get_ref()).join(", "),
                         )
                         .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
                 })?;
@@ -1064,7 +1071,7 @@ fn correlations(
                     .value(format!("\"{}\"", name.get_ref()))
                     .allowed(
                         "an input with a distribution: ".to_string()
-                            + &uncertain_names(inputs).join(", "),
+                            + &uncertain_names(inputs, name.get_ref()).join(", "),
                     )
                     .into());
             }
@@ -1141,12 +1148,20 @@ fn correlations(
     }
 }
 
-fn uncertain_names(inputs: &[Input]) -> Vec<String> {
-    inputs
+/// The uncertain inputs' names, quoted, closest to `near` first; at most ten, then how
+/// many more (a scenario of 500 schemes has 2,000 of them).
+fn uncertain_names(inputs: &[Input], near: &str) -> Vec<String> {
+    let mut names: Vec<&str> = inputs
         .iter()
         .filter(|i| !i.dist.is_fixed())
-        .map(|i| format!("\"{}\"", i.name))
-        .collect()
+        .map(|i| i.name.as_str())
+        .collect();
+    names.sort_by_key(|n| crate::error::levenshtein(near, n));
+    let mut out: Vec<String> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
+    if names.len() > 10 {
+        out.push(format!("… and {} more", names.len() - 10));
+    }
+    out
 }
 
 fn credibility(ctx: &Ctx<'_>, raw: Option<&raw::RawCredibility>) -> Result<Credibility> {
@@ -1305,6 +1320,21 @@ pub(crate) fn toml_error_with(
             // `[scheme]` where `[[scheme]]` was meant.
             d.allowed = Some(format!(
                 "[[{section}]] (double brackets), one such table for each {section}"
+            ));
+        } else if let Some(date) = offset
+            .and_then(|o| line_at(text, o).split_once('=').map(|(_, v)| v.trim()))
+            .filter(|v| msg.contains("invalid type: map") && v.get(4..5) == Some("-"))
+            .filter(|v| {
+                v.get(..4)
+                    .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+            })
+        {
+            // `start_year = 2015-04-01`: TOML reads a date, which is not a number.
+            d.problem = "a TOML date is not a year".into();
+            d.value = Some(date.to_string());
+            d.allowed = Some(format!(
+                "a whole number, the year alone (e.g. {})",
+                &date[..4]
             ));
         } else if msg.contains("invalid type: string") && msg.contains("expected i64") {
             d.allowed = Some("a whole number, without quotes".into());
