@@ -426,10 +426,15 @@ pub fn commit(
     };
     let _ = fs::remove_file(dir.join(MARK));
     if let Some(old) = old {
+        // Any directory that cannot be moved across keeps the old directory in place, to
+        // be put back by the next command's [`recover`] rather than deleted.
+        let mut kept_all = true;
         for name in later {
-            let _ = fs::rename(old.join(&name), dir.join(&name));
+            kept_all &= fs::rename(old.join(&name), dir.join(&name)).is_ok();
         }
-        let _ = fs::remove_dir_all(&old);
+        if kept_all {
+            let _ = fs::remove_dir_all(&old);
+        }
     }
 
     // Reports elsewhere: each renamed into place.
