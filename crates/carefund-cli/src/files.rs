@@ -250,3 +250,20 @@ pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// [`check_output_dir`] for a directory that is replaced as a whole (every command's
+/// but `run --shard`'s): it cannot be the current directory or one above it.
+pub fn check_replaceable_dir(dir: &Path) -> anyhow::Result<()> {
+    check_output_dir(dir)?;
+    if let Ok(here) = std::env::current_dir().and_then(std::fs::canonicalize)
+        && here.starts_with(crate::outdir::resolve(dir))
+    {
+        return Err(BadInput(format!(
+            "--out {}: is the current directory or contains it; the output directory is replaced as a whole, so give a directory of its own, such as {}",
+            dir.display(),
+            dir.join("carefund-out").display()
+        ))
+        .into());
+    }
+    Ok(())
+}

@@ -48,7 +48,7 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
         ],
         &out,
     )?;
-    crate::files::check_output_dir(&out)?;
+    crate::files::check_replaceable_dir(&out)?;
     options.check()?;
     // Every area's per-path summaries are kept (a lower bound of what is held).
     crate::run::check_memory_for(

@@ -278,7 +278,7 @@ pub fn commit(
     streams: &[Stream<'_>],
     reports: &[(PathBuf, Vec<u8>)],
 ) -> anyhow::Result<()> {
-    crate::files::check_output_dir(dir)?;
+    crate::files::check_replaceable_dir(dir)?;
     let parent = parent_of(dir).to_path_buf();
     fs::create_dir_all(&parent)
         .with_context(|| format!("nothing was written: cannot create {}", parent.display()))?;

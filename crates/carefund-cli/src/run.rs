@@ -65,6 +65,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(shard) = a.shard {
         return run_shard(a, &scenario, &text, &evidence, &options, shard, &out);
     }
+    crate::files::check_replaceable_dir(&out)?;
     if a.target_se.is_some() && !(1..=carefund::engine::MAX_PATHS).contains(&a.max_paths) {
         return Err(BadInput(format!(
             "--max-paths must be between 1 and {} (got {})",
@@ -388,7 +389,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         .map(|p| ("a shard file", p.as_path()))
         .collect();
     a.reports.check(&inputs, &out)?;
-    crate::files::check_output_dir(&out)?;
+    crate::files::check_replaceable_dir(&out)?;
     let summary = summarise(&merged.scenario, &merged.plan);
     let evidence_run = carefund::evidence::outcome(
         &merged.scenario,

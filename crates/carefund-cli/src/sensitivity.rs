@@ -24,6 +24,7 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         PathBuf::from("carefund-out").join(stem).join("sensitivity")
     });
     crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let output = match a.output {
         OutputArg::CumNet => Output::CumNet,

@@ -65,6 +65,7 @@ fn finish(
 pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
     crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let mut inputs = vec![("the scenario file", a.scenario.as_path())];
     inputs.extend(a.with.iter().map(|w| ("a stress file", w.as_path())));
@@ -133,6 +134,7 @@ fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
 pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
     let out = out_dir(a.out.as_ref(), &a.scenario, "reverse");
     crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let factor = Factor::parse(&a.factor)?;
     let metric = Metric::ALL
@@ -182,6 +184,7 @@ pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
 pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
     let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
     crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenarios = a
         .scenarios
         .iter()

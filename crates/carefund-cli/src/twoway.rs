@@ -24,6 +24,7 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
         PathBuf::from("carefund-out").join(stem).join("twoway")
     });
     crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let x = twoway::parse_axis("--x", &a.x, &scenario)?;
     let y = twoway::parse_axis("--y", &a.y, &scenario)?;
