@@ -283,9 +283,13 @@ pub fn commit(
     fs::create_dir_all(&parent)
         .with_context(|| format!("nothing was written: cannot create {}", parent.display()))?;
     recover(&parent);
-    // Write into the real directory when OUT is a symbolic link to one.
-    let dir = if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
-        fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?
+    // Write into the real directory when OUT is a symbolic link to one, and swap it under
+    // its own name when it is spelt with `..` (`out/sub/..`).
+    let dotted = dir
+        .components()
+        .any(|c| c == std::path::Component::ParentDir);
+    let dir = if dotted || fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolve(dir)
     } else {
         dir.to_path_buf()
     };

@@ -251,6 +251,18 @@ fn a_second_run_replaces_the_old_set_and_keeps_what_no_run_wrote() {
 }
 
 #[test]
+fn an_output_directory_spelt_with_dot_dot_is_swapped_under_its_own_name() {
+    let dir = TempDir::new("dotdot");
+    let scenario = small_scenario(&dir);
+    fs::create_dir_all(dir.join("out/sub")).expect("mkdir");
+    let o = carefund(&run_args(&scenario, Path::new("out/sub/.."), "1"), &dir.0);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    verified_set(&dir.join("out")).expect("a complete set in out");
+    assert!(dir.join("out/sub").is_dir(), "the subdirectory is kept");
+    assert!(side_entries(&dir.0).is_empty() && side_entries(&dir.join("out/sub")).is_empty());
+}
+
+#[test]
 fn an_old_directory_moved_away_by_a_killed_fallback_commit_is_put_back() {
     let dir = TempDir::new("fallback");
     let scenario = small_scenario(&dir);
