@@ -98,7 +98,7 @@ pub struct RunArgs {
     /// The metric whose standard error --target-se bounds.
     #[arg(long, value_enum, default_value_t = TargetMetricArg(TargetMetric::PBreakEven))]
     pub target_metric: TargetMetricArg,
-    /// The most paths --target-se may use.
+    /// The most paths --target-se may use (at most 100,000,000).
     #[arg(long, default_value_t = 1_000_000)]
     pub max_paths: u64,
     /// Per-period percentiles: exact (keeps every value, 8 bytes per path, quantity and
@@ -315,10 +315,11 @@ pub struct SensitivityArgs {
     /// Paths of the Spearman run and of each swing run (two per uncertain input).
     #[arg(long, default_value_t = 5_000)]
     pub paths: u64,
-    /// Rows of each Sobol base matrix; the model runs rows × (inputs + 2) times.
+    /// Rows of each Sobol base matrix, 16 to 100,000; the model runs rows × (inputs + 2)
+    /// times.
     #[arg(long, default_value_t = 2_000)]
     pub sobol_rows: usize,
-    /// Bootstrap resamples for the Sobol confidence intervals.
+    /// Bootstrap resamples for the Sobol confidence intervals, 20 to 10,000.
     #[arg(long, default_value_t = 200)]
     pub bootstrap: usize,
     /// Random seed; the same arguments give bit-identical results.

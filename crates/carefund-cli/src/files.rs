@@ -1,11 +1,9 @@
 //! Reading inputs and writing outputs: clear messages, atomic writes, exit codes.
 
 use std::fs;
-use std::io::{ErrorKind, Write};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-use anyhow::Context;
 
 /// A problem with what the user gave us (exit status 2).
 #[derive(Debug)]
@@ -31,16 +29,81 @@ pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     ExitCode::from(if bad { 2 } else { 1 })
 }
 
-/// Read a text input file, with a message that names it and says what is wrong.
-pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    let shown = path.display();
-    if path.is_dir() {
-        return Err(BadInput(format!(
-            "{shown}: is a directory; expected a scenario file (.toml)"
-        ))
-        .into());
+/// What an input file is: the words of its messages and its size cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A scenario (or template) file, TOML.
+    Scenario,
+    /// An evidence file, TOML.
+    Evidence,
+    /// A stress file, TOML.
+    Stress,
+    /// The areas file of `national`, CSV.
+    Areas,
+    /// A shard file of `run --shard`, JSON.
+    Shard,
+}
+
+/// One mebibyte.
+const MIB: u64 = 1 << 20;
+
+impl Kind {
+    /// "a scenario file (.toml)" and the like.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Scenario => "a scenario file (.toml)",
+            Kind::Evidence => "an evidence file (.toml)",
+            Kind::Stress => "a stress file (.toml)",
+            Kind::Areas => "an areas file (.csv)",
+            Kind::Shard => "a shard file (shard-K-of-N.json)",
+        }
     }
-    let bytes = fs::read(path).map_err(|e| {
+
+    /// The largest file accepted, in bytes: 16 MiB for TOML files (the largest shipped
+    /// scenario is a few kB), 1 GiB for an areas CSV, 16 GiB for a shard (Swindon's
+    /// shard files measured 1,010 bytes a path plus 3.5 MB: about 17 million paths a
+    /// shard; split bigger runs into more shards).
+    pub fn cap(self) -> u64 {
+        match self {
+            Kind::Scenario | Kind::Evidence | Kind::Stress => 16 * MIB,
+            Kind::Areas => 1024 * MIB,
+            Kind::Shard => 16 * 1024 * MIB,
+        }
+    }
+
+    fn format(self) -> &'static str {
+        match self {
+            Kind::Scenario | Kind::Evidence | Kind::Stress => "TOML",
+            Kind::Areas => "CSV",
+            Kind::Shard => "JSON",
+        }
+    }
+}
+
+/// A size in bytes for messages: "16 MiB", "1 GiB", "2.5 MiB", "300 bytes".
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * MIB {
+        format!("{} GiB", trim(bytes as f64 / (1024 * MIB) as f64))
+    } else if bytes >= MIB {
+        format!("{} MiB", trim(bytes as f64 / MIB as f64))
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// Open an input file for reading, refusing what is not a regular file (a directory, a
+/// FIFO, a device such as `/dev/zero`: they would block or never end) and a file larger
+/// than the kind's cap. The reader stops after cap + 1 bytes, so a file that grows while
+/// being read is still bounded; [`read_input`] turns the extra byte into an error.
+pub fn open_input(path: &Path, kind: Kind) -> anyhow::Result<std::io::Take<fs::File>> {
+    use std::io::Read;
+    let shown = path.display();
+    let meta = fs::metadata(path).map_err(|e| {
         BadInput(match e.kind() {
             ErrorKind::NotFound => format!("{shown}: no such file"),
             ErrorKind::PermissionDenied => {
@@ -49,6 +112,82 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
             _ => format!("{shown}: cannot read: {e}"),
         })
     })?;
+    refuse_special(path, &meta, kind)?;
+    if meta.len() > kind.cap() {
+        return Err(too_big(path, kind, Some(meta.len())).into());
+    }
+    let file = fs::File::open(path).map_err(|e| {
+        BadInput(match e.kind() {
+            ErrorKind::PermissionDenied => {
+                format!("{shown}: permission denied (cannot read the file)")
+            }
+            _ => format!("{shown}: cannot read: {e}"),
+        })
+    })?;
+    // The file opened may not be the one looked at (replaced in between): look again.
+    let meta = file
+        .metadata()
+        .map_err(|e| BadInput(format!("{shown}: cannot read: {e}")))?;
+    refuse_special(path, &meta, kind)?;
+    Ok(file.take(kind.cap() + 1))
+}
+
+fn refuse_special(path: &Path, meta: &fs::Metadata, kind: Kind) -> Result<(), BadInput> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let what = if t.is_file() {
+        return Ok(());
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    Err(BadInput(format!(
+        "{}: is {what}, not a regular file; expected {}",
+        path.display(),
+        kind.noun()
+    )))
+}
+
+fn too_big(path: &Path, kind: Kind, bytes: Option<u64>) -> BadInput {
+    BadInput(format!(
+        "{}: is {}; {} may be at most {} ({} bytes)",
+        path.display(),
+        bytes.map_or_else(
+            || format!("larger than {}", size(kind.cap())),
+            |b| format!("{b} bytes")
+        ),
+        kind.noun(),
+        size(kind.cap()),
+        kind.cap()
+    ))
+}
+
+/// Read a scenario file; see [`read_input`].
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    read_input(path, Kind::Scenario)
+}
+
+/// Read a text input file of `kind`, with a message that names it and says what is
+/// wrong: not a regular file, too large, not UTF-8 text.
+pub fn read_input(path: &Path, kind: Kind) -> anyhow::Result<String> {
+    use std::io::Read;
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    open_input(path, kind)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| BadInput(format!("{shown}: cannot read: {e}")))?;
+    if bytes.len() as u64 > kind.cap() {
+        return Err(too_big(path, kind, None).into());
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(BadInput(format!(
             "{shown}: is not a text file in UTF-8 (it starts like UTF-16 text); save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
@@ -57,35 +196,28 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
     }
     String::from_utf8(bytes).map_err(|e| {
         BadInput(format!(
-            "{shown}: is not a text file (invalid UTF-8 at byte {}); expected a TOML scenario",
-            e.utf8_error().valid_up_to()
+            "{shown}: is not a text file (invalid UTF-8 at byte {}); expected {} in {} text (UTF-8)",
+            e.utf8_error().valid_up_to(),
+            kind.noun(),
+            kind.format()
         ))
         .into()
     })
 }
 
-/// Write `files` (name, bytes) into `dir` so that no partial file is ever visible and a
-/// failure leaves the previous outputs as they were.
-///
-/// 1. Every file is written into a staging directory beside `dir`
-///    (`.NAME.partial-PID`), on the same file system, so a rename moves it in at once.
-/// 2. Each file is renamed into `dir`; a file of the same name from an earlier run is
-///    first moved aside into `.NAME.previous-PID`.
-/// 3. If any step fails, the files already moved in are removed and the earlier ones put
-///    back; both side directories are removed whatever happens.
-///
-/// A run killed in the middle of step 2 (a window of microseconds) leaves its side
-/// directories behind; the next run into the same directory puts back any earlier file
-/// that had been moved aside and removes them.
-pub fn write_outputs(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
-    write_outputs_streamed(dir, files, &[])
+/// Write `files` (name, bytes) and the `reports` (path, bytes) as one commit: see
+/// [`crate::outdir`]. The output directory `dir` then holds either its previous complete
+/// set or the new one, never a mix or a half-written file, and a failure before the
+/// commit writes nothing.
+pub fn write_outputs(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    reports: &[(PathBuf, Vec<u8>)],
+) -> anyhow::Result<()> {
+    crate::outdir::commit(dir, files, &[], reports)
 }
 
-/// Writes one output file's content.
-pub type Writer<'a> = dyn Fn(&mut dyn Write) -> anyhow::Result<()> + 'a;
-
-/// A file written as it is made (so that it is never held in memory whole).
-pub type Stream<'a> = (&'a str, &'a Writer<'a>);
+pub use crate::outdir::Stream;
 
 /// [`write_outputs`] plus `streams`: files whose writers write them into the staging
 /// directory piece by piece, under the same all-or-nothing rule.
@@ -93,19 +225,9 @@ pub fn write_outputs_streamed(
     dir: &Path,
     files: &[(String, Vec<u8>)],
     streams: &[Stream<'_>],
+    reports: &[(PathBuf, Vec<u8>)],
 ) -> anyhow::Result<()> {
-    let mut all: Vec<Stream<'_>> = Vec::with_capacity(files.len() + streams.len());
-    let bytes: Vec<(&str, Box<Writer<'_>>)> = files
-        .iter()
-        .map(|(name, b)| {
-            let write: Box<Writer<'_>> = Box::new(move |w: &mut dyn Write| Ok(w.write_all(b)?));
-            (name.as_str(), write)
-        })
-        .collect();
-    all.extend(bytes.iter().map(|(n, w)| (*n, w.as_ref())));
-    all.extend_from_slice(streams);
-    write_outputs_inner(dir, &all)
-        .with_context(|| format!("nothing was written to {}", dir.display()))
+    crate::outdir::commit(dir, files, streams, reports)
 }
 
 /// Refuse an output directory that cannot be created because it, or a directory above
@@ -129,139 +251,19 @@ pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_outputs_inner(dir: &Path, files: &[Stream<'_>]) -> anyhow::Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// [`check_output_dir`] for a directory that is replaced as a whole (every command's
+/// but `run --shard`'s): it cannot be the current directory or one above it.
+pub fn check_replaceable_dir(dir: &Path) -> anyhow::Result<()> {
     check_output_dir(dir)?;
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let stem = dir
-        .file_name()
-        .map_or("out".into(), |s| s.to_string_lossy().into_owned());
-    recover_abandoned(parent, &stem, dir);
-    let pid = std::process::id();
-    let staging: PathBuf = parent.join(format!(".{stem}.partial-{pid}"));
-    let previous: PathBuf = parent.join(format!(".{stem}.previous-{pid}"));
-    let mut moved_in: Vec<&str> = Vec::new();
-    let mut moved_aside: Vec<&str> = Vec::new();
-    let result = (|| -> anyhow::Result<()> {
-        fs::create_dir_all(&staging)
-            .with_context(|| format!("cannot create {}", staging.display()))?;
-        for (name, write) in files {
-            let p = staging.join(name);
-            let file =
-                fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            write(&mut w)
-                .and_then(|()| Ok(w.flush()?))
-                .with_context(|| format!("cannot write {}", p.display()))?;
-        }
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        for &(name, _) in files {
-            let target = dir.join(name);
-            if target.is_dir() {
-                anyhow::bail!(
-                    "cannot replace {}: it is a directory, not an earlier output",
-                    target.display()
-                );
-            }
-            if target.exists() {
-                if moved_aside.is_empty() {
-                    fs::create_dir_all(&previous)
-                        .with_context(|| format!("cannot create {}", previous.display()))?;
-                }
-                fs::rename(&target, previous.join(name)).with_context(|| {
-                    format!("cannot move the earlier {name} aside in {}", dir.display())
-                })?;
-                moved_aside.push(name);
-            }
-            fs::rename(staging.join(name), &target)
-                .with_context(|| format!("cannot move {name} into {}", dir.display()))?;
-            moved_in.push(name);
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        for name in &moved_in {
-            let _ = fs::remove_file(dir.join(name));
-        }
-        for name in &moved_aside {
-            let _ = fs::rename(previous.join(name), dir.join(name));
-        }
-    }
-    let _ = fs::remove_dir_all(&staging);
-    let _ = fs::remove_dir_all(&previous);
-    result
-}
-
-/// Write one file so that no partial file is ever visible: the bytes go to a hidden
-/// staging file beside `path`, which is then renamed over it.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if path.is_dir() {
+    if let Ok(here) = std::env::current_dir().and_then(std::fs::canonicalize)
+        && here.starts_with(crate::outdir::resolve(dir))
+    {
         return Err(BadInput(format!(
-            "{}: is a directory; expected a file name",
-            path.display()
+            "--out {}: is the current directory or contains it; the output directory is replaced as a whole, so give a directory of its own, such as {}",
+            dir.display(),
+            dir.join("carefund-out").display()
         ))
         .into());
     }
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = path
-        .file_name()
-        .map_or("out".into(), |s| s.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    let result = fs::write(&staging, bytes)
-        .with_context(|| format!("cannot write {}", staging.display()))
-        .and_then(|()| {
-            fs::rename(&staging, path)
-                .with_context(|| format!("cannot move the new file into {}", path.display()))
-        });
-    if result.is_err() {
-        let _ = fs::remove_file(&staging);
-    }
-    result
-}
-
-/// Clean up after runs that were killed while moving files into `dir`: put back earlier
-/// files they had moved aside (where nothing has replaced them), and remove their side
-/// directories. Only directories of processes that no longer run are touched.
-fn recover_abandoned(parent: &Path, stem: &str, dir: &Path) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(&format!(".{stem}.")) else {
-            continue;
-        };
-        let Some((kind, pid)) = rest.split_once('-') else {
-            continue;
-        };
-        let Ok(pid) = pid.parse::<u32>() else {
-            continue;
-        };
-        if !matches!(kind, "partial" | "previous") || pid == std::process::id() || alive(pid) {
-            continue;
-        }
-        if kind == "previous" {
-            for file in fs::read_dir(entry.path()).into_iter().flatten().flatten() {
-                let target = dir.join(file.file_name());
-                if !target.exists() {
-                    let _ = fs::rename(file.path(), target);
-                }
-            }
-        }
-        let _ = fs::remove_dir_all(entry.path());
-    }
-}
-
-/// Whether process `pid` still runs (Linux: `/proc/PID` exists). Elsewhere we cannot
-/// tell, so assume it does and leave its files alone.
-fn alive(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    !proc.is_dir() || proc.join(pid.to_string()).exists()
+    Ok(())
 }

@@ -4,6 +4,7 @@ mod args;
 mod evidence;
 mod files;
 mod national;
+mod outdir;
 mod progress;
 mod reports;
 mod run;

@@ -9,12 +9,20 @@ use carefund::national::{self, Factors, Portfolio, report};
 use carefund::report::NationalInput as ReportInput;
 
 use crate::args::{ChartFormat, NationalArgs};
-use crate::files::{read_text, write_outputs};
+use crate::files::{Kind, read_input, read_text, write_outputs};
 
 /// `carefund national`.
 pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .areas
+            .file_stem()
+            .map_or("areas".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("carefund-out").join(format!("national-{stem}"))
+    });
+    crate::outdir::recover(crate::outdir::parent_of(&out));
     let template = read_text(&a.template)?;
-    let areas = read_text(&a.areas)?;
+    let areas = read_input(&a.areas, Kind::Areas)?;
     let portfolio = Portfolio::from_text(
         &template,
         &a.template.display().to_string(),
@@ -31,15 +39,26 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         threads: a.threads,
     };
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .areas
-            .file_stem()
-            .map_or("areas".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("carefund-out").join(format!("national-{stem}"))
-    });
-    a.reports.check()?;
-    crate::files::check_output_dir(&out)?;
+    a.reports.check(
+        &[
+            ("the areas file", a.areas.as_path()),
+            ("the template scenario", a.template.as_path()),
+        ],
+        &out,
+    )?;
+    crate::files::check_replaceable_dir(&out)?;
+    options.check()?;
+    // Every area's per-path summaries are kept (a lower bound of what is held).
+    crate::run::check_memory_for(
+        &format!("--paths {} for {} areas", a.paths, portfolio.areas().len()),
+        crate::run::runs_memory(
+            portfolio.template(),
+            a.paths,
+            a.threads,
+            1,
+            portfolio.areas().len() as u64,
+        ),
+    )?;
     let total = a.paths.saturating_mul(portfolio.areas().len() as u64);
     let bar = crate::progress::bar(
         "national run",
@@ -70,12 +89,12 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
     let reports = a
         .reports
         .render(&ReportInput::new(&result, portfolio.template()))?;
-    write_outputs(&out, &files)?;
-    crate::reports::write(&reports)?;
+    write_outputs(&out, &files, &reports)?;
 
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", report::render(&result))?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.push(crate::outdir::MANIFEST);
     writeln!(
         stdout,
         "\nseed {} · wrote {}: {}",

@@ -1,12 +1,14 @@
 //! `--xlsx` and `--report`: checked before any work, rendered before anything is
-//! written (so a failure leaves no output), then written atomically.
+//! written, and committed together with the command's outputs (see [`crate::outdir`]), so
+//! a report that cannot be written leaves no output.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use carefund::report::Report;
 
 use crate::args::ReportArgs;
-use crate::files::{BadInput, write_file_atomically};
+use crate::files::BadInput;
+use crate::outdir::{resolve, same_file};
 
 impl ReportArgs {
     /// Whether any report was asked for.
@@ -14,21 +16,60 @@ impl ReportArgs {
         self.xlsx.is_some() || self.report.is_some()
     }
 
-    /// Refuse report paths that are directories or lie under a file, before any
-    /// simulation. (A missing parent directory is created when the report is written.)
-    pub fn check(&self) -> anyhow::Result<()> {
-        for path in [&self.xlsx, &self.report].into_iter().flatten() {
+    /// Refuse report paths before any simulation: a directory, a path under a file, an
+    /// extension that does not match the report (`.xlsx`; `.html` or `.htm`), one of the
+    /// command's `inputs`, or the output directory `out` itself. (Files the command writes
+    /// inside `out` never end in `.xlsx` or `.html`; the commit checks names again.) A
+    /// missing parent directory is created when the report is written.
+    pub fn check(&self, inputs: &[(&str, &Path)], out: &Path) -> anyhow::Result<()> {
+        let wanted = [
+            (
+                "--xlsx",
+                &self.xlsx,
+                &["xlsx"][..],
+                "an Excel workbook (.xlsx)",
+            ),
+            (
+                "--report",
+                &self.report,
+                &["html", "htm"][..],
+                "an HTML page (.html or .htm)",
+            ),
+        ];
+        for (option, path, extensions, what) in wanted {
+            let Some(path) = path else { continue };
+            let shown = path.display();
+            if let Some((what, _)) = inputs.iter().find(|(_, i)| same_file(i, path)) {
+                return Err(BadInput(format!(
+                    "{option} {shown}: is {what} this command reads; writing the report there would overwrite it — choose another file name"
+                ))
+                .into());
+            }
+            if resolve(path) == resolve(out) {
+                return Err(BadInput(format!(
+                    "{option} {shown}: is the output directory (--out); give a file name for the report"
+                ))
+                .into());
+            }
             if path.is_dir() {
                 return Err(BadInput(format!(
-                    "{}: is a directory; expected a file name for the report",
-                    path.display()
+                    "{option} {shown}: is a directory; expected a file name for the report"
+                ))
+                .into());
+            }
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            if !ext.as_deref().is_some_and(|e| extensions.contains(&e)) {
+                return Err(BadInput(format!(
+                    "{option} {shown}: the report is {what}; give a file name ending in .{}",
+                    extensions.join(" or .")
                 ))
                 .into());
             }
             if let Some(file) = path.ancestors().skip(1).find(|a| a.is_file()) {
                 return Err(BadInput(format!(
-                    "{}: cannot create this report because {} is a file",
-                    path.display(),
+                    "{option} {shown}: cannot create this report because {} is a file",
                     file.display()
                 ))
                 .into());
@@ -48,12 +89,4 @@ impl ReportArgs {
         }
         Ok(reports)
     }
-}
-
-/// Write rendered reports, each atomically.
-pub fn write(reports: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
-    for (path, bytes) in reports {
-        write_file_atomically(path, bytes)?;
-    }
-    Ok(())
 }

@@ -25,6 +25,9 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// `carefund run`.
 pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
+    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
+    // Repair what a killed run left beside OUT first, even if this run fails.
+    crate::outdir::recover(crate::outdir::parent_of(&out));
     let text = read_text(&a.scenario)?;
     let mut scenario = Scenario::from_toml(&text, &a.scenario.display().to_string())?;
     match a.sampling {
@@ -38,8 +41,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         threads: a.threads,
     };
-    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
-    a.reports.check()?;
+    let mut inputs = vec![("the scenario file", a.scenario.as_path())];
+    inputs.extend(a.evidence.as_deref().map(|e| ("the evidence file", e)));
+    a.reports.check(&inputs, &out)?;
     options.check()?;
     crate::files::check_output_dir(&out)?;
     let evpi_value = carefund::voi::Value::parse(&a.evpi_value).map_err(|e| match e {
@@ -58,6 +62,15 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(shard) = a.shard {
         return run_shard(a, &scenario, &text, &evidence, &options, shard, &out);
+    }
+    crate::files::check_replaceable_dir(&out)?;
+    if a.target_se.is_some() && !(1..=carefund::engine::MAX_PATHS).contains(&a.max_paths) {
+        return Err(BadInput(format!(
+            "--max-paths must be between 1 and {} (got {})",
+            carefund::engine::MAX_PATHS,
+            a.max_paths
+        ))
+        .into());
     }
     let most = if a.target_se.is_some() {
         a.max_paths.max(a.paths)
@@ -186,8 +199,7 @@ fn write_run(
     let paths_csv = |w: &mut dyn Write| -> anyhow::Result<()> {
         Ok(export::write_paths_csv(scenario, sim, w)?)
     };
-    write_outputs_streamed(out, &files, &[("paths.csv", &paths_csv)])?;
-    crate::reports::write(&reports)?;
+    write_outputs_streamed(out, &files, &[("paths.csv", &paths_csv)], &reports)?;
 
     let mut stdout = std::io::stdout().lock();
     if json {
@@ -236,6 +248,7 @@ fn write_run(
         }
         let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         names.insert(2, "paths.csv");
+        names.push(crate::outdir::MANIFEST);
         writeln!(
             stdout,
             "\nseed {} · wrote {}: {}",
@@ -298,7 +311,7 @@ fn run_shard(
     let evidence_source = match &a.evidence {
         Some(p) => Some(Source {
             file: p.display().to_string(),
-            text: read_text(p)?,
+            text: crate::files::read_input(p, crate::files::Kind::Evidence)?,
         }),
         None => None,
     };
@@ -324,7 +337,7 @@ fn run_shard(
         serde_json::to_writer(w, &file).context("cannot write the shard file")?;
         Ok(())
     };
-    write_outputs_streamed(out, &[], &[(name.as_str(), &write)])?;
+    crate::outdir::commit_file(&out.join(&name), &write)?;
     println!(
         "seed {} · shard {}/{}: paths {}..{} of {} · wrote {}",
         options.seed,
@@ -340,12 +353,13 @@ fn run_shard(
 
 /// `carefund merge`.
 pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
-    a.reports.check()?;
+    if let Some(out) = &a.out {
+        crate::outdir::recover(crate::outdir::parent_of(out));
+    }
     let mut shards = Vec::with_capacity(a.shards.len());
     for path in &a.shards {
         let name = path.display().to_string();
-        let file = std::fs::File::open(path)
-            .map_err(|e| BadInput(format!("{name}: cannot read this shard file: {e}")))?;
+        let file = crate::files::open_input(path, crate::files::Kind::Shard)?;
         let shard: carefund::shard::ShardFile =
             serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
                 BadInput(format!(
@@ -354,12 +368,23 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
             })?;
         shards.push((name, shard));
     }
-    let merged = carefund::shard::merge(shards)?;
+    // The shards' problems are the user's input: exit 2, the message as is.
+    let merged = carefund::shard::merge(shards).map_err(|e| match e {
+        carefund::Error::Options(m) => anyhow::Error::from(BadInput(m)),
+        other => other.into(),
+    })?;
     let out = a
         .out
         .clone()
         .unwrap_or_else(|| default_out(Path::new(merged.scenario.origin())));
-    crate::files::check_output_dir(&out)?;
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    let inputs: Vec<(&str, &Path)> = a
+        .shards
+        .iter()
+        .map(|p| ("a shard file", p.as_path()))
+        .collect();
+    a.reports.check(&inputs, &out)?;
+    crate::files::check_replaceable_dir(&out)?;
     let summary = summarise(&merged.scenario, &merged.plan);
     let evidence_run = carefund::evidence::outcome(
         &merged.scenario,
@@ -406,6 +431,42 @@ fn check_memory(need: u64, paths: u64) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Refuse work that would not fit in memory: `what` (e.g. "--sobol-rows 1000000") needs
+/// `need` bytes. Called before anything large is allocated.
+pub(crate) fn check_memory_for(what: &str, need: u64) -> anyhow::Result<()> {
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let budget = available / 10 * 8;
+    if need > budget {
+        return Err(BadInput(format!(
+            "{what} needs about {:.1} GB but only {:.1} GB is available; ask for less",
+            need as f64 / 1e9,
+            available as f64 / 1e9
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Bytes a run of `paths` paths of `scenario` holds (the usual layout) when `runs` such
+/// runs are alive at once and the per-path summaries of `kept` more runs are kept.
+pub(crate) fn runs_memory(
+    scenario: &Scenario,
+    paths: u64,
+    threads: Option<usize>,
+    runs: u64,
+    kept: u64,
+) -> u64 {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let one = carefund::engine::memory_estimate(scenario, paths, &Layout::default(), threads);
+    let summaries =
+        paths.saturating_mul(std::mem::size_of::<carefund::model::PathSummary>() as u64);
+    one.saturating_mul(runs)
+        .saturating_add(summaries.saturating_mul(kept))
 }
 
 /// Available memory from /proc/meminfo (Linux); `None` elsewhere.

@@ -9,17 +9,11 @@ use carefund::chart::Format;
 use carefund::sensitivity::{self, Output, SobolOptions, report::Report};
 
 use crate::args::{ChartFormat, MethodArg, OutputArg, SensitivityArgs};
-use crate::files::write_outputs;
+use crate::files::{BadInput, write_outputs};
 use crate::run::load;
 
 /// `carefund sensitivity`.
 pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
-    let scenario = load(&a.scenario)?;
-    let output = match a.output {
-        OutputArg::CumNet => Output::CumNet,
-        OutputArg::Npv => Output::Npv,
-        OutputArg::Avoided => Output::Avoided,
-    };
     let out = a.out.clone().unwrap_or_else(|| {
         let stem = a
             .scenario
@@ -27,6 +21,14 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem).join("sensitivity")
     });
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
+    let scenario = load(&a.scenario)?;
+    let output = match a.output {
+        OutputArg::CumNet => Output::CumNet,
+        OutputArg::Npv => Output::Npv,
+        OutputArg::Avoided => Output::Avoided,
+    };
     let options = RunOptions {
         paths: a.paths,
         seed: a.seed,
@@ -53,7 +55,43 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         crate::progress::visible(false),
     );
 
-    a.reports.check()?;
+    a.reports
+        .check(&[("the scenario file", a.scenario.as_path())], &out)?;
+    options.check()?;
+    // Bounds and memory before anything large is allocated.
+    if sobol {
+        if !(16..=sensitivity::MAX_ROWS).contains(&a.sobol_rows) {
+            return Err(BadInput(format!(
+                "--sobol-rows must be between 16 and {} (got {})",
+                sensitivity::MAX_ROWS,
+                a.sobol_rows
+            ))
+            .into());
+        }
+        if !(20..=sensitivity::MAX_BOOTSTRAP).contains(&a.bootstrap) {
+            return Err(BadInput(format!(
+                "--bootstrap must be between 20 and {} (got {})",
+                sensitivity::MAX_BOOTSTRAP,
+                a.bootstrap
+            ))
+            .into());
+        }
+        let dims = scenario
+            .inputs()
+            .iter()
+            .filter(|i| !i.dist().is_fixed())
+            .count();
+        crate::run::check_memory_for(
+            &format!("--sobol-rows {}", a.sobol_rows),
+            sensitivity::sobol_memory_estimate(a.sobol_rows, dims),
+        )?;
+    }
+    if tornado || swing_wanted || a.reports.wanted() {
+        crate::run::check_memory_for(
+            &format!("--paths {}", a.paths),
+            crate::run::runs_memory(&scenario, a.paths, a.threads, 2, 0),
+        )?;
+    }
     let mut report = Report::new(&scenario, output, a.seed, a.paths);
     let wants_report = a.reports.wanted();
     let mut base_summary = None;
@@ -105,12 +143,12 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .push(carefund::report::sections::sensitivity(&report));
         reports = a.reports.render(&input)?;
     }
-    write_outputs(&out, &files)?;
-    crate::reports::write(&reports)?;
+    write_outputs(&out, &files, &reports)?;
 
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", sensitivity::report::render_text(&report))?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.push(crate::outdir::MANIFEST);
     writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
     for (path, _) in &reports {
         writeln!(stdout, "wrote {}", path.display())?;

@@ -11,7 +11,7 @@ use carefund::stress::{self, Factor, ReverseOptions, report};
 use carefund::{RunOptions, Scenario};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReverseArgs, StressArgs};
-use crate::files::{BadInput, read_text, write_outputs};
+use crate::files::{BadInput, Kind, read_input, read_text, write_outputs};
 
 fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -43,30 +43,46 @@ fn formats(f: ChartFormat) -> &'static [Format] {
     }
 }
 
-fn finish(out: &Path, text: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<ExitCode> {
-    write_outputs(out, files)?;
+fn finish(
+    out: &Path,
+    text: &str,
+    files: &[(String, Vec<u8>)],
+    reports: &[(PathBuf, Vec<u8>)],
+) -> anyhow::Result<ExitCode> {
+    write_outputs(out, files, reports)?;
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{text}")?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.push(crate::outdir::MANIFEST);
     writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
+    for (path, _) in reports {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `carefund stress`.
 pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
+    let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
-    a.reports.check()?;
+    let mut inputs = vec![("the scenario file", a.scenario.as_path())];
+    inputs.extend(a.with.iter().map(|w| ("a stress file", w.as_path())));
+    a.reports.check(&inputs, &out)?;
     let mut overlays = Vec::new();
     if let Some(name) = &a.pack {
         overlays.extend(stress::pack(name)?);
     }
     for path in &a.with {
-        let text = read_text(path)?;
+        let text = read_input(path, Kind::Stress)?;
         overlays.extend(stress::parse(&text, &path.display().to_string())?);
     }
     if a.pack.is_none() && a.with.is_empty() {
         overlays.extend(stress::pack("sceptical")?);
     }
+    // The base run and one stressed run at a time, and every run's path summaries.
+    check_memory(&scenario, &a.run, 2, overlays.len() as u64 + 1)?;
     let bar = crate::progress::bar(
         "stress runs",
         overlays.len() as u64 + 1,
@@ -84,35 +100,50 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     for &f in formats(a.format) {
         files.extend(stress::figures::stress_charts(&report, f)?);
     }
-    let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
     // Reports are built before anything is written, so a failure leaves no output.
     let mut input = carefund::report::ReportInput::new(&scenario, &report.base.summary);
     input
         .sections
         .push(carefund::report::sections::stress(&report));
     let reports = a.reports.render(&input)?;
-    let code = finish(&out, &report::stress_text(&report), &files)?;
-    crate::reports::write(&reports)?;
-    for (path, _) in &reports {
-        println!("wrote {}", path.display());
-    }
-    Ok(code)
+    finish(&out, &report::stress_text(&report), &files, &reports)
+}
+
+/// Check the options, then refuse runs that would not fit in memory: `runs` runs alive
+/// at once and the per-path summaries of `kept` runs.
+fn check_memory(
+    scenario: &Scenario,
+    r: &PairedRunArgs,
+    runs: u64,
+    kept: u64,
+) -> anyhow::Result<()> {
+    options(r).check()?;
+    crate::run::check_memory_for(
+        &format!("--paths {}", r.paths),
+        crate::run::runs_memory(scenario, r.paths, r.threads, runs, kept),
+    )
 }
 
 fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
     let bad = || {
         BadInput(format!(
-            "--range {s}: expected LO:HI with two numbers, e.g. 0:10 or -0.5:0.5"
+            "--range {s}: expected LO:HI with two finite numbers, e.g. 0:10 or -0.5:0.5"
         ))
     };
     let (lo, hi) = s.split_once(':').ok_or_else(bad)?;
     let lo: f64 = lo.trim().parse().map_err(|_| bad())?;
     let hi: f64 = hi.trim().parse().map_err(|_| bad())?;
+    if !(lo.is_finite() && hi.is_finite()) {
+        return Err(bad().into());
+    }
     Ok((lo, hi))
 }
 
 /// `carefund reverse`.
 pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
+    let out = out_dir(a.out.as_ref(), &a.scenario, "reverse");
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let factor = Factor::parse(&a.factor)?;
     let metric = a.metric.0;
@@ -126,6 +157,18 @@ pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
         range,
         tolerance: a.tolerance.unwrap_or((range.1 - range.0).abs() / 1000.0),
     };
+    if !a.level.is_finite() {
+        return Err(BadInput(format!("--level {}: expected a finite number", a.level)).into());
+    }
+    if let Some(t) = a.tolerance
+        && !(t.is_finite() && t > 0.0)
+    {
+        return Err(BadInput(format!(
+            "--tolerance {t}: expected a positive finite number"
+        ))
+        .into());
+    }
+    check_memory(&scenario, &a.run, 2, 1)?;
     let opts = options(&a.run);
     let bar = crate::progress::bar(
         "reverse search",
@@ -141,19 +184,27 @@ pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
         ("reverse.json".to_string(), report::reverse_json(&result)?),
         ("reverse.csv".to_string(), report::reverse_csv(&result)?),
     ];
-    let out = out_dir(a.out.as_ref(), &a.scenario, "reverse");
     let text = report::reverse_text(scenario.name(), &result, opts.paths, opts.seed);
-    finish(&out, &text, &files)
+    finish(&out, &text, &files, &[])
 }
 
 /// `carefund compare`.
 pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenarios = a
         .scenarios
         .iter()
         .map(|p| load(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    a.reports.check()?;
+    check_memory(&scenarios[0], &a.run, 1, scenarios.len() as u64)?;
+    let inputs: Vec<(&str, &Path)> = a
+        .scenarios
+        .iter()
+        .map(|s| ("a scenario file", s.as_path()))
+        .collect();
+    a.reports.check(&inputs, &out)?;
     let bar = crate::progress::bar(
         "scenario runs",
         scenarios.len() as u64,
@@ -180,7 +231,6 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         text.push_str(&voi_text);
         voi_report = Some(r);
     }
-    let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
     // Reports are built before anything is written, so a failure leaves no output. The
     // report's main sheets describe scenario A; the comparison is its own section.
     let mut reports = Vec::new();
@@ -192,10 +242,5 @@ pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
         reports = a.reports.render(&input)?;
     }
-    let code = finish(&out, &text, &files)?;
-    crate::reports::write(&reports)?;
-    for (path, _) in &reports {
-        println!("wrote {}", path.display());
-    }
-    Ok(code)
+    finish(&out, &text, &files, &reports)
 }

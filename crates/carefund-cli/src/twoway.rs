@@ -14,6 +14,15 @@ use crate::run::load;
 
 /// `carefund twoway`.
 pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .scenario
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("carefund-out").join(stem).join("twoway")
+    });
+    crate::outdir::recover(crate::outdir::parent_of(&out));
+    crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let x = twoway::parse_axis("--x", &a.x, &scenario)?;
     let y = twoway::parse_axis("--y", &a.y, &scenario)?;
@@ -24,13 +33,10 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
         threads: a.threads,
     };
     options.check()?;
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("carefund-out").join(stem).join("twoway")
-    });
+    crate::run::check_memory_for(
+        &format!("--paths {}", a.paths),
+        crate::run::runs_memory(&scenario, a.paths, a.threads, 2, 0),
+    )?;
     let total = (x.count * y.count) as u64;
     let bar = crate::progress::bar(
         "two-way grid",
@@ -48,10 +54,11 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
         ChartFormat::Both => &[Format::Png, Format::Svg],
     };
     let files = twoway::files(&grid, formats)?;
-    write_outputs(&out, &files)?;
+    write_outputs(&out, &files, &[])?;
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", twoway::render_text(&grid))?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.push(crate::outdir::MANIFEST);
     writeln!(stdout, "\nwrote {}: {}", out.display(), names.join(", "))?;
     Ok(ExitCode::SUCCESS)
 }

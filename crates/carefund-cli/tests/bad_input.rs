@@ -22,6 +22,71 @@ struct Case {
     args: Option<PathBuf>,
     /// An octal file mode to set on the input before running (e.g. `000`).
     chmod: Option<PathBuf>,
+    /// Edits that turn a fresh shard file of the base scenario into the input
+    /// (`NNN-name.json`); see [`tampered_shard`].
+    shard: Option<PathBuf>,
+    /// A file holding a name: the case's input is a named pipe (FIFO) of that name.
+    fifo: Option<PathBuf>,
+    /// A file holding a size in bytes: the input is extended to it (with zeros, sparse).
+    grow: Option<PathBuf>,
+}
+
+/// A shard file of the base scenario (`run base-scenario.toml --paths 20 --shard 0/1`),
+/// made once by the binary under test so that its format is always current.
+fn fresh_shard(work: &Path) -> serde_json::Value {
+    static SHARD: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SHARD
+        .get_or_init(|| {
+            let dir = work.join("shard-source");
+            fs::create_dir_all(&dir).expect("shard dir");
+            fs::copy(corpus_dir().join(BASE), dir.join(BASE)).expect("copy the base scenario");
+            let args: Vec<String> = [
+                "run", BASE, "--paths", "20", "--shard", "0/1", "--out", "shards",
+            ]
+            .map(String::from)
+            .to_vec();
+            let out = carefund(&args, &dir, false).expect("run carefund");
+            assert!(
+                out.status.success(),
+                "cannot make the shard file: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let bytes = fs::read(dir.join("shards/shard-0-of-1.json")).expect("shard file");
+            serde_json::from_slice(&bytes).expect("shard json")
+        })
+        .clone()
+}
+
+/// The fresh shard with the edits of a `.shard` file applied, one a line:
+/// `POINTER = JSON` sets the value at a JSON pointer; `POINTER ~ FROM => TO` replaces text
+/// inside the string there.
+fn tampered_shard(work: &Path, edits: &Path) -> Vec<u8> {
+    let mut v = fresh_shard(work);
+    for line in fs::read_to_string(edits).expect("read .shard").lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((pointer, change)) = line.split_once(" ~ ") {
+            let (from, to) = change.split_once(" => ").expect("FROM => TO");
+            let at = v
+                .pointer_mut(pointer.trim())
+                .expect("pointer into the shard");
+            let text = at.as_str().expect("a string").replacen(from, to, 1);
+            assert!(
+                Some(text.as_str()) != at.as_str(),
+                "{line}: changes nothing"
+            );
+            *at = serde_json::Value::String(text);
+        } else {
+            let (pointer, value) = line.split_once(" = ").expect("POINTER = JSON");
+            let at = v
+                .pointer_mut(pointer.trim())
+                .expect("pointer into the shard");
+            *at = serde_json::from_str(value).expect("a JSON value");
+        }
+    }
+    serde_json::to_vec(&v).expect("json")
 }
 
 fn corpus_dir() -> PathBuf {
@@ -47,6 +112,9 @@ fn cases() -> BTreeMap<String, Case> {
             "toml" | "csv" => case.input = Some(path),
             "args" => case.args = Some(path),
             "chmod" => case.chmod = Some(path),
+            "shard" => case.shard = Some(path),
+            "fifo" => case.fifo = Some(path),
+            "grow" => case.grow = Some(path),
             other => panic!("{name}: unknown corpus file kind `.{other}`"),
         }
     }
@@ -144,6 +212,42 @@ fn every_bad_input_gets_exit_2_one_clear_message_and_no_output() {
         fs::copy(corpus_dir().join(BASE), dir.join(BASE)).expect("copy the base scenario");
         if let Some(input) = &case.input {
             copy(input, &dir.join(file.as_deref().unwrap_or_default()));
+        }
+        let file = match &case.shard {
+            Some(edits) => {
+                let name = format!("{stem}.json");
+                fs::write(dir.join(&name), tampered_shard(&work, edits)).expect("write shard");
+                Some(name)
+            }
+            None => file,
+        };
+        let file = match &case.fifo {
+            Some(name) => {
+                let name = fs::read_to_string(name)
+                    .expect("read .fifo")
+                    .trim()
+                    .to_string();
+                let made = Command::new("mkfifo")
+                    .arg(dir.join(&name))
+                    .status()
+                    .expect("run mkfifo");
+                assert!(made.success(), "{stem}: mkfifo failed");
+                Some(name)
+            }
+            None => file,
+        };
+        if let Some(grow) = &case.grow {
+            let bytes: u64 = fs::read_to_string(grow)
+                .expect("read .grow")
+                .trim()
+                .parse()
+                .expect("a size in bytes");
+            let target = dir.join(file.as_deref().expect("a .grow case has an input"));
+            fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .and_then(|f| f.set_len(bytes))
+                .expect("grow the input");
         }
         let mut as_nobody = false;
         if let Some(chmod) = &case.chmod {

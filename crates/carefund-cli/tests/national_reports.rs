@@ -207,11 +207,15 @@ fn report_paths_that_cannot_be_written_are_bad_input_and_write_nothing() {
     std::fs::create_dir_all(dir.join("taken.xlsx")).expect("mkdir");
     std::fs::write(dir.join("file.txt"), "x").expect("write");
     for (flag, path, message) in [
-        ("--xlsx", "taken.xlsx", "error: taken.xlsx: is a directory"),
+        (
+            "--xlsx",
+            "taken.xlsx",
+            "error: --xlsx taken.xlsx: is a directory",
+        ),
         (
             "--report",
             "file.txt/r.html",
-            "error: file.txt/r.html: cannot create this report because file.txt is a file",
+            "error: --report file.txt/r.html: cannot create this report because file.txt is a file",
         ),
     ] {
         let out = carefund(

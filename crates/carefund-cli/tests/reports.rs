@@ -83,7 +83,7 @@ fn a_report_path_that_is_a_directory_is_bad_input_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
-        err.starts_with("error: taken.html: is a directory"),
+        err.starts_with("error: --report taken.html: is a directory"),
         "{err}"
     );
     assert!(!dir.join("out").exists(), "nothing may be written");
@@ -239,4 +239,101 @@ fn compare_and_sensitivity_write_reports_with_their_sections() {
         &std::fs::read(dir.0.join("s.xlsx")).expect("xlsx")[..2],
         b"PK"
     );
+}
+
+/// Every file under `dir` (relative name → bytes).
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            let rel = p.strip_prefix(dir).expect("under").display().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_report_that_cannot_be_written_commits_nothing() {
+    let dir = TempDir::new("unwritable");
+    let first = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--paths",
+            "100",
+            "--format",
+            "svg",
+            "--out",
+            "out",
+        ],
+        &dir.0,
+    );
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let before = tree(&dir.0);
+    // Nothing can be created in /proc, not even by root: the report's staging fails.
+    let out = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--paths",
+            "150",
+            "--format",
+            "svg",
+            "--out",
+            "out",
+            "--report",
+            "/proc/carefund-test-report.html",
+        ],
+        &dir.0,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("error: nothing was written to out"),
+        "{err}"
+    );
+    assert!(err.contains("carefund-test-report.html"), "{err}");
+    assert_eq!(
+        tree(&dir.0),
+        before,
+        "the first run's outputs must stay as they were"
+    );
+}
+
+#[test]
+fn a_report_inside_the_output_directory_is_part_of_its_set() {
+    let dir = TempDir::new("inside");
+    let out = carefund(
+        &[
+            "run",
+            &swindon(),
+            "--paths",
+            "100",
+            "--format",
+            "svg",
+            "--out",
+            "out",
+            "--report",
+            "out/report.html",
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/manifest.json")).expect("manifest"))
+            .expect("json");
+    assert!(manifest["files"]["report.html"].is_string(), "{manifest}");
+    assert!(dir.join("out/report.html").is_file());
+    let names: Vec<String> = std::fs::read_dir(&dir.0)
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["out"], "nothing beside the output directory");
 }

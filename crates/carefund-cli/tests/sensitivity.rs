@@ -115,7 +115,7 @@ fn sensitivity_bad_options_fail_cleanly() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.starts_with("error: ") && err.contains("16 rows"),
+        err.starts_with("error: --sobol-rows must be between 16 and 100000 (got 3)"),
         "{err}"
     );
     assert!(

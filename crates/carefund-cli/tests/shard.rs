@@ -156,7 +156,7 @@ fn bad_shards_exit_2_and_write_nothing() {
     let out = carefund(&["merge", &one, "--out", &m], &dir.0);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("shards 1 of 2 are missing"),
+        text(&out.stderr).contains("1 of the 2 shards is missing: index 1 (shard-1-of-2.json)"),
         "{}",
         text(&out.stderr)
     );

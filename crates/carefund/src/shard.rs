@@ -156,7 +156,9 @@ pub struct Merged {
 /// # Errors
 /// [`Error::Options`], naming the files, when the shards are not all of one run (format,
 /// carefund version, scenario, evidence, seed, paths, sampling or shard count differ), a
-/// shard appears twice, or shards are missing.
+/// shard appears twice, or shards are missing (naming their indices); and, naming the
+/// file and the field, when a shard's embedded scenario text does not have its recorded
+/// hash ([`check_header`]) or its parts hold impossible values ([`check_parts`]).
 pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
     let Some((first_name, first)) = shards.first() else {
         return Err(Error::Options(
@@ -171,6 +173,7 @@ pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
                 s.format
             )));
         }
+        check_header(name, s)?;
         let differs = |what: &str, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
             Error::Options(format!(
                 "{name} and {first_name} are shards of different runs: {what} {a} vs {b}"
@@ -230,17 +233,14 @@ pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
         }
         *slot = Some(name.as_str());
     }
-    let missing: Vec<String> = seen
+    let missing: Vec<u64> = seen
         .iter()
         .enumerate()
         .filter(|(_, s)| s.is_none())
-        .map(|(k, _)| k.to_string())
+        .map(|(k, _)| k as u64)
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Options(format!(
-            "shards {} of {count} are missing (shards are numbered from 0)",
-            missing.join(", ")
-        )));
+        return Err(Error::Options(missing_message(&missing, count)));
     }
     let (scenario, evidence) = inputs(&first.scenario, &first.sampling, first.evidence.as_ref())?;
     let options = RunOptions {
@@ -248,6 +248,11 @@ pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
         seed: first.seed,
         threads: None,
     };
+    let width = crate::model::Quantity::COUNT * scenario.timeline().periods();
+    for (name, s) in &shards {
+        check_parts(name, "plan", s, &s.plan, width)?;
+        check_parts(name, "evidence_run", s, &s.evidence_run, width)?;
+    }
     let ev = evidence_scenario(&scenario, &evidence)?;
     let threads = shards.iter().map(|(_, s)| s.threads).max().unwrap_or(1);
     let (plan, evidence_run): (Vec<ShardParts>, Vec<ShardParts>) = shards
@@ -262,4 +267,234 @@ pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
         plan,
         evidence_run,
     })
+}
+
+/// The largest magnitude a shard's value may have: beyond it, the merged run's sums of
+/// squares over up to [`crate::engine::MAX_PATHS`] paths would overflow (no valid
+/// scenario comes near: amounts are capped at £10¹² a year).
+pub const MAX_MAGNITUDE: f64 = 1e150;
+
+/// Check what one shard says about itself: a known shard index of a possible count, a
+/// possible number of paths, and the scenario text that its hash was computed from
+/// (an edited text with the hash kept is refused).
+///
+/// # Errors
+/// [`Error::Options`] naming the file `name` and the field.
+pub fn check_header(name: &str, s: &ShardFile) -> Result<()> {
+    let bad =
+        |field: &str, problem: String| Err(Error::Options(format!("{name}: `{field}`: {problem}")));
+    if s.paths == 0 || s.paths > crate::engine::MAX_PATHS {
+        return bad(
+            "paths",
+            format!(
+                "{} paths is impossible; a run has 1 to {} paths",
+                s.paths,
+                crate::engine::MAX_PATHS
+            ),
+        );
+    }
+    let blocks = s.paths.div_ceil(crate::engine::BLOCK as u64);
+    if s.shard.count == 0 || s.shard.count > blocks || s.shard.index >= s.shard.count {
+        return bad(
+            "shard",
+            format!(
+                "shard {}/{} is impossible for a run of {} paths: the count must be 1 to {blocks} and the index 0 to count − 1",
+                s.shard.index, s.shard.count, s.paths
+            ),
+        );
+    }
+    let hash = sha256_hex(s.scenario.text.as_bytes());
+    if hash != s.scenario_hash {
+        return bad(
+            "scenario.text",
+            format!(
+                "the embedded scenario's SHA-256 is {hash}, not the recorded scenario_hash {}; the shard file was edited",
+                s.scenario_hash
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Check one run's parts in a shard (`part` is `plan` or `evidence_run`): the blocks the
+/// shard owns, one moment per column and block counting that block's paths, one sketch
+/// per column, and finite per-path summaries of at most [`MAX_MAGNITUDE`].
+///
+/// # Errors
+/// [`Error::Options`] naming the file `name`, the field and the value.
+pub fn check_parts(
+    name: &str,
+    part: &str,
+    s: &ShardFile,
+    p: &ShardParts,
+    width: usize,
+) -> Result<()> {
+    let bad = |field: String, problem: String| {
+        Err(Error::Options(format!(
+            "{name}: `{part}.{field}`: {problem}"
+        )))
+    };
+    let block = crate::engine::BLOCK;
+    let blocks = usize::try_from(s.paths.div_ceil(block as u64)).unwrap_or(usize::MAX);
+    let (first, end) = s.shard.blocks(blocks);
+    let range = s.shard.paths(s.paths);
+    let held = usize::try_from(range.end - range.start).unwrap_or(usize::MAX);
+    if p.first_block != first {
+        return bad(
+            "first_block".into(),
+            format!(
+                "shard {}/{} of {} paths starts at block {first}, not {} (blocks would overlap or be missing)",
+                s.shard.index, s.shard.count, s.paths, p.first_block
+            ),
+        );
+    }
+    if p.summaries.len() != held {
+        return bad(
+            "summaries".into(),
+            format!(
+                "{} path summaries; this shard holds {held} paths",
+                p.summaries.len()
+            ),
+        );
+    }
+    if p.moments.len() != (end - first) * width {
+        return bad(
+            "moments".into(),
+            format!(
+                "{} entries; expected {} ({} blocks × {width} columns)",
+                p.moments.len(),
+                (end - first) * width,
+                end - first
+            ),
+        );
+    }
+    for (b, chunk) in p.moments.chunks(width.max(1)).enumerate() {
+        let in_block = (held - b * block).min(block) as u64;
+        for (c, m) in chunk.iter().enumerate() {
+            let at = b * width + c;
+            if m.n != in_block || m.non_negative > m.n {
+                return bad(
+                    format!("moments[{at}]"),
+                    format!(
+                        "counts n = {}, non_negative = {}; block {} holds {in_block} paths",
+                        m.n,
+                        m.non_negative,
+                        first + b
+                    ),
+                );
+            }
+            if !(m.mean.is_finite()
+                && m.mean.abs() <= MAX_MAGNITUDE
+                && m.m2.is_finite()
+                && m.m2 >= 0.0)
+            {
+                return bad(
+                    format!("moments[{at}]"),
+                    format!(
+                        "mean {:e} and m2 {:e}; allowed: finite, |mean| ≤ {MAX_MAGNITUDE:e}, m2 ≥ 0",
+                        m.mean, m.m2
+                    ),
+                );
+            }
+        }
+    }
+    check_sketches(name, part, p, width, held)?;
+    for (k, x) in p.summaries.iter().enumerate() {
+        if let Some((field, value)) = bad_summary_value(x) {
+            return bad(
+                format!("summaries[{k}].{field}"),
+                format!(
+                    "{value:e}; allowed: a finite number of magnitude at most {MAX_MAGNITUDE:e}"
+                ),
+            );
+        }
+        let periods = width / crate::model::Quantity::COUNT;
+        if let Some(be) = x.break_even
+            && be as usize >= periods
+        {
+            return bad(
+                format!("summaries[{k}].break_even"),
+                format!(
+                    "period {be}; the scenario has periods 0 to {}",
+                    periods.saturating_sub(1)
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Check a shard's sketches: one per column, each counting every path the shard holds.
+fn check_sketches(name: &str, part: &str, p: &ShardParts, width: usize, held: usize) -> Result<()> {
+    if p.sketches.len() != width {
+        return Err(Error::Options(format!(
+            "{name}: `{part}.sketches`: {} sketches; expected one per column ({width})",
+            p.sketches.len()
+        )));
+    }
+    if let Some((c, sk)) = p
+        .sketches
+        .iter()
+        .enumerate()
+        .find(|(_, sk)| sk.count() != held)
+    {
+        return Err(Error::Options(format!(
+            "{name}: `{part}.sketches[{c}]`: counts {} values; this shard holds {held} paths",
+            sk.count()
+        )));
+    }
+    Ok(())
+}
+
+/// The first field of a path summary that is not finite or exceeds [`MAX_MAGNITUDE`].
+fn bad_summary_value(x: &crate::model::PathSummary) -> Option<(&'static str, f64)> {
+    let fields = [
+        ("npv", x.npv),
+        ("cum_net", x.cum_net),
+        ("avoided", x.avoided),
+        ("investment", x.investment),
+        ("cashable", x.cashable),
+        ("roi", x.roi.unwrap_or(0.0)),
+        ("avoided_year1", x.avoided_year1),
+        ("commissioner", x.commissioner),
+        ("provider", x.provider),
+        ("council", x.council),
+        ("released", x.released),
+        ("withheld", x.withheld),
+        ("contingency", x.contingency),
+    ];
+    fields
+        .into_iter()
+        .find(|(_, v)| !(v.is_finite() && v.abs() <= MAX_MAGNITUDE))
+}
+
+/// "Shards 1, 2 of 3 are missing", naming the indices (at most ten) and their files.
+fn missing_message(missing: &[u64], count: u64) -> String {
+    let shown: Vec<String> = missing
+        .iter()
+        .take(10)
+        .map(|k| format!("shard-{k}-of-{count}.json"))
+        .collect();
+    let more = if missing.len() > 10 {
+        format!(" and {} more", missing.len() - 10)
+    } else {
+        String::new()
+    };
+    let indices: Vec<String> = missing.iter().take(10).map(u64::to_string).collect();
+    format!(
+        "{} of the {count} shards {} missing: index {}{more} ({}{more}); shards are numbered 0 to {}, one file each from carefund run --shard K/{count}",
+        missing.len(),
+        if missing.len() == 1 { "is" } else { "are" },
+        indices.join(", "),
+        shown.join(", "),
+        count - 1
+    )
 }

@@ -222,7 +222,10 @@ fn shard_files_merge_and_refuse_mixed_runs() {
     let e = shard::merge(vec![files[0].clone()])
         .unwrap_err()
         .to_string();
-    assert!(e.contains("shards 1 of 2 are missing"), "{e}");
+    assert!(
+        e.contains("1 of the 2 shards is missing: index 1 (shard-1-of-2.json)"),
+        "{e}"
+    );
     let e = shard::merge(vec![files[0].clone(), files[0].clone()])
         .unwrap_err()
         .to_string();

@@ -472,6 +472,12 @@ fn parse_areas(
                 .allowed("a non-empty, unique area name")
                 .into());
         }
+        if let Some((what, shown)) = crate::scenario::check::bad_name_char(&name) {
+            let mut d = cell_diag(area_col, format!("the area name holds {what}"))
+                .allowed(crate::scenario::check::NAME_RULE);
+            d.value = Some(shown);
+            return Err(d.into());
+        }
         if let Some(first) = areas.iter().find(|a| a.name == name) {
             return Err(cell_diag(
                 area_col,

@@ -128,10 +128,18 @@ impl Ctx<'_> {
                 .into());
         }
         if x < lo || x > hi {
+            // State a large upper limit the words leave unsaid (amounts: £10¹² a year).
+            let top = format!("{hi:e}");
+            let allowed = if x > hi && hi >= 1e6 && !words.contains(&top) && !words.contains(" to ")
+            {
+                format!("{words}, at most {top}")
+            } else {
+                words.to_string()
+            };
             return Err(self
                 .diag(raw.span(), key, "value out of range")
                 .value(self.written(&raw.span()))
-                .allowed(words)
+                .allowed(allowed)
                 .into());
         }
         Ok(x)
@@ -493,6 +501,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             .allowed("a non-empty string")
             .into());
     }
+    ctx.name_chars(s.name.span(), "scenario.name", &name)?;
     let int_in = |v: &Spanned<i64>, key: &str, lo: i64, hi: i64, words: &str| -> Result<i64> {
         let x = *v.get_ref();
         if x < lo || x > hi {
@@ -775,6 +784,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                 .allowed("a non-empty name without `*` (reserved for wildcards)")
                 .into());
         }
+        ctx.name_chars(r.name.span(), "scheme.name", &name)?;
         if let Some((_, at)) = seen.iter().find(|(n, _)| *n == name) {
             let (line, _) = crate::error::line_column(text, *at);
             return Err(ctx
@@ -1073,7 +1083,7 @@ fn correlations(
                         .value(format!("\"{}\"", name.get_ref()))
                         .allowed(
                             "an uncertain input of this scenario: ".to_string()
-                                + &uncertain_names(inputs).join(", "),
+                                + &uncertain_names(inputs, name.get_ref()).join(", "),
                         )
                         .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
                 })?;
@@ -1087,7 +1097,7 @@ fn correlations(
                     .value(format!("\"{}\"", name.get_ref()))
                     .allowed(
                         "an input with a distribution: ".to_string()
-                            + &uncertain_names(inputs).join(", "),
+                            + &uncertain_names(inputs, name.get_ref()).join(", "),
                     )
                     .into());
             }
@@ -1164,12 +1174,20 @@ fn correlations(
     }
 }
 
-fn uncertain_names(inputs: &[Input]) -> Vec<String> {
-    inputs
+/// The uncertain inputs' names, quoted, closest to `near` first; at most ten, then how
+/// many more (a scenario of 500 schemes has 2,000 of them).
+fn uncertain_names(inputs: &[Input], near: &str) -> Vec<String> {
+    let mut names: Vec<&str> = inputs
         .iter()
         .filter(|i| !i.dist.is_fixed())
-        .map(|i| format!("\"{}\"", i.name))
-        .collect()
+        .map(|i| i.name.as_str())
+        .collect();
+    names.sort_by_key(|n| crate::error::levenshtein(near, n));
+    let mut out: Vec<String> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
+    if names.len() > 10 {
+        out.push(format!("… and {} more", names.len() - 10));
+    }
+    out
 }
 
 /// `scenario.currency` (docs/model.md §14): an ISO 4217 code, GBP when absent.
@@ -1427,6 +1445,21 @@ pub(crate) fn toml_error_with(
             d.allowed = Some(format!(
                 "[[{section}]] (double brackets), one such table for each {section}"
             ));
+        } else if let Some(date) = offset
+            .and_then(|o| line_at(text, o).split_once('=').map(|(_, v)| v.trim()))
+            .filter(|v| msg.contains("invalid type: map") && v.get(4..5) == Some("-"))
+            .filter(|v| {
+                v.get(..4)
+                    .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+            })
+        {
+            // `start_year = 2015-04-01`: TOML reads a date, which is not a number.
+            d.problem = "a TOML date is not a year".into();
+            d.value = Some(date.to_string());
+            d.allowed = Some(format!(
+                "a whole number, the year alone (e.g. {})",
+                &date[..4]
+            ));
         } else if msg.contains("invalid type: string") && msg.contains("expected i64") {
             d.allowed = Some("a whole number, without quotes".into());
         } else if msg.contains("invalid type: string") && msg.contains("expected f64") {
@@ -1570,4 +1603,43 @@ pub(crate) fn parse_dist(
 /// A success probability `p` as the distribution of the 0/1 draw `s_i`.
 pub(crate) fn success_dist(p: f64) -> Dist {
     bernoulli(p)
+}
+
+/// What names (of the scenario, schemes and areas) may hold: no control characters
+/// (NUL, tab, newline, …), which make charts invalid XML and reports unreadable, and no
+/// bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text
+/// display in another order than it is stored.
+pub(crate) const NAME_RULE: &str = "a name without control characters (NUL, tab, newline, …) or bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069)";
+
+/// The first character of `name` that [`NAME_RULE`] forbids, described ("U+0009, a
+/// control character"), with `name` written with that character escaped.
+pub(crate) fn bad_name_char(name: &str) -> Option<(String, String)> {
+    let c = name.chars().find(|&c| {
+        c.is_control()
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })?;
+    let kind = if c.is_control() {
+        "a control character"
+    } else {
+        "a bidirectional override or isolate character"
+    };
+    Some((
+        format!("U+{:04X}, {kind}", u32::from(c)),
+        format!("\"{}\"", name.escape_debug()),
+    ))
+}
+
+impl Ctx<'_> {
+    /// Refuse a name at `span` of `key` that [`bad_name_char`] finds fault with.
+    pub(crate) fn name_chars(&self, span: Range<usize>, key: &str, name: &str) -> Result<()> {
+        match bad_name_char(name) {
+            None => Ok(()),
+            Some((what, shown)) => Err(self
+                .diag(span, key, format!("the name holds {what}"))
+                .value(shown)
+                .allowed(NAME_RULE)
+                .into()),
+        }
+    }
 }

@@ -23,8 +23,8 @@ use crate::scenario::{Scenario, idx};
 
 pub use rank::{RankCorrelation, RankTornado, fisher_interval, rank_tornado, ranks, spearman};
 pub use sobol::{
-    SobolIndex, SobolOptions, SobolResult, SobolScenario, sobol_indices, sobol_scenario,
-    sobol_scenario_with,
+    MAX_BOOTSTRAP, MAX_ROWS, SobolIndex, SobolOptions, SobolResult, SobolScenario,
+    memory_estimate as sobol_memory_estimate, sobol_indices, sobol_scenario, sobol_scenario_with,
 };
 pub use swing::{Swing, SwingAnalysis, swing, swing_with};
 

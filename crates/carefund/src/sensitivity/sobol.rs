@@ -115,7 +115,8 @@ pub struct SobolResult {
 /// depend on the thread count.
 ///
 /// # Errors
-/// [`Error::Options`] for `dims = 0`, fewer than 16 rows, fewer than 20 resamples, a
+/// [`Error::Options`] for `dims = 0`, rows outside 16 to [`MAX_ROWS`], resamples outside
+/// 20 to [`MAX_BOOTSTRAP`], a
 /// confidence level outside (0, 1), a thread pool that cannot start, or an output that
 /// does not vary (variance 0 or not finite).
 pub fn sobol_indices<F>(f: F, dims: usize, options: &SobolOptions) -> Result<SobolResult>
@@ -123,6 +124,23 @@ where
     F: Fn(&[f64]) -> f64 + Sync,
 {
     sobol_rows(|u, _row| f(u), dims, options)
+}
+
+/// The most rows of each Sobol base matrix: 100,000 rows already mean `10⁵·(d + 2)` model
+/// runs (minutes for a scenario of a few dozen inputs, 50 times the default), and the
+/// indices' standard errors shrink as `1/√N`, to a few thousandths at that size.
+pub const MAX_ROWS: usize = 100_000;
+
+/// The most bootstrap resamples: each resamples every row, and percentile intervals do
+/// not move beyond a few thousand.
+pub const MAX_BOOTSTRAP: usize = 10_000;
+
+/// Bytes of memory [`sobol_indices`] holds for `rows` rows of `dims` inputs: the rows of
+/// model outputs and their centred copy (`2·(d + 2)` values and two vectors a row), and
+/// one resample's row indices.
+pub fn memory_estimate(rows: usize, dims: usize) -> u64 {
+    let per_row = 2 * (dims as u64 + 2) * 8 + 2 * 24 + 8;
+    (rows as u64).saturating_mul(per_row)
 }
 
 /// As [`sobol_indices`], with the row number passed to `f` (the same for row `j` of `A`,
@@ -137,15 +155,15 @@ where
             "Sobol indices need at least one input".into(),
         ));
     }
-    if o.rows < 16 {
+    if !(16..=MAX_ROWS).contains(&o.rows) {
         return Err(Error::Options(format!(
-            "Sobol sampling needs at least 16 rows (got {})",
+            "Sobol sampling takes 16 to {MAX_ROWS} rows (--sobol-rows; got {})",
             o.rows
         )));
     }
-    if o.bootstrap < 20 {
+    if !(20..=MAX_BOOTSTRAP).contains(&o.bootstrap) {
         return Err(Error::Options(format!(
-            "the bootstrap needs at least 20 resamples (got {})",
+            "the bootstrap takes 20 to {MAX_BOOTSTRAP} resamples (--bootstrap; got {})",
             o.bootstrap
         )));
     }
