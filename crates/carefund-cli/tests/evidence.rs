@@ -30,7 +30,7 @@ fn run_shows_both_verdicts_and_writes_the_evidence_outputs() {
         assert!(dir.join("out").join(f).is_file(), "{f} not written");
     }
     let csv = std::fs::read_to_string(dir.join("out/evidence.csv")).expect("csv");
-    assert_eq!(csv.lines().count(), 7, "header and six schemes: {csv}");
+    assert_eq!(csv.lines().count(), 8, "header and seven schemes: {csv}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("out/summary.json")).expect("summary.json"))
             .expect("json");

@@ -170,7 +170,7 @@ fn workbook_summary_and_areas_equal_national_json() {
             ("P95 cumulative net", "cum_net_p95"),
             ("Mean cumulative net", "cum_net_mean"),
             ("Median avoided admissions", "avoided_median"),
-            ("Pooled fund (£ a year)", "pooled"),
+            ("Pooled fund (a year)", "pooled"),
         ] {
             assert_same(
                 float(&get(col(column))),
@@ -285,15 +285,12 @@ fn national_html_report_renders_in_chromium() {
         .iter()
         .filter(|p| p[..3].iter().any(|&c| c < 200))
         .count();
-    // Most areas under the England template are "not approved": the verdict box has a
-    // red bar, so the page rendered its CSS, not just text.
-    let red = pixels
-        .iter()
-        .filter(|p| p[0] > 150 && p[1] < 70 && p[2] < 70)
-        .count();
+    // The verdict box has a bar in its rating's colour: the page rendered its CSS.
+    let page = std::fs::read_to_string(&html).expect("the report");
+    let (class, bar) = common::verdict_bar_pixels(&page, &pixels);
     assert!(
         ink * 100 > pixels.len(),
         "page looks blank ({ink} dark pixels)"
     );
-    assert!(red > 1_000, "no verdict bar ({red} red pixels)");
+    assert!(bar > 1_000, "no `{class}` verdict bar ({bar} pixels)");
 }

@@ -50,3 +50,28 @@ pub fn carefund(args: &[&str], cwd: &Path) -> Output {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// The verdict box's class in an HTML report (`approved`, `support`, `conditions`,
+/// `not-approved`, `not-rated`) and how many pixels of a screenshot have its bar's colour
+/// (report.css, within 30 per channel): the page rendered its CSS, not just text.
+pub fn verdict_bar_pixels(page: &str, pixels: &[&[u8]]) -> (String, usize) {
+    let class = page
+        .split("class=\"verdict ")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("")
+        .to_string();
+    let (r, g, b): (i32, i32, i32) = match class.as_str() {
+        "approved" => (0x1a, 0x7f, 0x37),
+        "support" => (0x9a, 0x67, 0x00),
+        "conditions" => (0xbc, 0x4c, 0x00),
+        "not-approved" => (0xb4, 0x23, 0x18),
+        _ => (0x6b, 0x72, 0x80),
+    };
+    let near = |p: &[u8]| {
+        (i32::from(p[0]) - r).abs() < 30
+            && (i32::from(p[1]) - g).abs() < 30
+            && (i32::from(p[2]) - b).abs() < 30
+    };
+    (class, pixels.iter().filter(|p| near(p)).count())
+}
