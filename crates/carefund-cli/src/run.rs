@@ -338,7 +338,8 @@ fn run_shard(
         Ok(())
     };
     crate::outdir::commit_file(&out.join(&name), &write)?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "seed {} · shard {}/{}: paths {}..{} of {} · wrote {}",
         options.seed,
         shard.index,
@@ -347,7 +348,7 @@ fn run_shard(
         range.end,
         options.paths,
         out.join(&name).display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -485,7 +486,9 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut warnings = carefund::summary::plan_warnings(&scenario);
     warnings.extend(scenario.notes().iter().cloned());
     let tl = scenario.timeline();
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{}: OK — {} scheme{}, {} years from {} in {} periods, {} uncertain inputs",
         a.scenario.display(),
         scenario.schemes().len(),
@@ -502,34 +505,36 @@ pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
             .iter()
             .filter(|i| !i.dist().is_fixed())
             .count()
-    );
+    )?;
     let cur = scenario.currency();
     let model = carefund::Model::new(&scenario);
     let spending = carefund::summary::spending(&scenario, &model);
-    println!(
+    writeln!(
+        out,
         "schemes cost {} a year, of which {} is new money, against a {} pool; the plan claims savings of {} a year; rated on {}",
         cur.money(spending.scheme_cost),
         cur.money(spending.new_money),
         cur.money(spending.pooled),
         cur.money(spending.claimed_savings),
         scenario.credibility().basis.name()
-    );
+    )?;
     if warnings.is_empty() {
-        println!(
+        writeln!(
+            out,
             "no plan-level warnings{}",
             match comparison.warnings.len() {
                 0 => String::new(),
                 1 => " (the evidence check below has one)".to_string(),
                 n => format!(" (the evidence check below has {n})"),
             }
-        );
+        )?;
     } else {
-        println!("warnings:");
+        writeln!(out, "warnings:")?;
         for w in warnings {
-            println!("  ! {w}");
+            writeln!(out, "  ! {w}")?;
         }
     }
-    print!("{}", carefund::evidence::comparison_text(&comparison));
+    write!(out, "{}", carefund::evidence::comparison_text(&comparison))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -571,19 +576,22 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
     std::fs::write(&a.path, text).with_context(|| format!("cannot write {}", a.path.display()))?;
+    let mut out = std::io::stdout();
     match &a.do_nothing {
-        Some(plan) => println!(
+        Some(plan) => writeln!(
+            out,
             "wrote {} (do nothing for {}); compare them: carefund compare {} {} --voi",
             a.path.display(),
             plan.display(),
             plan.display(),
             a.path.display()
-        ),
-        None => println!(
+        )?,
+        None => writeln!(
+            out,
             "wrote {}; edit it, then run: carefund run {}",
             a.path.display(),
             a.path.display()
-        ),
+        )?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -58,8 +58,9 @@ fn sensitivity_writes_charts_and_tables() {
     assert_eq!(report["seed"], 3);
     assert_eq!(report["output"], "cum_net");
     let inputs = report["tornado"]["inputs"].as_array().expect("inputs");
-    // Swindon has 26 uncertain inputs; every one has a row, sorted by |ρ|.
-    assert_eq!(inputs.len(), 26);
+    // Swindon has 36 uncertain inputs (7 schemes' effects, ramps, successes, overruns and
+    // new-money shares, and 4 more); every one has a row, sorted by |ρ|.
+    assert_eq!(inputs.len(), 36);
     let rho = |i: usize| inputs[i]["rho"].as_f64().expect("number").abs();
     assert!((1..inputs.len()).all(|i| rho(i - 1) >= rho(i)));
     let csv = std::fs::read_to_string(out_dir.join("swing.csv")).expect("csv");

@@ -78,7 +78,7 @@ fn init_do_nothing_then_compare_voi_writes_everything() {
     for needle in [
         "Value of information",
         "EVPI:",
-        "[group] effects (6 inputs)",
+        "[group] effects (7 inputs)",
         "for 3",
         "In plain words:",
     ] {

@@ -144,6 +144,29 @@ pub fn percent_pm(p: f64, se: f64) -> String {
     format!("{x:.decimals$}% ± {e:.decimals$}%")
 }
 
+/// A change of a probability in percentage points with its standard error, signed, with
+/// as many decimals as the error needs: `−17.5 ± 0.4`, `+0.2 ± 0.04`, `0.0 ± 0.0`.
+pub fn points_pm(change: f64, se: f64) -> String {
+    let (x, e) = (100.0 * change, 100.0 * se);
+    let decimals = if e == 0.0 || e >= 0.05 {
+        1
+    } else if e >= 0.005 {
+        2
+    } else {
+        3
+    };
+    let shown = format!("{:.decimals$}", x.abs());
+    let zero = shown.chars().all(|c| c == '0' || c == '.');
+    let sign = if zero {
+        ""
+    } else if x < 0.0 {
+        "−"
+    } else {
+        "+"
+    };
+    format!("{sign}{shown} ± {e:.decimals$}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +204,13 @@ mod tests {
         assert_eq!(percent_pm(0.001, 0.0003), "0.10% ± 0.03%");
         assert_eq!(percent_pm(0.0, 0.0), "0.0% ± 0.0%");
         assert_eq!(percent_pm(0.9999, 0.00001), "99.99% ± < 0.01%");
+    }
+
+    #[test]
+    fn point_changes_are_signed_and_keep_their_error() {
+        assert_eq!(points_pm(-0.175, 0.004), "−17.5 ± 0.4");
+        assert_eq!(points_pm(0.002, 0.0004), "+0.20 ± 0.04");
+        assert_eq!(points_pm(0.0, 0.0), "0.0 ± 0.0");
     }
 
     #[test]

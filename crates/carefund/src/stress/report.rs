@@ -18,16 +18,7 @@ fn signed_money(cur: Currency, x: f64) -> String {
 }
 
 fn pct_se(p: f64, se: f64) -> String {
-    format!("{:.1}% ± {:.1}", 100.0 * p, 100.0 * se)
-}
-
-fn pp(x: f64) -> String {
-    let v = 100.0 * x;
-    if v.abs() < 0.05 {
-        format!("{:.1}", v.abs())
-    } else {
-        format!("{v:+.1}").replace('-', "−")
-    }
+    crate::fmt::percent_pm(p, se)
 }
 
 /// The stress table: per stress, the rating, P(break even), median cumulative net and the
@@ -49,7 +40,7 @@ pub fn stress_text(r: &StressReport) -> String {
     let signed = |x: f64| signed_money(r.currency, x);
     let _ = writeln!(
         o,
-        "{:<30} {:<24} {:>13} {:>13} {:>13} {:>18} {:>20}",
+        "{:<30} {:<24} {:>15} {:>15} {:>15} {:>18} {:>20}",
         "stress",
         "rating",
         "P(claim met)",
@@ -67,10 +58,9 @@ pub fn stress_text(r: &StressReport) -> String {
         let dp = if base {
             "—".to_string()
         } else {
-            format!(
-                "{} ± {:.1}",
-                pp(s.change.p_savings_claim_met.mean),
-                100.0 * s.change.p_savings_claim_met.se
+            crate::fmt::points_pm(
+                s.change.p_savings_claim_met.mean,
+                s.change.p_savings_claim_met.se,
             )
         };
         let dc = if base {
@@ -84,7 +74,7 @@ pub fn stress_text(r: &StressReport) -> String {
         };
         let _ = writeln!(
             o,
-            "{:<30} {:<24} {:>13} {:>13} {:>13} {:>18} {:>20}",
+            "{:<30} {:<24} {:>15} {:>15} {:>15} {:>18} {:>20}",
             name,
             s.rating.to_string(),
             pct_se(s.p_savings_claim_met, s.p_savings_claim_met_se),
@@ -298,7 +288,7 @@ pub fn compare_text(c: &Comparison) -> String {
     );
     let _ = writeln!(
         o,
-        "{:<3}{:<36} {:<24} {:>13} {:>13} {:>13} {:>10} {:>14} {:>13}",
+        "{:<3}{:<36} {:<24} {:>15} {:>15} {:>15} {:>10} {:>14} {:>13}",
         "",
         "scenario",
         "rating",
@@ -317,7 +307,7 @@ pub fn compare_text(c: &Comparison) -> String {
         };
         let _ = writeln!(
             o,
-            "{:<3}{:<36} {:<24} {:>13} {:>13} {:>13} {:>10} {:>14} {:>13}",
+            "{:<3}{:<36} {:<24} {:>15} {:>15} {:>15} {:>10} {:>14} {:>13}",
             letter(k),
             name,
             s.rating.to_string(),
