@@ -6,13 +6,24 @@ mod common;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use common::root;
+use common::{TempDir, root};
 
 #[test]
 fn a_closed_pipe_is_not_a_panic() {
+    // `run --json` prints summary.json (about 160 kB), more than a pipe holds, so the
+    // writer does meet the closed pipe.
+    let tmp = TempDir::new("pipe");
     let scenario = root().join("data/scenarios/swindon-2015.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_carefund"))
-        .args(["check", scenario.to_str().expect("utf-8 path")])
+        .args([
+            "run",
+            scenario.to_str().expect("utf-8 path"),
+            "--paths",
+            "100",
+            "--json",
+            "--out",
+            tmp.join("out").to_str().expect("utf-8 path"),
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
