@@ -362,3 +362,47 @@ fn ratings_tell_plans_apart() {
     }
     assert_eq!(seen.len(), 3, "{seen:?}");
 }
+
+/// On Swindon the sceptical pack's rows no longer all read the same: the claims metrics
+/// move with effects, ramps and demand (paired changes beyond 3 standard errors), and
+/// "All pooled money counts as new" moves only the money, not the claims.
+#[test]
+fn swindon_stress_rows_tell_the_stresses_apart() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/scenarios/swindon-2015.toml");
+    let s = Scenario::from_toml(&std::fs::read_to_string(path).unwrap(), "swindon.toml").unwrap();
+    let overlays = carefund::stress::pack("sceptical").unwrap();
+    let options = RunOptions {
+        paths: 2_000,
+        seed: 5,
+        threads: Some(2),
+    };
+    let r = carefund::stress::stress_test(&s, &overlays, &options, &|_, _| {}).unwrap();
+    let row = |name: &str| {
+        r.stresses
+            .iter()
+            .find(|x| x.name == name)
+            .unwrap_or_else(|| panic!("no stress {name}"))
+    };
+    let moved = |name: &str| {
+        let c = row(name).change.p_savings_claim_met;
+        c.mean.abs() > 3.0 * c.se && c.se > 0.0
+    };
+    for name in ["Effects halved", "Ramps doubled", "Demand growth +1 point"] {
+        assert!(moved(name), "{name}: {:?}", row(name).change.p_savings_claim_met);
+    }
+    // Cash, not gross: holding the cashable share at its short-run value moves only the
+    // cashable claim.
+    let cash = row("Cashable share stays short-run");
+    assert_eq!(cash.change.p_savings_claim_met.mean, 0.0);
+    assert!(cash.p_savings_claim_cashable <= r.base.p_savings_claim_cashable);
+    // The accounting stress: the claims are untouched, the new money is not.
+    let all_new = row("All pooled money counts as new");
+    assert_eq!(all_new.change.p_savings_claim_met.mean, 0.0);
+    assert!(all_new.new_money_mean > 2.0 * r.base.new_money_mean);
+    let distinct: std::collections::BTreeSet<u64> = std::iter::once(&r.base)
+        .chain(&r.stresses)
+        .map(|x| x.p_savings_claim_met.to_bits())
+        .collect();
+    assert!(distinct.len() >= 4, "{distinct:?}");
+}

@@ -138,8 +138,11 @@ pub fn stress(report: &StressReport) -> Section {
             vec![
                 Cell::text(&s.name),
                 Cell::text(s.rating.to_string()),
+                Cell::Percent(s.p_savings_claim_met),
+                Cell::Percent(s.p_savings_claim_cashable),
                 Cell::Percent(s.p_break_even),
                 Cell::Percent(s.p_break_even_se),
+                Cell::Percent(s.p_hospital_covered),
                 Cell::Money(s.cum_net_median),
                 Cell::Money(s.change.cum_net.mean),
                 Cell::Money(s.change.cum_net.se),
@@ -153,8 +156,11 @@ pub fn stress(report: &StressReport) -> Section {
         &[
             "stress",
             "rating",
+            "P(claimed savings arrive)",
+            "P(… as cash)",
             "P(break even)",
             "its SE",
+            "P(hospital covered)",
             "median cumulative net",
             "change in mean cumulative net",
             "its paired SE",
@@ -175,7 +181,8 @@ pub fn stress(report: &StressReport) -> Section {
         tables: vec![table],
         charts: vec![SectionChart {
             title: bars.title.clone(),
-            alt: "Horizontal bars: the probability of breaking even in the base run and under each stress."
+            alt: "Horizontal bars: in the base run and under each stress, the probability that the claimed \
+                  savings arrive, that they arrive as cash, and that the new money breaks even."
                 .into(),
             svg: svg(chart::horizontal_bars(&bars, Format::Svg).map_err(|source| crate::Error::Chart {
                 name: "stress-bars",
@@ -185,8 +192,8 @@ pub fn stress(report: &StressReport) -> Section {
                 kind: NativeKind::Bar,
                 table: 0,
                 categories: 0,
-                series: vec![2],
-                value_axis: "P(break even)".into(),
+                series: vec![2, 3, 4],
+                value_axis: "share of futures".into(),
             }),
         }],
     }

@@ -29,27 +29,39 @@ fn p10_p90(summary: &Summary) -> Band {
 /// P(break even) per run (base first), with whiskers of ±1.96 standard errors.
 pub fn break_even_bars(r: &StressReport) -> HorizontalBars {
     let runs: Vec<_> = std::iter::once(&r.base).chain(&r.stresses).collect();
+    let bar = |p: f64, se: f64| {
+        let (p, half) = (100.0 * p, 196.0 * se);
+        (p, Some(((p - half).max(0.0), (p + half).min(100.0))))
+    };
     HorizontalBars {
-        title: format!("P(break even) under stress — {}", r.scenario),
+        title: format!("The plan's claims under stress — {}", r.scenario),
         subtitle: format!(
             "{} paths per run, seed {}, every run on the same random numbers; whiskers ±1.96 SE",
-            crate::text::group(r.paths as f64),
+            crate::fmt::group(r.paths as f64),
             r.seed
         ),
-        x_label: "P(cumulative system net at the horizon ≥ 0), %".into(),
-        series: vec!["P(break even)".into()],
+        x_label: "Share of futures, %".into(),
+        series: vec![
+            "Claimed savings arrive (gross)".into(),
+            "Claimed savings arrive as cash".into(),
+            "New money breaks even".into(),
+        ],
         layout: BarLayout::SideBySide,
         origin: 0.0,
         show_values: true,
         rows: runs
             .iter()
             .map(|s| {
-                let (p, half) = (100.0 * s.p_break_even, 196.0 * s.p_break_even_se);
+                let bars = [
+                    bar(s.p_savings_claim_met, s.p_savings_claim_met_se),
+                    bar(s.p_savings_claim_cashable, s.p_savings_claim_cashable_se),
+                    bar(s.p_break_even, s.p_break_even_se),
+                ];
                 BarRow {
                     label: s.name.clone(),
-                    values: vec![p],
-                    intervals: vec![Some(((p - half).max(0.0), (p + half).min(100.0)))],
-                    notes: vec![format!("{p:.1}% · {}", s.rating)],
+                    values: bars.iter().map(|b| b.0).collect(),
+                    intervals: bars.iter().map(|b| b.1).collect(),
+                    notes: vec![s.rating.to_string()],
                 }
             })
             .collect(),
