@@ -56,7 +56,8 @@ pub struct RunArgs {
     /// Output directory [default: carefund-out/<scenario file stem>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Chart format.
@@ -224,7 +225,8 @@ pub struct PairedRunArgs {
     /// Random seed, shared by every run (common random numbers).
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
 }
@@ -328,7 +330,8 @@ pub struct SensitivityArgs {
     /// Random seed; the same arguments give bit-identical results.
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output directory [default: carefund-out/<scenario file stem>/sensitivity].
@@ -390,7 +393,8 @@ pub struct NationalArgs {
     /// Random seed; the same files, seed and paths give bit-identical results.
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output directory [default: carefund-out/national-<areas file stem>].
@@ -433,7 +437,8 @@ pub struct TwowayArgs {
     /// Random seed; the same arguments give bit-identical results.
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output directory [default: carefund-out/<scenario file stem>/twoway].

@@ -32,7 +32,8 @@ pub struct RunOptions {
     pub paths: u64,
     /// Seed of every stream.
     pub seed: u64,
-    /// Worker threads; `None` uses rayon's default (one per core).
+    /// Worker threads; `None`: one per core. At most [`crate::threads::max_threads`],
+    /// and never more than the run's blocks of [`BLOCK`] paths.
     pub threads: Option<usize>,
 }
 
@@ -52,7 +53,8 @@ impl RunOptions {
     /// options before other, slower checks).
     ///
     /// # Errors
-    /// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or zero threads.
+    /// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread count
+    /// outside [`crate::threads::check`]'s bound.
     pub fn check(&self) -> Result<()> {
         if self.paths == 0 || self.paths > MAX_PATHS {
             return Err(Error::Options(format!(
@@ -60,10 +62,7 @@ impl RunOptions {
                 self.paths
             )));
         }
-        if self.threads == Some(0) {
-            return Err(Error::Options("--threads must be at least 1".into()));
-        }
-        Ok(())
+        crate::threads::check(self.threads)
     }
 }
 
@@ -411,8 +410,9 @@ pub const SKETCH_BYTES: u64 = 64 << 10;
 /// threads, in no particular order of blocks).
 ///
 /// # Errors
-/// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread pool that
-/// cannot be built.
+/// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread count outside
+/// [`crate::threads::check`]'s bound; [`Error::Threads`] if the worker threads cannot be
+/// started.
 pub fn simulate(
     scenario: &Scenario,
     options: &RunOptions,
@@ -443,10 +443,6 @@ pub fn simulate_with(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Simulation> {
     options.check()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Options(format!("could not start worker threads: {e}")))?;
     let n = usize::try_from(options.paths)
         .map_err(|_| Error::Options("too many paths for this machine".into()))?;
     let periods = scenario.timeline.periods();
@@ -485,6 +481,7 @@ pub fn simulate_with(
     let done = AtomicU64::new(0);
 
     let blocks = end_block - first_block;
+    let pool = crate::threads::pool(options.threads, blocks)?;
     let (sketches, threads_used) = pool.install(|| {
         // Each piece of work rayon splits off folds into its own set of sketches, so when
         // sketching, split into between one and two pieces per thread: rayon halves a
