@@ -349,14 +349,10 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     let mut shards = Vec::with_capacity(a.shards.len());
     for path in &a.shards {
         let name = path.display().to_string();
-        let file = std::fs::File::open(path)
+        let text = std::fs::read_to_string(path)
             .map_err(|e| BadInput(format!("{name}: cannot read this shard file: {e}")))?;
-        let shard: carefund::shard::ShardFile =
-            serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
-                BadInput(format!(
-                    "{name}: not a carefund shard file ({e}); shard files are written by carefund run --shard K/N"
-                ))
-            })?;
+        let shard = carefund::shard::read(&text, &name)?;
+        drop(text);
         shards.push((name, shard));
     }
     let merged = carefund::shard::merge(shards)?;
