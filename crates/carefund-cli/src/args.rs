@@ -102,6 +102,10 @@ pub struct RunArgs {
     /// or auto (exact while that takes at most 256 MiB). Headline figures are always exact.
     #[arg(long, value_enum, default_value_t = PercentilesArg::Auto)]
     pub percentiles: PercentilesArg,
+    /// The per-path table: csv (paths.csv) or none (no per-path table: faster for large
+    /// runs that need only the summary and the per-period tables).
+    #[arg(long, value_enum, default_value_t = PathsFileArg::Csv)]
+    pub paths_file: PathsFileArg,
     /// Run only shard K of N (K from 0 to N − 1, as Slurm array and Kubernetes job
     /// indices) and write OUT/shard-K-of-N.json instead of the usual outputs; combine the
     /// N files with `carefund merge`. The shard runs exactly the paths a single run gives
@@ -127,6 +131,15 @@ fn parse_shard(text: &str) -> Result<carefund::engine::Shard, String> {
         return Err(bad());
     }
     Ok(shard)
+}
+
+/// Which per-path table `carefund run` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathsFileArg {
+    /// paths.csv.
+    Csv,
+    /// No per-path table.
+    None,
 }
 
 /// How per-period percentiles are found.

@@ -15,8 +15,8 @@ use carefund::shard::Source;
 use carefund::{RunOptions, Scenario, Simulation, export, summarise};
 
 use crate::args::{
-    ChartFormat, CheckArgs, InitArgs, MergeArgs, PercentilesArg, ReportArgs, RunArgs, SamplingArg,
-    TargetMetricArg,
+    ChartFormat, CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs,
+    SamplingArg, TargetMetricArg,
 };
 use crate::files::{BadInput, read_text, write_outputs_streamed};
 
@@ -117,6 +117,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         &evidence_run,
         &out,
         a.format,
+        a.paths_file,
         a.json,
         &a.reports,
         evpi_value,
@@ -155,6 +156,7 @@ fn write_run(
     evidence_run: &carefund::evidence::EvidenceOutcome,
     out: &Path,
     format: ChartFormat,
+    paths_file: PathsFileArg,
     json: bool,
     reports_args: &ReportArgs,
     evpi_value: carefund::voi::Value,
@@ -192,11 +194,15 @@ fn write_run(
             .push(carefund::report::sections::evidence(block, &summary));
     }
     let reports = reports_args.render(&report)?;
-    // paths.csv is written as it is made: a run of millions of paths never holds it.
+    // The paths table is written as it is made: a run of millions of paths never holds it.
     let paths_csv = |w: &mut dyn Write| -> anyhow::Result<()> {
         Ok(export::write_paths_csv(scenario, sim, w)?)
     };
-    write_outputs_streamed(out, &files, &[("paths.csv", &paths_csv)])?;
+    let streamed: Vec<crate::files::Stream<'_>> = match paths_file {
+        PathsFileArg::Csv => vec![("paths.csv", &paths_csv)],
+        PathsFileArg::None => Vec::new(),
+    };
+    write_outputs_streamed(out, &files, &streamed)?;
     crate::reports::write(&reports)?;
 
     let mut stdout = std::io::stdout().lock();
@@ -245,7 +251,9 @@ fn write_run(
             )?;
         }
         let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        names.insert(2, "paths.csv");
+        for (name, _) in &streamed {
+            names.insert(2, name);
+        }
         writeln!(
             stdout,
             "\nseed {} · wrote {}: {}",
@@ -376,6 +384,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         &evidence_run,
         &out,
         a.format,
+        PathsFileArg::Csv,
         a.json,
         &a.reports,
         carefund::voi::Value::Npv,

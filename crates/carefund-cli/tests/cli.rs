@@ -151,6 +151,43 @@ fn one_and_two_threads_give_identical_tables() {
     );
 }
 
+/// `--paths-file none` writes every output but the per-path table, and the same bytes
+/// as the default (`csv`) run.
+#[test]
+fn paths_file_none_skips_only_the_paths_table() {
+    let dir = TempDir::new("paths-file");
+    let mut outputs = Vec::new();
+    for choice in ["csv", "none"] {
+        let o = dir.join(choice);
+        let out = carefund(
+            &[
+                "run",
+                swindon().to_str().expect("utf-8"),
+                "--paths",
+                "1500",
+                "--paths-file",
+                choice,
+                "--format",
+                "svg",
+                "--out",
+                o.to_str().expect("utf-8"),
+            ],
+            &dir.0,
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        outputs.push(o);
+    }
+    assert!(outputs[0].join("paths.csv").exists());
+    assert!(!outputs[1].join("paths.csv").exists());
+    for f in ["summary.json", "percentiles.csv", "fan.svg"] {
+        assert_eq!(
+            std::fs::read(outputs[0].join(f)).expect("csv run"),
+            std::fs::read(outputs[1].join(f)).expect("none run"),
+            "{f}"
+        );
+    }
+}
+
 /// `--threads 0` and a count above the cap (at most 1,024 on any machine) are bad
 /// input, for every command that has `--threads`, and say what is allowed; nothing is
 /// written.
