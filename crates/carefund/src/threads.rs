@@ -55,11 +55,16 @@ pub fn check(requested: Option<usize>) -> Result<()> {
     let Some(n) = requested else {
         return Ok(());
     };
-    let cap = max_threads();
-    if n == 0 || n > cap {
+    let rule = format!("max({MIN_CAP}, {PER_CORE} × available cores), at most {MAX_THREADS}");
+    if n == 0 {
         return Err(Error::Options(format!(
-            "--threads must be between 1 and {cap} (got {n}): at most {PER_CORE} per core \
-             ({} here), but never fewer than {MIN_CAP} nor more than {MAX_THREADS}",
+            "--threads must be between 1 and {rule} (got 0)"
+        )));
+    }
+    let cap = max_threads();
+    if n > cap {
+        return Err(Error::Options(format!(
+            "--threads must be between 1 and {cap} on this machine ({rule}; {} cores here) (got {n})",
             available_cores()
         )));
     }
@@ -107,10 +112,17 @@ mod tests {
         assert!(check(None).is_ok());
         assert!(check(Some(1)).is_ok());
         assert!(check(Some(cap)).is_ok());
-        for bad in [0, cap + 1, usize::MAX] {
+        match check(Some(0)) {
+            Err(Error::Options(m)) => assert!(m.contains("between 1 and max(16, 4 ×"), "{m}"),
+            other => panic!("--threads 0: {other:?}"),
+        }
+        for bad in [cap + 1, usize::MAX] {
             match check(Some(bad)) {
                 Err(Error::Options(m)) => {
-                    assert!(m.contains(&format!("between 1 and {cap}")), "{m}");
+                    assert!(
+                        m.contains(&format!("between 1 and {cap} on this machine")),
+                        "{m}"
+                    );
                 }
                 other => panic!("--threads {bad}: {other:?}"),
             }
