@@ -61,7 +61,8 @@ pub struct RunArgs {
     /// Output directory [default: carefund-out/<scenario file stem>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Chart format.
@@ -106,6 +107,10 @@ pub struct RunArgs {
     /// or auto (exact while that takes at most 256 MiB). Headline figures are always exact.
     #[arg(long, value_enum, default_value_t = PercentilesArg::Auto)]
     pub percentiles: PercentilesArg,
+    /// The per-path table: csv (paths.csv) or none (no per-path table: faster for large
+    /// runs that need only the summary and the per-period tables).
+    #[arg(long, value_enum, default_value_t = PathsFileArg::Csv)]
+    pub paths_file: PathsFileArg,
     /// Run only shard K of N (K from 0 to N − 1, as Slurm array and Kubernetes job
     /// indices) and write OUT/shard-K-of-N.json instead of the usual outputs; combine the
     /// N files with `carefund merge`. The shard runs exactly the paths a single run gives
@@ -131,6 +136,15 @@ fn parse_shard(text: &str) -> Result<carefund::engine::Shard, String> {
         return Err(bad());
     }
     Ok(shard)
+}
+
+/// Which per-path table `carefund run` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathsFileArg {
+    /// paths.csv.
+    Csv,
+    /// No per-path table.
+    None,
 }
 
 /// How per-period percentiles are found.
@@ -220,7 +234,8 @@ pub struct PairedRunArgs {
     /// Random seed, shared by every run (common random numbers).
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
 }
@@ -325,7 +340,8 @@ pub struct SensitivityArgs {
     /// Random seed; the same arguments give bit-identical results.
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output directory [default: carefund-out/<scenario file stem>/sensitivity].
@@ -387,7 +403,8 @@ pub struct NationalArgs {
     /// Random seed; the same files, seed and paths give bit-identical results.
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output directory [default: carefund-out/national-<areas file stem>].
@@ -430,7 +447,8 @@ pub struct TwowayArgs {
     /// Random seed; the same arguments give bit-identical results.
     #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
     pub seed: u64,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
+    /// 1,024]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output directory [default: carefund-out/<scenario file stem>/twoway].

@@ -14,7 +14,8 @@ use carefund::shard::Source;
 use carefund::{RunOptions, Scenario, Simulation, export, summarise};
 
 use crate::args::{
-    ChartFormat, CheckArgs, InitArgs, MergeArgs, PercentilesArg, ReportArgs, RunArgs, SamplingArg,
+    ChartFormat, CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs,
+    SamplingArg,
 };
 use crate::files::{BadInput, read_text, write_outputs_streamed};
 
@@ -134,6 +135,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         &evidence_run,
         &out,
         a.format,
+        a.paths_file,
         a.json,
         &a.reports,
         evpi_value,
@@ -158,6 +160,7 @@ fn write_run(
     evidence_run: &carefund::evidence::EvidenceOutcome,
     out: &Path,
     format: ChartFormat,
+    paths_file: PathsFileArg,
     json: bool,
     reports_args: &ReportArgs,
     evpi_value: carefund::voi::Value,
@@ -195,11 +198,15 @@ fn write_run(
             .push(carefund::report::sections::evidence(block, &summary));
     }
     let reports = reports_args.render(&report)?;
-    // paths.csv is written as it is made: a run of millions of paths never holds it.
+    // The paths table is written as it is made: a run of millions of paths never holds it.
     let paths_csv = |w: &mut dyn Write| -> anyhow::Result<()> {
         Ok(export::write_paths_csv(scenario, sim, w)?)
     };
-    write_outputs_streamed(out, &files, &[("paths.csv", &paths_csv)], &reports)?;
+    let streamed: Vec<crate::files::Stream<'_>> = match paths_file {
+        PathsFileArg::Csv => vec![("paths.csv", &paths_csv)],
+        PathsFileArg::None => Vec::new(),
+    };
+    write_outputs_streamed(out, &files, &streamed, &reports)?;
 
     let mut stdout = std::io::stdout().lock();
     if json {
@@ -247,7 +254,9 @@ fn write_run(
             )?;
         }
         let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        names.insert(2, "paths.csv");
+        for (name, _) in &streamed {
+            names.insert(2, name);
+        }
         names.push(crate::outdir::MANIFEST);
         writeln!(
             stdout,
@@ -360,13 +369,13 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     let mut shards = Vec::with_capacity(a.shards.len());
     for path in &a.shards {
         let name = path.display().to_string();
-        let file = crate::files::open_input(path, crate::files::Kind::Shard)?;
-        let shard: carefund::shard::ShardFile =
-            serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
-                BadInput(format!(
-                    "{name}: not a carefund shard file ({e}); shard files are written by carefund run --shard K/N"
-                ))
-            })?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut crate::files::open_input(path, crate::files::Kind::Shard)?,
+            &mut text,
+        )
+        .map_err(|e| BadInput(format!("{name}: cannot read this shard file: {e}")))?;
+        let shard = carefund::shard::read(&text, &name)?;
         shards.push((name, shard));
     }
     // The shards' problems are the user's input: exit 2, the message as is.
@@ -401,6 +410,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         &evidence_run,
         &out,
         a.format,
+        PathsFileArg::Csv,
         a.json,
         &a.reports,
         carefund::voi::Value::Npv,

@@ -34,6 +34,7 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         threads: a.threads,
     };
+    carefund::threads::check(a.threads)?;
     let sobol_options = SobolOptions {
         rows: a.sobol_rows,
         seed: a.seed,

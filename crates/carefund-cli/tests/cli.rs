@@ -151,6 +151,103 @@ fn one_and_two_threads_give_identical_tables() {
     );
 }
 
+/// `--paths-file none` writes every output but the per-path table, and the same bytes
+/// as the default (`csv`) run.
+#[test]
+fn paths_file_none_skips_only_the_paths_table() {
+    let dir = TempDir::new("paths-file");
+    let mut outputs = Vec::new();
+    for choice in ["csv", "none"] {
+        let o = dir.join(choice);
+        let out = carefund(
+            &[
+                "run",
+                swindon().to_str().expect("utf-8"),
+                "--paths",
+                "1500",
+                "--paths-file",
+                choice,
+                "--format",
+                "svg",
+                "--out",
+                o.to_str().expect("utf-8"),
+            ],
+            &dir.0,
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        outputs.push(o);
+    }
+    assert!(outputs[0].join("paths.csv").exists());
+    assert!(!outputs[1].join("paths.csv").exists());
+    for f in ["summary.json", "percentiles.csv", "fan.svg"] {
+        assert_eq!(
+            std::fs::read(outputs[0].join(f)).expect("csv run"),
+            std::fs::read(outputs[1].join(f)).expect("none run"),
+            "{f}"
+        );
+    }
+}
+
+/// `--threads 0` and a count above the cap (at most 1,024 on any machine) are bad
+/// input, for every command that has `--threads`, and say what is allowed; nothing is
+/// written.
+#[test]
+fn threads_zero_or_above_the_cap_exit_2_stating_the_bound() {
+    let dir = TempDir::new("threads-cap");
+    let s = swindon();
+    let s = s.to_str().expect("utf-8");
+    let areas = root().join("data/national/areas-synthetic.csv");
+    let template = root().join("data/national/england-2015.toml");
+    let (areas, template) = (
+        areas.to_str().expect("utf-8"),
+        template.to_str().expect("utf-8"),
+    );
+    let o = dir.join("out");
+    let o = o.to_str().expect("utf-8");
+    for threads in ["0", "1025", "100000"] {
+        for args in [
+            vec!["run", s, "--paths", "100", "--out", o],
+            vec!["stress", s, "--paths", "100", "--out", o],
+            vec!["sensitivity", s, "--paths", "100", "--out", o],
+            vec!["sensitivity", s, "--method", "sobol", "--out", o],
+            vec![
+                "national",
+                "--areas",
+                areas,
+                "--template",
+                template,
+                "--paths",
+                "100",
+                "--out",
+                o,
+            ],
+            vec![
+                "twoway",
+                s,
+                "--x",
+                "costs.cashable_share_long=0.3:0.9:2",
+                "--y",
+                "scheme.Reablement and intermediate care.effect=0:0.04:2",
+                "--paths",
+                "100",
+                "--out",
+                o,
+            ],
+        ] {
+            let mut args = args.clone();
+            args.extend(["--threads", threads]);
+            let what = args.join(" ");
+            let out = carefund(&args, &dir.0);
+            let err = assert_clean_failure(&out, &what);
+            assert!(
+                err.contains("--threads must be between 1 and "),
+                "{what}: {err}"
+            );
+            assert!(!dir.join("out").exists(), "{what}: wrote {o}");
+        }
+    }
+}
+
 #[test]
 fn json_flag_prints_summary_json() {
     let dir = TempDir::new("json");

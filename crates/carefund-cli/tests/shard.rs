@@ -175,6 +175,25 @@ fn bad_shards_exit_2_and_write_nothing() {
         "{}",
         text(&out.stderr)
     );
+    // A shard of the earlier format (DDSketch sketches): a clear error, not a parse error.
+    let good = std::fs::read_to_string(shards.join("shard-0-of-2.json")).expect("shard");
+    assert!(good.contains("\"carefund-shard/2\""));
+    let old = dir.join("old-shard.json");
+    std::fs::write(
+        &old,
+        good.replacen("\"carefund-shard/2\"", "\"carefund-shard/1\"", 1),
+    )
+    .expect("write");
+    let out = carefund(
+        &["merge", old.to_str().expect("utf-8"), "--out", &m],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("old-shard.json: a shard file of an earlier carefund"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = carefund(&["merge", "no-such.json", "--out", &m], &dir.0);
     assert_eq!(out.status.code(), Some(2));
     assert!(

@@ -32,7 +32,8 @@ pub struct RunOptions {
     pub paths: u64,
     /// Seed of every stream.
     pub seed: u64,
-    /// Worker threads; `None` uses rayon's default (one per core).
+    /// Worker threads; `None`: one per core. At most [`crate::threads::max_threads`],
+    /// and never more than the run's blocks of [`BLOCK`] paths.
     pub threads: Option<usize>,
 }
 
@@ -52,7 +53,8 @@ impl RunOptions {
     /// options before other, slower checks).
     ///
     /// # Errors
-    /// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or zero threads.
+    /// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread count
+    /// outside [`crate::threads::check`]'s bound.
     pub fn check(&self) -> Result<()> {
         if self.paths == 0 || self.paths > MAX_PATHS {
             return Err(Error::Options(format!(
@@ -60,10 +62,7 @@ impl RunOptions {
                 self.paths
             )));
         }
-        if self.threads == Some(0) {
-            return Err(Error::Options("--threads must be at least 1".into()));
-        }
-        Ok(())
+        crate::threads::check(self.threads)
     }
 }
 
@@ -271,7 +270,7 @@ impl Simulation {
         }
     }
     /// Buckets in use over all sketches (0 for an exact run): a measure of their memory,
-    /// 8 bytes each.
+    /// 4 bytes each.
     pub fn sketch_buckets(&self) -> usize {
         match &self.per_period {
             PerPeriod::Exact(_) => 0,
@@ -337,7 +336,7 @@ impl Simulation {
             summaries.extend_from_slice(&p.summaries);
             moments.extend_from_slice(&p.moments);
             for (s, o) in sketches.iter_mut().zip(&p.sketches) {
-                s.merge(o)?;
+                s.merge(o);
             }
         }
         if summaries.len() != n {
@@ -345,6 +344,9 @@ impl Simulation {
                 "the shards hold {} of the run's {n} paths; a shard is missing",
                 summaries.len()
             )));
+        }
+        for s in &mut sketches {
+            s.compact();
         }
         Ok(Self {
             options: *options,
@@ -378,8 +380,8 @@ pub struct ShardParts {
 /// # Formula
 /// per path: one [`PathSummary`], plus `8·W` bytes (`W = 15·T` columns) when
 /// percentiles are exact, plus `4·K` bytes of strata under Latin hypercube sampling;
-/// per block: `32·W` bytes of moments; when sketched, `threads + 1` sets of `W` sketches
-/// of at most [`SKETCH_BYTES`] each, and a `8·W·BLOCK` scratch ledger per thread.
+/// per block: `32·W` bytes of moments; when sketched, one set of `W` sketches of about
+/// [`SKETCH_BYTES`] each, and a `8·W·BLOCK` scratch ledger per thread.
 pub fn memory_estimate(scenario: &Scenario, paths: u64, layout: &Layout, threads: usize) -> u64 {
     let width = (Quantity::COUNT * scenario.timeline.periods()) as u64;
     let mut per_path = std::mem::size_of::<PathSummary>() as u64;
@@ -391,18 +393,14 @@ pub fn memory_estimate(scenario: &Scenario, paths: u64, layout: &Layout, threads
     let mut fixed = paths.div_ceil(BLOCK as u64) * width * std::mem::size_of::<Moments>() as u64;
     if sketched {
         let threads = threads.max(1) as u64;
-        fixed += (threads + 1) * width * SKETCH_BYTES + threads * width * BLOCK as u64 * 8;
+        fixed += width * SKETCH_BYTES + threads * width * BLOCK as u64 * 8;
     } else {
         per_path += width * 8;
     }
     paths.saturating_mul(per_path).saturating_add(fixed)
 }
 
-/// Estimate of one column sketch's memory used by [`memory_estimate`]: 64 kB, 8,000
-/// buckets of 8 bytes, about seven powers of ten at the sketch's accuracy (measured:
-/// Swindon's and the 30-year monthly Alzira scenario's columns use about 4,000 to 4,200
-/// buckets on average).
-pub const SKETCH_BYTES: u64 = 64 << 10;
+pub use crate::columns::SKETCH_BYTES;
 
 /// Run `options.paths` paths of `scenario`, keeping exact per-period values while they
 /// fit (see [`Percentiles::Auto`]).
@@ -411,8 +409,9 @@ pub const SKETCH_BYTES: u64 = 64 << 10;
 /// threads, in no particular order of blocks).
 ///
 /// # Errors
-/// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread pool that
-/// cannot be built.
+/// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread count outside
+/// [`crate::threads::check`]'s bound; [`Error::Threads`] if the worker threads cannot be
+/// started.
 pub fn simulate(
     scenario: &Scenario,
     options: &RunOptions,
@@ -425,9 +424,9 @@ pub fn simulate(
 struct Worker {
     u: Vec<f64>,
     z: Vec<f64>,
+    x: Vec<f64>,
     row: Vec<f64>,
     ledger: Vec<f64>,
-    sketches: Option<Vec<Sketch>>,
 }
 
 /// [`simulate`] with a chosen [`Layout`]: exact or sketched percentiles, and
@@ -443,10 +442,6 @@ pub fn simulate_with(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Simulation> {
     options.check()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Options(format!("could not start worker threads: {e}")))?;
     let n = usize::try_from(options.paths)
         .map_err(|_| Error::Options("too many paths for this machine".into()))?;
     let periods = scenario.timeline.periods();
@@ -485,30 +480,33 @@ pub fn simulate_with(
     let done = AtomicU64::new(0);
 
     let blocks = end_block - first_block;
-    let (sketches, threads_used) = pool.install(|| {
-        // Each piece of work rayon splits off folds into its own set of sketches, so when
-        // sketching, split into between one and two pieces per thread: rayon halves a
-        // piece while each half keeps at least `min_len` blocks.
-        let min_len = if sketched {
-            blocks.div_ceil(2 * rayon::current_num_threads()).max(1)
-        } else {
-            1
-        };
-        let sketches = summaries
+    let pool = crate::threads::pool(options.threads, blocks)?;
+    // One sketch per column for the whole run, each behind its own lock: a block adds
+    // its column of values under the column's lock (about 1 µs), starting at a column
+    // that depends on the block so that threads seldom meet at one lock. Counts are
+    // integers, so the result does not depend on the order of the blocks.
+    let shared: Vec<std::sync::Mutex<Sketch>> = if sketched {
+        (0..width)
+            .map(|_| std::sync::Mutex::new(Sketch::new()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let threads_used = pool.install(|| {
+        summaries
             .par_chunks_mut(BLOCK)
             .zip(moments.par_chunks_mut(width))
             .zip(ledger_blocks.par_iter_mut())
             .enumerate()
-            .with_min_len(min_len)
-            .fold(
+            .for_each_init(
                 || Worker {
                     u: vec![0.0; k],
                     z: Vec::new(),
+                    x: vec![0.0; k],
                     row: vec![0.0; TILE * width],
                     ledger: Vec::new(),
-                    sketches: sketched.then(|| vec![Sketch::new(); width]),
                 },
-                |mut w, (i, ((summaries, moments), ledger))| {
+                |w, (i, ((summaries, moments), ledger))| {
                     let len = summaries.len();
                     let block: &mut [f64] = match ledger {
                         Some(l) => l,
@@ -517,7 +515,6 @@ pub fn simulate_with(
                             &mut w.ledger[..len * width]
                         }
                     };
-                    let mut x = vec![0.0; k];
                     // Paths are projected TILE at a time into row-major `w.row` and then
                     // stored column by column as runs of TILE values: storing each path's
                     // row straight into the column-major block writes 15·T values 8 kB
@@ -527,10 +524,10 @@ pub fn simulate_with(
                         for (jj, summary) in tile.iter_mut().enumerate() {
                             let path = ((first_block + i) * BLOCK + j0 + jj) as u64;
                             sampler.uniforms(path, &mut w.u, &mut w.z);
-                            sampler.values(&w.u, &mut x);
+                            sampler.values(&w.u, &mut w.x);
                             let mut noise = sampler.noise(path);
                             *summary = model.project(
-                                &x,
+                                &w.x,
                                 Some(&mut noise),
                                 &mut w.row[jj * width..(jj + 1) * width],
                             );
@@ -544,34 +541,36 @@ pub fn simulate_with(
                         }
                     }
                     for (c, m) in moments.iter_mut().enumerate() {
-                        let column = &block[c * len..(c + 1) * len];
-                        *m = Moments::of(column);
-                        if let Some(s) = w.sketches.as_mut() {
-                            s[c].add_all(column);
+                        *m = Moments::of(&block[c * len..(c + 1) * len]);
+                    }
+                    if !shared.is_empty() {
+                        let first = (i * 61) % width;
+                        for c in (first..width).chain(0..first) {
+                            let column = &block[c * len..(c + 1) * len];
+                            // A poisoned lock means another worker panicked; the run is
+                            // lost anyway, so keep counting.
+                            let mut s = shared[c]
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner);
+                            s.add_all(column);
                         }
                     }
                     let total = done.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
                     progress(total);
-                    w
-                },
-            )
-            .map(|w| w.sketches)
-            .reduce(
-                || None,
-                |a, b| match (a, b) {
-                    (Some(mut a), Some(b)) => {
-                        for (s, o) in a.iter_mut().zip(&b) {
-                            // Same configuration by construction: cannot fail.
-                            let _ = s.merge(o);
-                        }
-                        Some(a)
-                    }
-                    (a, None) => a,
-                    (None, b) => b,
                 },
             );
-        (sketches, rayon::current_num_threads())
+        rayon::current_num_threads()
     });
+    let sketches: Vec<Sketch> = shared
+        .into_iter()
+        .map(|m| {
+            let mut s = m
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            s.compact();
+            s
+        })
+        .collect();
     drop(ledger_blocks);
 
     Ok(Simulation {
@@ -582,10 +581,10 @@ pub fn simulate_with(
         first_block,
         summaries,
         moments,
-        per_period: match sketches {
-            Some(s) => PerPeriod::Sketch(s),
-            None if sketched => PerPeriod::Sketch(vec![Sketch::new(); width]),
-            None => PerPeriod::Exact(ledger),
+        per_period: if sketched {
+            PerPeriod::Sketch(sketches)
+        } else {
+            PerPeriod::Exact(ledger)
         },
     })
 }

@@ -15,6 +15,10 @@ pub enum Error {
     /// Run options are invalid (for example zero paths).
     #[error("invalid run options: {0}")]
     Options(String),
+    /// Worker threads could not be started (a runtime failure, not bad input; see
+    /// [`crate::threads`]).
+    #[error("{0}")]
+    Threads(String),
     /// A chart could not be drawn.
     #[error("could not draw chart `{name}`: {source}")]
     Chart {

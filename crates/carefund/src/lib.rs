@@ -63,6 +63,7 @@ pub mod stats;
 pub mod stress;
 pub mod summary;
 pub mod text;
+pub mod threads;
 pub mod time;
 pub mod twoway;
 pub mod voi;

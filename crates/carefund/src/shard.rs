@@ -21,8 +21,49 @@ use crate::error::{Error, Result};
 use crate::evidence::{Evidence, evidence_scenario};
 use crate::scenario::{Sampling, Scenario};
 
-/// The format tag of a shard file.
-pub const FORMAT: &str = "carefund-shard/1";
+/// The format tag of a shard file (2: log-linear percentile sketches, see
+/// [`crate::columns`]).
+pub const FORMAT: &str = "carefund-shard/2";
+
+/// Format tags of earlier shard files, which this version cannot merge.
+const OLD_FORMATS: &[&str] = &["carefund-shard/1"];
+
+/// Parse the shard file `text` read from `name`, with a clear error for a shard of an
+/// earlier format.
+///
+/// # Errors
+/// [`Error::Options`] naming `name` for text that is not a shard file, a shard of an
+/// earlier format, or a shard whose sketches are inconsistent.
+pub fn read(text: &str, name: &str) -> Result<ShardFile> {
+    #[derive(Deserialize)]
+    struct Tag {
+        format: Option<String>,
+    }
+    let tag: Option<String> = serde_json::from_str::<Tag>(text)
+        .ok()
+        .and_then(|t| t.format);
+    match tag.as_deref() {
+        Some(FORMAT) => {}
+        Some(old) if OLD_FORMATS.contains(&old) => {
+            return Err(Error::Options(format!(
+                "{name}: a shard file of an earlier carefund (format {old:?}, DDSketch \
+                 percentiles) cannot be merged by this version (format {FORMAT:?}); run the \
+                 shards again with this version"
+            )));
+        }
+        Some(other) => {
+            return Err(Error::Options(format!(
+                "{name}: not a carefund shard file (format {other:?}, expected {FORMAT:?})"
+            )));
+        }
+        None => {}
+    }
+    serde_json::from_str(text).map_err(|e| {
+        Error::Options(format!(
+            "{name}: not a carefund shard file ({e}); shard files are written by carefund run --shard K/N"
+        ))
+    })
+}
 
 /// The text of a scenario or evidence file and the name it was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -454,7 +454,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
             rating_basis: scenario.credibility().basis,
             percentile_definition: match sim.percentiles() {
                 crate::columns::Percentiles::Sketch => {
-                    "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: DDSketch, within 0.1% (relative) of the order statistic of rank floor(p(n-1))"
+                    "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: log-linear bucket sketch, within 0.098% (relative) of the order statistic of rank floor(p(n-1))"
                 }
                 _ => {
                     "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)"

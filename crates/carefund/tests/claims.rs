@@ -389,7 +389,11 @@ fn swindon_stress_rows_tell_the_stresses_apart() {
         c.mean.abs() > 3.0 * c.se && c.se > 0.0
     };
     for name in ["Effects halved", "Ramps doubled", "Demand growth +1 point"] {
-        assert!(moved(name), "{name}: {:?}", row(name).change.p_savings_claim_met);
+        assert!(
+            moved(name),
+            "{name}: {:?}",
+            row(name).change.p_savings_claim_met
+        );
     }
     // Cash, not gross: holding the cashable share at its short-run value moves only the
     // cashable claim.

@@ -927,8 +927,9 @@ impl National {
 /// `progress` receives the number of area-paths done out of `areas × paths`.
 ///
 /// # Errors
-/// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread pool that
-/// cannot be built.
+/// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread count outside
+/// [`crate::threads::check`]'s bound; [`Error::Threads`] if the worker threads cannot be
+/// started.
 pub fn simulate(
     portfolio: &Portfolio,
     options: &RunOptions,
@@ -940,15 +941,9 @@ pub fn simulate(
             options.paths
         )));
     }
-    if options.threads == Some(0) {
-        return Err(Error::Options("--threads must be at least 1".into()));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Options(format!("could not start worker threads: {e}")))?;
     let n = usize::try_from(options.paths)
         .map_err(|_| Error::Options("too many paths for this machine".into()))?;
+    let pool = crate::threads::pool(options.threads, n.div_ceil(BLOCK))?;
     let tl = portfolio.template.timeline();
     let periods = tl.periods();
     let mut totals = vec![

@@ -173,13 +173,7 @@ where
             o.confidence
         )));
     }
-    if o.threads == Some(0) {
-        return Err(Error::Options("--threads must be at least 1".into()));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(o.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Options(format!("could not start worker threads: {e}")))?;
+    let pool = crate::threads::pool(o.threads, o.rows)?;
     let (key_a, key_b) = (stream_key(o.seed, "sobol.A"), stream_key(o.seed, "sobol.B"));
 
     // Row j: [f_A, f_B, f_AB_0 … f_AB_{d−1}].
