@@ -132,15 +132,19 @@ pub fn render(s: &Summary) -> String {
             money(h.claim_gap)
         ),
     );
-    row(
-        &mut o,
-        "P(hospital covered)",
-        format!(
-            "{} (contingency paid: mean {} over all years)",
-            p(h.p_hospital_covered, h.p_hospital_covered_se),
-            money(h.contingency_total.mean)
-        ),
-    );
+    // Cover for the hospital is a question only where the hospital is paid per admission
+    // and the plan claims fewer of them.
+    if m.payment == crate::scenario::Payment::Tariff && s.years.iter().any(|y| y.plan > 0.0) {
+        row(
+            &mut o,
+            "P(hospital covered)",
+            format!(
+                "{} (contingency paid: mean {} over all years)",
+                p(h.p_hospital_covered, h.p_hospital_covered_se),
+                money(h.contingency_total.mean)
+            ),
+        );
+    }
     row(
         &mut o,
         "Worst 5% of futures",

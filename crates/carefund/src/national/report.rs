@@ -355,47 +355,57 @@ pub fn ratings(n: &National) -> Columns {
 /// Every area's P(break even), ranked, with ±2 standard errors and the rating thresholds.
 pub fn ranked_break_even(n: &National) -> Ranked {
     let c = n.meta.credibility;
+    let claims = c.basis == crate::Basis::Claims;
+    // On the claims basis areas are rated on P(claimed savings arrive); on the
+    // break-even basis on P(break even): the chart shows what the ratings rest on.
+    let (p, se): (fn(&super::AreaResult) -> f64, fn(&super::AreaResult) -> f64) = if claims {
+        (|a| a.p_savings_claim_met, |a| a.p_savings_claim_met_se)
+    } else {
+        (|a| a.p_break_even, |a| a.p_break_even_se)
+    };
+    let what = if claims {
+        "P(claimed savings arrive)"
+    } else {
+        "P(break even)"
+    };
     let mut best: Vec<&super::AreaResult> = n.areas.iter().collect();
-    best.sort_by(|a, b| b.p_break_even.total_cmp(&a.p_break_even));
+    best.sort_by(|a, b| p(b).total_cmp(&p(a)));
     let name = |a: Option<&&super::AreaResult>| {
-        a.map_or(String::new(), |a| {
-            format!("{} {}", a.area, pct(a.p_break_even))
-        })
+        a.map_or(String::new(), |a| format!("{} {}", a.area, pct(p(a))))
+    };
+    let line = |level: f64, words: &str| (100.0 * level, format!("{words}: ≥\u{a0}{}", pct(level)));
+    let thresholds = if claims {
+        vec![
+            line(c.support_p_savings_claim_met, "approved with support"),
+            line(c.conditions_p_savings_claim_met, "approved with conditions"),
+        ]
+    } else {
+        vec![
+            line(c.approved_p_break_even, "approved"),
+            line(c.support_p_break_even, "approved with support"),
+            line(c.conditions_p_break_even, "approved with conditions"),
+        ]
     };
     Ranked {
-        title: format!("P(break even) of every area — {}", n.meta.template_name),
+        title: format!("{what} of every area — {}", n.meta.template_name),
         subtitle: format!(
-            "{} areas ranked; best {}, worst {}; {} futures each",
+            "{} areas ranked; best {}, worst {}; {} futures each{}",
             n.meta.areas,
             name(best.first()),
             name(best.last()),
-            group(n.meta.paths as f64)
+            group(n.meta.paths as f64),
+            if claims {
+                "; approved also needs the savings as cash and the new money to pay back"
+            } else {
+                ""
+            }
         ),
-        x_label: "Areas ranked by P(break even)".into(),
-        y_label: "P(break even by the horizon), %".into(),
+        x_label: format!("Areas ranked by {what}"),
+        y_label: format!("{what}, %"),
         label: "Area (± 2 SE)".into(),
-        values: n.areas.iter().map(|a| 100.0 * a.p_break_even).collect(),
-        errors: n.areas.iter().map(|a| 200.0 * a.p_break_even_se).collect(),
-        thresholds: vec![
-            (
-                100.0 * c.approved_p_break_even,
-                format!("approved: ≥\u{a0}{}", pct(c.approved_p_break_even)),
-            ),
-            (
-                100.0 * c.support_p_break_even,
-                format!(
-                    "approved with support: ≥\u{a0}{}",
-                    pct(c.support_p_break_even)
-                ),
-            ),
-            (
-                100.0 * c.conditions_p_break_even,
-                format!(
-                    "approved with conditions: ≥\u{a0}{}",
-                    pct(c.conditions_p_break_even)
-                ),
-            ),
-        ],
+        values: n.areas.iter().map(|a| 100.0 * p(a)).collect(),
+        errors: n.areas.iter().map(|a| 200.0 * se(a)).collect(),
+        thresholds,
         y_range: Some((0.0, 100.0)),
     }
 }

@@ -109,7 +109,8 @@ pub fn short_label(scenario: &Scenario, k: usize) -> String {
                 idx::EFFECT => "effect",
                 idx::RAMP => "ramp years",
                 idx::SUCCESS => "success",
-                _ => "cost overrun",
+                idx::OVERRUN => "cost overrun",
+                _ => "share of new money",
             };
             let name = scenario.schemes().get(i).map_or("scheme", |s| s.name());
             format!("{name} — {key}")

@@ -278,6 +278,13 @@ pub fn reverse_csv(r: &ReverseResult) -> Result<Vec<u8>> {
 /// The comparison tables: each scenario, then each pair's paired differences.
 pub fn compare_text(c: &Comparison) -> String {
     let mut o = String::new();
+    let claim = |s: &super::compare::Compared, p: f64, se: f64| {
+        if s.rating == crate::Rating::NotRated {
+            "—".to_string()
+        } else {
+            pct_se(p, se)
+        }
+    };
     let money = |x: f64| c.currency.money(x);
     let signed_money = |x: f64| signed_money(c.currency, x);
     let _ = writeln!(
@@ -311,9 +318,10 @@ pub fn compare_text(c: &Comparison) -> String {
             letter(k),
             name,
             s.rating.to_string(),
-            pct_se(s.p_savings_claim_met, s.p_savings_claim_met_se),
-            pct_se(s.p_savings_claim_cashable, s.p_savings_claim_cashable_se),
-            pct_se(s.p_break_even, s.p_break_even_se),
+            // An option that claims nothing (do nothing) has no claims to meet.
+            claim(s, s.p_savings_claim_met, s.p_savings_claim_met_se),
+            claim(s, s.p_savings_claim_cashable, s.p_savings_claim_cashable_se),
+            claim(s, s.p_break_even, s.p_break_even_se),
             money(s.new_money),
             money(s.cum_net.p50),
             group(s.avoided.mean)

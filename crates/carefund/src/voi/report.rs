@@ -121,8 +121,9 @@ fn amount(r: &VoiReport, v: f64) -> String {
     }
 }
 
+/// An EVPPI that is 0, or within two standard errors of 0, says nothing worth printing.
 fn is_noise(row: &Row) -> bool {
-    row.estimate.evppi < 2.0 * row.estimate.se
+    row.estimate.evppi <= 0.0 || row.estimate.evppi < 2.0 * row.estimate.se
 }
 
 /// The terminal report: EVPI, the ranked EVPPIs and plain-words lines.
