@@ -358,7 +358,8 @@ pub fn ranked_break_even(n: &National) -> Ranked {
     let claims = c.basis == crate::Basis::Claims;
     // On the claims basis areas are rated on P(claimed savings arrive); on the
     // break-even basis on P(break even): the chart shows what the ratings rest on.
-    let (p, se): (fn(&super::AreaResult) -> f64, fn(&super::AreaResult) -> f64) = if claims {
+    type Pick = fn(&super::AreaResult) -> f64;
+    let (p, se): (Pick, Pick) = if claims {
         (|a| a.p_savings_claim_met, |a| a.p_savings_claim_met_se)
     } else {
         (|a| a.p_break_even, |a| a.p_break_even_se)

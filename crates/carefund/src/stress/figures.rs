@@ -58,10 +58,10 @@ pub fn break_even_bars(r: &StressReport) -> HorizontalBars {
                     bar(s.p_break_even, s.p_break_even_se),
                 ];
                 BarRow {
-                    label: s.name.clone(),
+                    label: format!("{} ({})", s.name, s.rating),
                     values: bars.iter().map(|b| b.0).collect(),
                     intervals: bars.iter().map(|b| b.1).collect(),
-                    notes: vec![s.rating.to_string()],
+                    notes: Vec::new(),
                 }
             })
             .collect(),
