@@ -98,6 +98,35 @@ impl Currency {
         }
     }
 
+    /// A column of amounts written by one rule, chosen from the largest: millions with
+    /// one decimal (`£4.8m`, `£0.1m`) when it reaches a million, else thousands (`£92k`,
+    /// `£441k`) when it reaches ten thousand, else whole units (`£1,490`). A column never
+    /// mixes `£92,000` with `£272k`.
+    pub fn money_column(self, values: &[f64]) -> Vec<String> {
+        let c = self.symbol();
+        let top = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        values
+            .iter()
+            .map(|&x| {
+                let sign = if x < 0.0 { "−" } else { "" };
+                let a = x.abs();
+                let body = if top >= 1e6 {
+                    format!("{}m", thousands_with_decimal(a / 1e6))
+                } else if top >= 1e4 {
+                    format!("{}k", group(a / 1e3))
+                } else {
+                    group(a)
+                };
+                // A value that rounds to zero carries no sign.
+                let zero = body
+                    .trim_end_matches(['m', 'k'])
+                    .chars()
+                    .all(|ch| ch == '0' || ch == '.');
+                format!("{}{c}{body}", if zero { "" } else { sign })
+            })
+            .collect()
+    }
+
     /// A number format for spreadsheets: whole units with thousands separators and
     /// negative amounts in red, e.g. `"£"#,##0;[Red]-"£"#,##0`.
     pub fn excel_format(self) -> String {
@@ -110,6 +139,16 @@ impl Currency {
         let c = self.symbol().replace('"', "");
         format!("\"{c}\"#,##0.0,,\"m\"")
     }
+}
+
+/// `5,300.0`, `12.7`: one decimal, thousands separated.
+fn thousands_with_decimal(x: f64) -> String {
+    let tenths = (x * 10.0).round();
+    format!(
+        "{}.{}",
+        group((tenths / 10.0).trunc()),
+        (tenths % 10.0).abs() as u8
+    )
 }
 
 /// `12,345` (rounded to a whole number, thousands separated, `−` for negatives).
@@ -211,6 +250,21 @@ mod tests {
         assert_eq!(points_pm(-0.175, 0.004), "−17.5 ± 0.4");
         assert_eq!(points_pm(0.002, 0.0004), "+0.20 ± 0.04");
         assert_eq!(points_pm(0.0, 0.0), "0.0 ± 0.0");
+    }
+
+    #[test]
+    fn a_column_of_money_keeps_one_rule() {
+        let gbp = Currency::GBP;
+        assert_eq!(
+            gbp.money_column(&[92_000.0, 272_000.0, 441_000.0]),
+            ["£92k", "£272k", "£441k"]
+        );
+        assert_eq!(
+            gbp.money_column(&[-4_300_000.0, 92_000.0, 5_300_000_000.0]),
+            ["−£4.3m", "£0.1m", "£5,300.0m"]
+        );
+        assert_eq!(gbp.money_column(&[1_490.0, -75.4]), ["£1,490", "−£75"]);
+        assert_eq!(gbp.money_column(&[-0.01, 2e6]), ["£0.0m", "£2.0m"]);
     }
 
     #[test]

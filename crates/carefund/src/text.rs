@@ -162,17 +162,28 @@ pub fn render(s: &Summary) -> String {
         "\n  {:<9}{:>10}{:>10}{:>11}{:>11}{:>11}{:>16}{:>12}",
         "year", "avoided", "plan", "cashable", "new money", "net", "median cum net", "P(cum ≥ 0)"
     );
-    for y in &s.years {
+    // One money rule per column (docs: a column never mixes £92,000 with £272k).
+    let column = |f: fn(&crate::summary::YearSummary) -> f64| {
+        m.currency
+            .money_column(&s.years.iter().map(f).collect::<Vec<_>>())
+    };
+    let (cash, spend, net, cum) = (
+        column(|y| y.cashable),
+        column(|y| y.investment),
+        column(|y| y.net),
+        column(|y| y.cum_net_median),
+    );
+    for (i, y) in s.years.iter().enumerate() {
         let _ = writeln!(
             o,
             "  {:<9}{:>10}{:>10}{:>11}{:>11}{:>11}{:>16}{:>11.0}%",
             y.year,
             group(y.avoided),
             group(y.plan),
-            money(y.cashable),
-            money(y.investment),
-            money(y.net),
-            money(y.cum_net_median),
+            cash[i],
+            spend[i],
+            net[i],
+            cum[i],
             100.0 * y.p_cum_net_non_negative
         );
     }

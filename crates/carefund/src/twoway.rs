@@ -415,29 +415,47 @@ pub fn files(g: &Grid, formats: &[Format]) -> Result<Vec<(String, Vec<u8>)>> {
 pub fn render_text(g: &Grid) -> String {
     let xs = g.x.values();
     let money = !matches!(g.metric, Metric::PBreakEven);
+    let minus = |s: String| s.replace('-', "−");
+    // Money in millions of the currency, a probability in percent, one rule per table.
     let cell = |v: f64| {
-        if money {
-            format!("{:>8.1}", v / 1e6)
+        let s = if money {
+            format!("{:.1}", v / 1e6)
         } else {
-            format!("{v:>8.2}")
-        }
+            format!("{:.0}%", 100.0 * v)
+        };
+        format!("{:>9}", minus(s))
+    };
+    // Axis values as the chart shows them: shares in percent, the rest as numbers.
+    let value = |input: &str, v: f64| {
+        let (_, factor) = axis_label(input, g.currency);
+        let s = if factor > 1.0 {
+            format!("{:.2}%", factor * v)
+        } else {
+            crate::report::number(v)
+        };
+        minus(s)
+    };
+    let unit = if money {
+        format!(" (cells in {})", g.currency.millions())
+    } else {
+        String::new()
     };
     let mut out = format!(
-        "{} — {} ({} paths per cell, seed {})\nrows: {}; columns: {}\n",
+        "{} — {}{unit} ({} paths per cell, seed {})\nrows: {}; columns: {}\n",
         g.scenario,
         g.metric.describe(g.currency),
-        g.paths,
+        crate::fmt::group(g.paths as f64),
         g.seed,
         g.y.input,
         g.x.input
     );
     out.push_str(&format!("{:>10}", ""));
     for x in &xs {
-        out.push_str(&format!("{x:>8.4}"));
+        out.push_str(&format!("{:>9}", value(&g.x.input, *x)));
     }
     out.push('\n');
     for row in g.cells.chunks(xs.len().max(1)) {
-        out.push_str(&format!("{:>10.4}", row[0].y));
+        out.push_str(&format!("{:>10}", value(&g.y.input, row[0].y)));
         for c in row {
             out.push_str(&cell(c.value));
         }
