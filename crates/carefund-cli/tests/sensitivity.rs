@@ -65,9 +65,9 @@ fn sensitivity_writes_charts_and_tables() {
     assert!((1..inputs.len()).all(|i| rho(i - 1) >= rho(i)));
     let csv = std::fs::read_to_string(out_dir.join("swing.csv")).expect("csv");
     assert!(csv.starts_with("rank,input,label,p10_value,p90_value,mean_at_p10"));
-    assert_eq!(csv.lines().count(), 27);
+    assert_eq!(csv.lines().count(), 37, "header and 36 inputs");
     let sobol = std::fs::read_to_string(out_dir.join("sobol.csv")).expect("csv");
-    assert_eq!(sobol.lines().count(), 27);
+    assert_eq!(sobol.lines().count(), 37, "header and 36 inputs");
 }
 
 #[test]
