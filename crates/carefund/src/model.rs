@@ -168,9 +168,7 @@ pub struct Model<'a> {
     scenario: &'a Scenario,
     /// Plan's claimed avoided admissions per period.
     plan: Vec<f64>,
-    /// Plan's claimed savings per period (£).
-    claimed: Vec<f64>,
-    /// `Σ_t claimed_t`, summed in period order.
+    /// The plan's claimed savings over the horizon, `Σ_t claimed_t` in period order (£).
     claimed_total: f64,
     /// `min(1, τ_t / capacity_release_years)`.
     release: Vec<f64>,
@@ -196,14 +194,13 @@ impl<'a> Model<'a> {
                 PlanTarget::PerYear(v) => v[tl.year_of(t)] * dt,
             })
             .collect();
-        let claimed: Vec<f64> = (0..tl.periods())
+        let claimed_total = (0..tl.periods())
             .map(|t| match &scenario.claimed_savings {
                 None => plan[t] * scenario.tariff,
                 Some(ClaimedSavings::Constant(x)) => x * dt,
                 Some(ClaimedSavings::PerYear(v)) => v[tl.year_of(t)] * dt,
             })
-            .collect();
-        let claimed_total = claimed.iter().sum();
+            .sum();
         let release = tl
             .tau()
             .iter()
@@ -221,7 +218,6 @@ impl<'a> Model<'a> {
         Self {
             scenario,
             plan,
-            claimed,
             claimed_total,
             release,
             year,
@@ -244,16 +240,12 @@ impl<'a> Model<'a> {
         &self.plan
     }
 
-    /// The plan's claimed savings per period (docs/model.md §13), £.
+    /// The plan's claimed savings over the horizon, `Σ_t claimed_t` (docs/model.md §13).
     ///
     /// # Formula
-    /// `plan.claimed_savings[year] · dt` (or the one figure · dt) when the scenario gives
-    /// them; else `plan_t · tariff`, how plans valued the admissions they claimed.
-    pub fn claimed_savings(&self) -> &[f64] {
-        &self.claimed
-    }
-
-    /// The plan's claimed savings over the horizon, `Σ_t claimed_t` (£).
+    /// `claimed_t = plan.claimed_savings[year] · dt` (or the one figure · dt) when the
+    /// scenario gives them; else `plan_t · tariff`, how plans valued the admissions they
+    /// claimed.
     pub fn claimed_savings_total(&self) -> f64 {
         self.claimed_total
     }
