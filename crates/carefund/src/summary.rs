@@ -473,6 +473,12 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
     }
 }
 
+/// Whether cover for the hospital is a question at all: the hospital is paid per
+/// admission (tariff) and the plan claims fewer admissions in some year.
+pub fn hospital_cover_applies(payment: crate::scenario::Payment, years: &[YearSummary]) -> bool {
+    payment == crate::scenario::Payment::Tariff && years.iter().any(|y| y.plan > 0.0)
+}
+
 /// The pool, the schemes' cost, the new money and the claimed savings a year.
 pub fn spending(scenario: &Scenario, model: &Model<'_>) -> Spending {
     Spending {
@@ -699,8 +705,7 @@ fn reasons(
             pct(all)
         ));
     }
-    let claims_admissions = years.iter().any(|y| y.plan > 0.0);
-    if scenario.payment() == crate::scenario::Payment::Tariff && claims_admissions {
+    if hospital_cover_applies(scenario.payment(), years) {
         let reserve = scenario.contingency_share * scenario.pooled();
         r.push(if reserve > 0.0 {
             format!(

@@ -132,9 +132,7 @@ pub fn render(s: &Summary) -> String {
             money(h.claim_gap)
         ),
     );
-    // Cover for the hospital is a question only where the hospital is paid per admission
-    // and the plan claims fewer of them.
-    if m.payment == crate::scenario::Payment::Tariff && s.years.iter().any(|y| y.plan > 0.0) {
+    if crate::summary::hospital_cover_applies(m.payment, &s.years) {
         row(
             &mut o,
             "P(hospital covered)",
