@@ -265,11 +265,13 @@ pub fn evidence_fan(summary: &Summary, evidence_run: &Summary) -> chart::Overlai
     );
     let h = &evidence_run.headline;
     fan.subtitle = format!(
-        "P(break even by {}): plan {:.0}%, evidence {:.0}% ± {:.1}% · evidence run rated {}",
+        "P(break even by {}): plan {}, evidence {} · evidence run rated {}",
         last_year(summary),
-        100.0 * summary.headline.p_break_even,
-        100.0 * h.p_break_even,
-        100.0 * h.p_break_even_se,
+        crate::fmt::percent_pm(
+            summary.headline.p_break_even,
+            summary.headline.p_break_even_se
+        ),
+        crate::fmt::percent_pm(h.p_break_even, h.p_break_even_se),
         evidence_run.rating
     );
     chart::OverlaidFan {

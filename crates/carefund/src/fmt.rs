@@ -127,6 +127,61 @@ impl Currency {
             .collect()
     }
 
+    /// An estimate and its standard error in one unit, so that a reader compares like
+    /// with like: `−£815k ± £28k`, `−£22.0m ± £0.2m`, `−£12.70m ± £0.04m`, `£1,490 ± £85`.
+    /// The unit follows the larger of the two (millions from a million, thousands from
+    /// ten thousand); the decimals are as many as the error needs to show one significant
+    /// figure (at least one in millions, at most three). `signed` writes `+` before a
+    /// positive estimate, for differences.
+    pub fn money_pm(self, mean: f64, se: f64, signed: bool) -> String {
+        let c = self.symbol();
+        let top = mean.abs().max(se.abs());
+        let (div, unit, least, most) = if top >= 1e6 {
+            (1e6, "m", 1, 3)
+        } else if top >= 1e4 {
+            (1e3, "k", 0, 2)
+        } else {
+            (1.0, "", 0, 0)
+        };
+        let e = se.abs() / div;
+        let need = if e > 0.0 && e < 1.0 {
+            // ceil(−log10 e) decimals show e's first significant digit.
+            (-e.log10()).ceil() as usize
+        } else {
+            0
+        };
+        let d = need.clamp(least, most);
+        let body = |x: f64| {
+            if unit.is_empty() {
+                group(x)
+            } else {
+                let s = format!("{:.d$}", x / div);
+                let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
+                let int = group(int.parse::<f64>().unwrap_or(0.0));
+                if frac.is_empty() {
+                    format!("{int}{unit}")
+                } else {
+                    format!("{int}.{frac}{unit}")
+                }
+            }
+        };
+        let m = body(mean.abs());
+        let zero = m
+            .trim_end_matches(['m', 'k'])
+            .chars()
+            .all(|ch| ch == '0' || ch == '.' || ch == ',');
+        let sign = if zero {
+            ""
+        } else if mean < 0.0 {
+            "−"
+        } else if signed {
+            "+"
+        } else {
+            ""
+        };
+        format!("{sign}{c}{m} ± {c}{}", body(se.abs()))
+    }
+
     /// A number format for spreadsheets: whole units with thousands separators and
     /// negative amounts in red, e.g. `"£"#,##0;[Red]-"£"#,##0`.
     pub fn excel_format(self) -> String {
@@ -250,6 +305,31 @@ mod tests {
         assert_eq!(points_pm(-0.175, 0.004), "−17.5 ± 0.4");
         assert_eq!(points_pm(0.002, 0.0004), "+0.20 ± 0.04");
         assert_eq!(points_pm(0.0, 0.0), "0.0 ± 0.0");
+    }
+
+    #[test]
+    fn an_estimate_and_its_error_share_one_unit() {
+        let gbp = Currency::GBP;
+        assert_eq!(gbp.money_pm(-815_000.0, 27_600.0, true), "−£815k ± £28k");
+        assert_eq!(
+            gbp.money_pm(-22_000_000.0, 196_000.0, false),
+            "−£22.0m ± £0.2m"
+        );
+        assert_eq!(
+            gbp.money_pm(-12_700_000.0, 42_600.0, true),
+            "−£12.70m ± £0.04m"
+        );
+        assert_eq!(gbp.money_pm(49_200.0, 1_687.0, true), "+£49k ± £2k");
+        assert_eq!(gbp.money_pm(9_200.0, 1_687.0, true), "+£9,200 ± £1,687");
+        assert_eq!(
+            gbp.money_pm(5_300_000_000.0, 2e8, false),
+            "£5,300.0m ± £200.0m"
+        );
+        assert_eq!(gbp.money_pm(0.0, 0.0, true), "£0 ± £0");
+        assert_eq!(
+            Currency::EUR.money_pm(715_000.0, 23_400.0, true),
+            "+€715k ± €23k"
+        );
     }
 
     #[test]

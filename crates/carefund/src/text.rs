@@ -89,9 +89,8 @@ pub fn render(s: &Summary) -> String {
         &mut o,
         "Cumulative net at the horizon",
         format!(
-            "mean {} ± {}, median {}, 90% of futures in [{}, {}]",
-            money(c.mean),
-            money(c.se),
+            "mean {}, median {}, 90% of futures in [{}, {}]",
+            m.currency.money_pm(c.mean, c.se, false),
             money(c.p50),
             money(c.p5),
             money(c.p95)
@@ -102,9 +101,8 @@ pub fn render(s: &Summary) -> String {
         &mut o,
         "NPV",
         format!(
-            "mean {} ± {}, 90% in [{}, {}] ({})",
-            money(n.mean),
-            money(n.se),
+            "mean {}, 90% in [{}, {}] ({})",
+            m.currency.money_pm(n.mean, n.se, false),
             money(n.p5),
             money(n.p95),
             m.discount

@@ -10,7 +10,7 @@ fn pc(x: f64) -> String {
 }
 
 fn points(x: f64, se: f64) -> String {
-    format!("{:+.1} ± {:.1} points", 100.0 * x, 100.0 * se).replace('-', "−")
+    format!("{} points", crate::fmt::points_pm(x, se))
 }
 
 fn span(i: &Interval, f: fn(f64) -> String) -> String {
@@ -26,24 +26,27 @@ pub fn comparison_text(c: &Comparison) -> String {
         "\nHeld against the evidence ({}) — central (P10–P90)",
         c.evidence_file
     );
+    // Each scheme takes two lines: its name beside the plan's row and its evidence kind
+    // beside the evidence's, in a column as wide as the longest, so nothing is cut.
+    let kind = |s: &super::SchemeComparison| format!("({})", s.kind);
+    let w = c
+        .schemes
+        .iter()
+        .flat_map(|s| [s.scheme.chars().count(), kind(s).chars().count()])
+        .fold("scheme (kind)".len(), usize::max)
+        + 2;
     let _ = writeln!(
         o,
-        "  {:<40}{:<10}{:<22}{:<20}{:>9}",
+        "  {:<w$}{:<10}{:<22}{:<20}{:>9}",
         "scheme (kind)", "", "effect", "ramp, years", "P(works)"
     );
     let yrs = |x: f64| format!("{x:.1}");
     for s in &c.schemes {
-        let name = format!("{} ({})", s.scheme, s.kind);
-        let name: String = if name.chars().count() > 39 {
-            name.chars().take(38).collect::<String>() + "…"
-        } else {
-            name
-        };
         let flag = |b: bool| if b { " !" } else { "" };
         let _ = writeln!(
             o,
-            "  {:<40}{:<10}{:<22}{:<20}{:>9}",
-            name,
+            "  {:<w$}{:<10}{:<22}{:<20}{:>9}",
+            s.scheme,
             "plan",
             span(&s.plan_effect, pc) + flag(s.effect_above_evidence),
             span(&s.plan_ramp_years, yrs) + flag(s.ramp_faster_than_evidence),
@@ -51,8 +54,8 @@ pub fn comparison_text(c: &Comparison) -> String {
         );
         let _ = writeln!(
             o,
-            "  {:<40}{:<10}{:<22}{:<20}{:>9}",
-            "",
+            "  {:<w$}{:<10}{:<22}{:<20}{:>9}",
+            kind(s),
             "evidence",
             span(&s.evidence_effect, pc),
             span(&s.evidence_time_to_effect, yrs),
@@ -138,11 +141,8 @@ pub fn text(e: &EvidenceBlock) -> String {
             "Mean cumulative net (paired)",
             String::new(),
             String::new(),
-            format!(
-                "{} ± {}",
-                money(d.cum_net_horizon.mean),
-                money(d.cum_net_horizon.se)
-            ),
+            e.currency
+                .money_pm(d.cum_net_horizon.mean, d.cum_net_horizon.se, true),
         ),
         (
             "P(year-1 target met)",

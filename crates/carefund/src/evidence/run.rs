@@ -251,7 +251,6 @@ pub fn outcome(
     };
     // Ratings order best first, so a greater rating is a worse one.
     let worse = evid.rating > plan.rating;
-    let money = |x: f64| scenario.currency().money(x);
     let optimism_bias = if scenario.optimism_bias_set() {
         format!(
             "the scenario's costs.optimism_bias ({}), in both runs",
@@ -292,13 +291,17 @@ pub fn outcome(
         )
     });
     reasons.push(format!(
-        "paired difference (evidence − plan): P(claimed savings arrive) {} ± {:.1} points, P(break even) {} ± {:.1} points, mean cumulative net {} ± {}",
-        format!("{:+.1}", 100.0 * difference.p_savings_claim_met.mean).replace('-', "−"),
-        100.0 * difference.p_savings_claim_met.se,
-        format!("{:+.1}", 100.0 * difference.p_break_even.mean).replace('-', "−"),
-        100.0 * difference.p_break_even.se,
-        money(difference.cum_net_horizon.mean),
-        money(difference.cum_net_horizon.se),
+        "paired difference (evidence − plan): P(claimed savings arrive) {} points, P(break even) {} points, mean cumulative net {}",
+        crate::fmt::points_pm(
+            difference.p_savings_claim_met.mean,
+            difference.p_savings_claim_met.se
+        ),
+        crate::fmt::points_pm(difference.p_break_even.mean, difference.p_break_even.se),
+        scenario.currency().money_pm(
+            difference.cum_net_horizon.mean,
+            difference.cum_net_horizon.se,
+            true
+        ),
     ));
     if !unsupported.is_empty() {
         reasons.push(format!(

@@ -36,11 +36,14 @@ pub fn stress_text(r: &StressReport) -> String {
         group(r.paths as f64),
         r.seed
     );
-    let money = |x: f64| r.currency.money(x);
-    let signed = |x: f64| signed_money(r.currency, x);
+    // The name column is as wide as the longest name: a stress is never cut short.
+    let w = std::iter::once(&r.base)
+        .chain(&r.stresses)
+        .map(|s| s.name.chars().count())
+        .fold("stress".len(), usize::max);
     let _ = writeln!(
         o,
-        "{:<30} {:<24} {:>15} {:>15} {:>15} {:>18} {:>20}",
+        "{:<w$} {:<24} {:>15} {:>15} {:>15} {:>18} {:>20}",
         "stress",
         "rating",
         "P(claim met)",
@@ -50,11 +53,6 @@ pub fn stress_text(r: &StressReport) -> String {
         "Δ mean cum net"
     );
     let row = |o: &mut String, s: &StressResult, base: bool| {
-        let name: String = if s.name.chars().count() > 30 {
-            s.name.chars().take(29).collect::<String>() + "…"
-        } else {
-            s.name.clone()
-        };
         let dp = if base {
             "—".to_string()
         } else {
@@ -66,16 +64,13 @@ pub fn stress_text(r: &StressReport) -> String {
         let dc = if base {
             "—".to_string()
         } else {
-            format!(
-                "{} ± {}",
-                signed(s.change.cum_net.mean),
-                money(s.change.cum_net.se)
-            )
+            r.currency
+                .money_pm(s.change.cum_net.mean, s.change.cum_net.se, true)
         };
         let _ = writeln!(
             o,
-            "{:<30} {:<24} {:>15} {:>15} {:>15} {:>18} {:>20}",
-            name,
+            "{:<w$} {:<24} {:>15} {:>15} {:>15} {:>18} {:>20}",
+            s.name,
             s.rating.to_string(),
             pct_se(s.p_savings_claim_met, s.p_savings_claim_met_se),
             pct_se(s.p_savings_claim_cashable, s.p_savings_claim_cashable_se),
@@ -293,9 +288,14 @@ pub fn compare_text(c: &Comparison) -> String {
         group(c.paths as f64),
         c.seed
     );
+    let w = c
+        .scenarios
+        .iter()
+        .map(|s| s.name.chars().count())
+        .fold("scenario".len(), usize::max);
     let _ = writeln!(
         o,
-        "{:<3}{:<36} {:<24} {:>15} {:>15} {:>15} {:>10} {:>14} {:>13}",
+        "{:<3}{:<w$} {:<24} {:>15} {:>15} {:>15} {:>10}  {:>14} {:>13}",
         "",
         "scenario",
         "rating",
@@ -307,16 +307,11 @@ pub fn compare_text(c: &Comparison) -> String {
         "mean avoided"
     );
     for (k, s) in c.scenarios.iter().enumerate() {
-        let name: String = if s.name.chars().count() > 36 {
-            s.name.chars().take(35).collect::<String>() + "…"
-        } else {
-            s.name.clone()
-        };
         let _ = writeln!(
             o,
-            "{:<3}{:<36} {:<24} {:>15} {:>15} {:>15} {:>10} {:>14} {:>13}",
+            "{:<3}{:<w$} {:<24} {:>15} {:>15} {:>15} {:>10}  {:>14} {:>13}",
             letter(k),
-            name,
+            s.name,
             s.rating.to_string(),
             // An option that claims nothing (do nothing) has no claims to meet.
             claim(s, s.p_savings_claim_met, s.p_savings_claim_met_se),
@@ -334,25 +329,32 @@ pub fn compare_text(c: &Comparison) -> String {
     for p in &c.pairs {
         let _ = writeln!(
             o,
-            "\n{} − {}:  P({} better) = {:.1}% ± {:.1}  (higher cumulative net by the horizon)",
+            "\n{} − {}:  P({} better) = {}  (higher cumulative net by the horizon)",
             letter(p.a),
             letter(p.b),
             letter(p.a),
-            100.0 * p.p_a_better,
-            100.0 * p.p_a_better_se
+            pct_se(p.p_a_better, p.p_a_better_se)
         );
-        let m = |label: &str, s: &crate::stats::Stats, f: &dyn Fn(f64) -> String| {
+        let m = |label: &str, s: &crate::stats::Stats, pm: String, f: &dyn Fn(f64) -> String| {
             format!(
-                "  {label:<26} {:>10} ± {:<8} median {:>9}   P5–P95 [{}, {}]",
-                f(s.mean),
-                f(s.se).trim_start_matches('+').to_string(),
+                "  {label:<26} {pm:>20}  median {:>9}   P5–P95 [{}, {}]",
                 f(s.p50),
                 f(s.p5),
                 f(s.p95)
             )
         };
-        let _ = writeln!(o, "{}", m("cumulative net", &p.cum_net, &signed_money));
-        let _ = writeln!(o, "{}", m("NPV", &p.npv, &signed_money));
+        let money_pm = |s: &crate::stats::Stats| c.currency.money_pm(s.mean, s.se, true);
+        let _ = writeln!(
+            o,
+            "{}",
+            m(
+                "cumulative net",
+                &p.cum_net,
+                money_pm(&p.cum_net),
+                &signed_money
+            )
+        );
+        let _ = writeln!(o, "{}", m("NPV", &p.npv, money_pm(&p.npv), &signed_money));
         let adm = |x: f64| {
             if x > 0.0 {
                 format!("+{}", group(x))
@@ -360,7 +362,12 @@ pub fn compare_text(c: &Comparison) -> String {
                 group(x)
             }
         };
-        let _ = writeln!(o, "{}", m("avoided admissions", &p.avoided, &adm));
+        let adm_pm = format!("{} ± {}", adm(p.avoided.mean), group(p.avoided.se));
+        let _ = writeln!(
+            o,
+            "{}",
+            m("avoided admissions (mean)", &p.avoided, adm_pm, &adm)
+        );
     }
     o
 }
