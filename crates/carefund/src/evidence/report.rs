@@ -98,7 +98,7 @@ pub fn text(e: &EvidenceBlock) -> String {
         "  {:<30}{:>25}{:>25}{:>25}",
         "", "plan's own assumptions", "the evidence", "paired difference"
     );
-    let p = |x: f64, se: f64| format!("{:.1}% ± {:.1}%", 100.0 * x, 100.0 * se);
+    let p = crate::fmt::percent_pm;
     let d = &e.difference;
     let rows = [
         (
