@@ -510,7 +510,7 @@ metric_arg!(
 );
 
 /// `--xlsx` and `--report`, shared by every subcommand that writes reports.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ReportArgs {
     /// Also write an Excel workbook with native Excel charts to FILE: Summary, Fan chart,
     /// By year, By period, Assumptions, Paths and a sheet of this command's own results;

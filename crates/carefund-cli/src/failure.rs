@@ -61,6 +61,11 @@ pub fn message(e: &anyhow::Error) -> String {
 pub fn is_bad_input(e: &Error) -> bool {
     matches!(
         e,
-        Error::Input(_) | Error::Options(_) | Error::InvalidOption { .. } | Error::Memory { .. }
+        Error::Input(_)
+            | Error::Options(_)
+            | Error::InvalidOption { .. }
+            | Error::Memory { .. }
+            | Error::Invalid(_)
+            | Error::ShardMismatch(_)
     )
 }

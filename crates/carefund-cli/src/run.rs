@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use carefund::api::{Charts, OutputOptions, PathsFile, ShardRequest};
+use carefund::api::{OutputOptions, PathsFile, ShardRequest};
 use carefund::columns::Percentiles;
 use carefund::convergence::Target;
 use carefund::engine::Shard;
@@ -15,8 +15,7 @@ use carefund::shard::Source;
 use carefund::{RunOptions, RunOutcome, RunRequest, Scenario};
 
 use crate::args::{
-    ChartFormat, CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs,
-    SamplingArg,
+    CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs, SamplingArg,
 };
 use crate::files::{BadInput, read_text};
 
@@ -83,24 +82,13 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         carefund::run(&scenario, &request, &bars)?
     };
     let output = OutputOptions {
-        charts: charts(a.format),
         paths_file: match a.paths_file {
             PathsFileArg::Csv => PathsFile::Csv,
             PathsFileArg::None => PathsFile::None,
         },
-        workbook: a.reports.xlsx.is_some(),
-        page: a.reports.report.is_some(),
+        ..a.reports.output(a.format)
     };
     write_run(&outcome, &out, &output, a.json, &a.reports)
-}
-
-/// The chart formats of `--format`.
-pub(crate) fn charts(format: ChartFormat) -> Charts {
-    match format {
-        ChartFormat::Png => Charts::Png,
-        ChartFormat::Svg => Charts::Svg,
-        ChartFormat::Both => Charts::Both,
-    }
 }
 
 /// The default output directory of a scenario file: `carefund-out/<file stem>`.
@@ -224,11 +212,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         let shard = carefund::shard::read(&text, &name)?;
         shards.push((name, shard));
     }
-    // The shards' problems are the user's input: exit 2, the message as is.
-    let outcome = carefund::api::merge(shards, &()).map_err(|e| match e {
-        carefund::Error::Options(m) => anyhow::Error::from(BadInput(m)),
-        other => other.into(),
-    })?;
+    let outcome = carefund::api::merge(shards, &())?;
     let out = a
         .out
         .clone()
@@ -241,31 +225,8 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         .collect();
     a.reports.check(&inputs, &out)?;
     crate::files::check_replaceable_dir(&out)?;
-    let output = OutputOptions {
-        charts: charts(a.format),
-        paths_file: PathsFile::Csv,
-        workbook: a.reports.xlsx.is_some(),
-        page: a.reports.report.is_some(),
-    };
+    let output = a.reports.output(a.format);
     write_run(&outcome, &out, &output, a.json, &a.reports)
-}
-
-/// Refuse work that would not fit in memory: `what` (e.g. "--sobol-rows 1000000") needs
-/// `need` bytes. Called before anything large is allocated.
-pub(crate) fn check_memory_for(what: &str, need: u64) -> anyhow::Result<()> {
-    let Some(available) = carefund::api::available_memory() else {
-        return Ok(());
-    };
-    let budget = available / 10 * 8;
-    if need > budget {
-        return Err(BadInput(format!(
-            "{what} needs about {:.1} GB but only {:.1} GB is available; ask for less",
-            need as f64 / 1e9,
-            available as f64 / 1e9
-        ))
-        .into());
-    }
-    Ok(())
 }
 
 /// `carefund check`.

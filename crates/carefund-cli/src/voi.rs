@@ -1,9 +1,7 @@
 //! `carefund compare … --voi`: the value-of-information analysis of the scenarios as the
 //! options of a decision (the library does the work; this parses the options).
 
-use carefund::chart::Format;
-use carefund::voi::{self, Group, Value, VoiOptions};
-use carefund::{RunOptions, Scenario};
+use carefund::voi::{Group, Value, VoiOptions};
 
 use crate::args::VoiArgs;
 use crate::files::BadInput;
@@ -37,18 +35,9 @@ fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
         .collect())
 }
 
-/// Output files: (name, bytes).
-type Files = Vec<(String, Vec<u8>)>;
-
-/// Parse the options, run the analysis and return its files, text and report (for the
-/// `--xlsx`/`--report` section).
-pub fn analyse(
-    a: &VoiArgs,
-    scenarios: &[Scenario],
-    options: &RunOptions,
-    formats: &[Format],
-) -> anyhow::Result<(Files, String, voi::VoiReport)> {
-    let opts = VoiOptions {
+/// The value-of-information options of `--voi`.
+pub fn options(a: &VoiArgs) -> anyhow::Result<VoiOptions> {
+    Ok(VoiOptions {
         value: Value::parse(&a.value).map_err(bad)?,
         scale: a.scale,
         groups: a
@@ -62,19 +51,5 @@ pub fn analyse(
             Some(w) => parse_weights(w)?,
             None => Vec::new(),
         },
-    };
-    let r = voi::analyse(scenarios, options, &opts).map_err(bad)?;
-    let mut files = vec![
-        ("voi.json".to_string(), voi::report::json(&r)?),
-        ("voi.csv".to_string(), voi::report::csv(&r)?),
-        (
-            "acceptability.csv".to_string(),
-            voi::report::acceptability_csv(&r)?,
-        ),
-    ];
-    for &f in formats {
-        files.extend(voi::report::charts(&r, f)?);
-    }
-    let text = voi::report::text(&r);
-    Ok((files, text, r))
+    })
 }

@@ -16,12 +16,21 @@
 //! # Ok::<(), carefund::Error>(())
 //! ```
 
+mod analyses;
 mod memory;
 mod output;
+mod paired;
 mod progress;
 mod run;
 
+pub use analyses::{
+    Method, NationalOutcome, SensitivityOutcome, SensitivityRequest, national, sensitivity,
+};
 pub use memory::{available_memory, check_memory, runs_memory};
 pub use output::{Charts, Contents, FileRole, OutputFile, OutputOptions, PathsFile};
+pub use paired::{
+    CompareOutcome, CompareRequest, ReverseOutcome, ReverseRequest, StressOutcome, StressRequest,
+    TwowayOutcome, TwowayRequest, compare, reverse, stress, twoway,
+};
 pub use progress::Progress;
 pub use run::{Columns, RunOutcome, RunRequest, ShardOutcome, ShardRequest, merge, run, shard};

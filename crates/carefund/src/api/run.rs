@@ -262,8 +262,8 @@ pub fn run(
 /// the single run's with sketched percentiles.
 ///
 /// # Errors
-/// [`Error::Options`] naming the files when the shards are not all of one run, a shard
-/// appears twice or one is missing (see [`crate::shard::merge`]).
+/// [`Error::ShardMismatch`] naming the files when the shards are not all of one run, a
+/// shard appears twice or one is missing (see [`crate::shard::merge`]).
 ///
 /// ```
 /// use carefund::{Scenario, api};
@@ -286,7 +286,11 @@ pub fn run(
 /// ```
 pub fn merge(shards: Vec<(String, ShardFile)>, progress: &dyn Progress) -> Result<RunOutcome> {
     checkpoint(progress)?;
-    let merged = crate::shard::merge(shards)?;
+    // Every problem of the shards is the caller's input, named by file.
+    let merged = crate::shard::merge(shards).map_err(|e| match e {
+        Error::Options(m) => Error::ShardMismatch(m),
+        other => other,
+    })?;
     let summary = summarise(&merged.scenario, &merged.plan);
     let evidence = crate::evidence::outcome(
         &merged.scenario,
