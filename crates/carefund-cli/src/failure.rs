@@ -1,7 +1,7 @@
 //! The library's typed errors in the command's words: each option under its flag, and
 //! the exit status (2 for bad input, 1 for a runtime failure).
 
-use carefund::{Error, Opt};
+use carefund::api::{Error, Opt};
 
 /// The flag that sets `name`.
 pub fn flag(name: Opt) -> &'static str {
@@ -34,7 +34,7 @@ fn cli_text(e: &Error) -> Option<String> {
             need,
             available,
             fits,
-        } => Some(carefund::memory_text(
+        } => Some(carefund::api::memory_text(
             flag(*name),
             value,
             *need,

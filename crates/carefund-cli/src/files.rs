@@ -21,7 +21,7 @@ impl std::error::Error for BadInput {}
 pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     let bad = e.chain().any(|c| {
         c.is::<BadInput>()
-            || c.downcast_ref::<carefund::Error>()
+            || c.downcast_ref::<carefund::api::Error>()
                 .is_some_and(crate::failure::is_bad_input)
     });
     ExitCode::from(if bad { 2 } else { 1 })

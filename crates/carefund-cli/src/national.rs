@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::national::{Factors, Portfolio};
-use carefund::{RunOptions, api};
+use carefund::api::{self, RunOptions};
+use carefund::api::{Factors, Portfolio};
 
 use crate::args::NationalArgs;
 use crate::files::{Kind, finish, read_input, read_text};

@@ -6,13 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use carefund::api::{OutputOptions, PathsFile, ShardRequest};
-use carefund::columns::Percentiles;
-use carefund::convergence::Target;
-use carefund::engine::Shard;
-use carefund::scenario::Sampling;
-use carefund::shard::Source;
-use carefund::{RunOptions, RunOutcome, RunRequest, Scenario};
+use carefund::api::{
+    OutputOptions, PathsFile, Percentiles, RunOptions, RunOutcome, RunRequest, Sampling, Scenario,
+    Shard, ShardRequest, Source, Target,
+};
 
 use crate::args::{
     CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs, SamplingArg,
@@ -49,8 +46,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     options.check()?;
     crate::files::check_output_dir(&out)?;
-    let evpi_value = carefund::voi::Value::parse(&a.evpi_value).map_err(|e| match e {
-        carefund::Error::Options(m) => {
+    let evpi_value = carefund::api::Value::parse(&a.evpi_value).map_err(|e| match e {
+        carefund::api::Error::Options(m) => {
             anyhow::Error::from(BadInput(m.replacen("--value", "--evpi-value", 1)))
         }
         other => other.into(),
@@ -79,7 +76,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let outcome = {
         let bars = crate::progress::Stages::new(crate::progress::visible(a.json));
-        carefund::run(&scenario, &request, &bars)?
+        carefund::api::run(&scenario, &request, &bars)?
     };
     let output = OutputOptions {
         paths_file: match a.paths_file {
@@ -134,7 +131,7 @@ fn run_shard(
     a: &RunArgs,
     scenario: &Scenario,
     text: &str,
-    evidence: carefund::Evidence,
+    evidence: carefund::api::Evidence,
     options: &RunOptions,
     shard: Shard,
     out: &Path,
@@ -209,7 +206,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
             &mut text,
         )
         .map_err(|e| BadInput(format!("{name}: cannot read this shard file: {e}")))?;
-        let shard = carefund::shard::read(&text, &name)?;
+        let shard = carefund::api::read_shard(&text, &name)?;
         shards.push((name, shard));
     }
     let outcome = carefund::api::merge(shards, &())?;
@@ -233,59 +230,12 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
 pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
     let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
-    let comparison = carefund::evidence::compare(&scenario, &evidence);
-    let mut warnings = carefund::summary::plan_warnings(&scenario);
-    warnings.extend(scenario.notes().iter().cloned());
-    let tl = scenario.timeline();
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{}: OK — {} scheme{}, {} years from {} in {} periods, {} uncertain inputs",
-        a.scenario.display(),
-        scenario.schemes().len(),
-        if scenario.schemes().len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        tl.horizon_years(),
-        tl.year_label(0),
-        tl.periods(),
-        scenario
-            .inputs()
-            .iter()
-            .filter(|i| !i.dist().is_fixed())
-            .count()
+    let outcome = carefund::api::check(
+        &scenario,
+        &a.scenario.display().to_string(),
+        Some(&evidence),
     )?;
-    let cur = scenario.currency();
-    let model = carefund::Model::new(&scenario);
-    let spending = carefund::summary::spending(&scenario, &model);
-    writeln!(
-        out,
-        "schemes cost {} a year, of which {} is new money, against a {} pool; the plan claims savings of {} a year; rated on {}",
-        cur.money(spending.scheme_cost),
-        cur.money(spending.new_money),
-        cur.money(spending.pooled),
-        cur.money(spending.claimed_savings),
-        scenario.credibility().basis.name()
-    )?;
-    if warnings.is_empty() {
-        writeln!(
-            out,
-            "no plan-level warnings{}",
-            match comparison.warnings.len() {
-                0 => String::new(),
-                1 => " (the evidence check below has one)".to_string(),
-                n => format!(" (the evidence check below has {n})"),
-            }
-        )?;
-    } else {
-        writeln!(out, "warnings:")?;
-        for w in warnings {
-            writeln!(out, "  ! {w}")?;
-        }
-    }
-    write!(out, "{}", carefund::evidence::comparison_text(&comparison))?;
+    write!(std::io::stdout().lock(), "{}", outcome.text())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -294,9 +244,9 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
     // Read and rewrite the plan first, so a bad plan leaves nothing written.
     let text = match &a.do_nothing {
         Some(plan) => {
-            carefund::voi::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?
+            carefund::api::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?
         }
-        None => carefund::EXAMPLE_SCENARIO.to_string(),
+        None => carefund::api::EXAMPLE_SCENARIO.to_string(),
     };
     if a.path.is_dir() {
         return Err(BadInput(format!(

@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::RunOptions;
-use carefund::api::{self, Method, SensitivityRequest};
-use carefund::sensitivity::Output;
+use carefund::api::Output;
+use carefund::api::{self, Method, RunOptions, SensitivityRequest};
 
 use crate::args::{MethodArg, OutputArg, SensitivityArgs};
 use crate::files::finish;

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use carefund::stress::{self, Factor, ReverseOptions};
-use carefund::{RunOptions, Scenario, api};
+use carefund::api::{self, Factor, ReverseOptions, RunOptions, Scenario};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReportArgs, ReverseArgs, StressArgs};
 use crate::files::{BadInput, Kind, finish, read_input, read_text};
@@ -45,14 +44,14 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     a.reports.check(&inputs, &out)?;
     let mut overlays = Vec::new();
     if let Some(name) = &a.pack {
-        overlays.extend(stress::pack(name)?);
+        overlays.extend(api::stress_pack(name)?);
     }
     for path in &a.with {
         let text = read_input(path, Kind::Stress)?;
-        overlays.extend(stress::parse(&text, &path.display().to_string())?);
+        overlays.extend(api::parse_stress(&text, &path.display().to_string())?);
     }
     if a.pack.is_none() && a.with.is_empty() {
-        overlays.extend(stress::pack("sceptical")?);
+        overlays.extend(api::stress_pack("sceptical")?);
     }
     let request = api::StressRequest {
         options: options(&a.run),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::{RunOptions, api, twoway};
+use carefund::api::{self, RunOptions};
 
 use crate::args::{ReportArgs, TwowayArgs};
 use crate::files::finish;
@@ -27,8 +27,8 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
             seed: a.seed,
             threads: a.threads,
         },
-        x: twoway::parse_axis("--x", &a.x, &scenario)?,
-        y: twoway::parse_axis("--y", &a.y, &scenario)?,
+        x: api::parse_axis("--x", &a.x, &scenario)?,
+        y: api::parse_axis("--y", &a.y, &scenario)?,
         metric: a.metric.0,
     };
     let bars = crate::progress::Stages::new(crate::progress::visible(false));

@@ -1,15 +1,15 @@
 //! `carefund compare … --voi`: the value-of-information analysis of the scenarios as the
 //! options of a decision (the library does the work; this parses the options).
 
-use carefund::voi::{Group, Value, VoiOptions};
+use carefund::api::{Group, Value, VoiOptions};
 
 use crate::args::VoiArgs;
 use crate::files::BadInput;
 
 /// Library option errors are the user's input: exit status 2, the message as is.
-fn bad(e: carefund::Error) -> anyhow::Error {
+fn bad(e: carefund::api::Error) -> anyhow::Error {
     match e {
-        carefund::Error::Options(m) => BadInput(m).into(),
+        carefund::api::Error::Options(m) => BadInput(m).into(),
         other => other.into(),
     }
 }
@@ -44,7 +44,7 @@ pub fn options(a: &VoiArgs) -> anyhow::Result<VoiOptions> {
             .group
             .iter()
             .map(|g| Group::parse(g))
-            .collect::<carefund::Result<_>>()
+            .collect::<carefund::api::Result<_>>()
             .map_err(bad)?,
         admission_value: a.admission_value,
         weights: match &a.weights {
