@@ -3,12 +3,15 @@
 
 use std::fmt::Write;
 
+#[cfg(feature = "report")]
 use crate::chart::{self, Band, Columns, FanChart, Format, Ranked};
 use crate::error::{Error, Result};
 use crate::fmt::group;
 use crate::stats::Stats;
 
-use super::{National, RATINGS};
+use super::National;
+#[cfg(feature = "report")]
+use super::RATINGS;
 
 fn export_err(what: &'static str) -> impl Fn(String) -> Error {
     move |message| Error::Export { what, message }
@@ -296,9 +299,11 @@ pub fn paths_csv(n: &National) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| err(e.to_string()))
 }
 
+#[cfg(feature = "report")]
 const MILLION: f64 = 1e6;
 
 /// The national fan chart: cumulative system net summed over areas (£m).
+#[cfg(feature = "report")]
 pub fn fan(n: &National) -> FanChart {
     let s = |f: fn(&Stats) -> f64| -> Vec<f64> {
         n.periods.iter().map(|p| f(&p.cum_net) / MILLION).collect()
@@ -333,6 +338,7 @@ pub fn fan(n: &National) -> FanChart {
 }
 
 /// Areas per rating, best first (the bar of "not approved" in the warning colour).
+#[cfg(feature = "report")]
 pub fn ratings(n: &National) -> Columns {
     Columns {
         title: format!("Areas per rating — {}", n.meta.template_name),
@@ -353,6 +359,7 @@ pub fn ratings(n: &National) -> Columns {
 }
 
 /// Every area's P(break even), ranked, with ±2 standard errors and the rating thresholds.
+#[cfg(feature = "report")]
 pub fn ranked_break_even(n: &National) -> Ranked {
     let c = n.meta.credibility;
     let claims = c.basis == crate::Basis::Claims;
@@ -416,6 +423,7 @@ pub fn ranked_break_even(n: &National) -> Ranked {
 ///
 /// # Errors
 /// [`Error::Chart`] naming the chart that could not be drawn.
+#[cfg(feature = "report")]
 pub fn charts(n: &National, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
     let wrap = |name: &'static str| move |source| Error::Chart { name, source };
     let ext = format.extension();
