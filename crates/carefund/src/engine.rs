@@ -15,8 +15,8 @@ use crate::model::{Model, PathSummary, Quantity};
 use crate::sample::Sampler;
 use crate::scenario::Scenario;
 
-/// Paths per block.
-pub const BLOCK: usize = 1024;
+/// Paths per block (defined with the column store, which keeps per-block moments).
+pub use crate::columns::BLOCK;
 
 /// Paths projected together before their ledgers are stored (one 64-byte cache line of
 /// each column).

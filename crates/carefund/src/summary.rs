@@ -11,6 +11,12 @@ use crate::model::{Model, PathSummary, Quantity};
 use crate::scenario::{Discount, PlanTarget, Scenario, idx};
 use crate::stats::{Stats, pairwise_sum, proportion};
 
+mod blocks;
+
+pub use blocks::{
+    Comparison, Differences, EvidenceBlock, Evpi, Interval, Paired, SchemeComparison, Verdict,
+};
+
 /// The credibility rating. The names are those NHS England used to assure Better Care
 /// Fund plans; the probability thresholds are this tool's (see [`crate::Credibility`];
 /// docs/model.md §13 has the rules of both bases). Ratings order from best to worst;
@@ -195,7 +201,7 @@ pub struct Headline {
     /// EVPI of funding the plan versus doing nothing (NPV of system net, £), when asked
     /// for (`carefund run --evpi`); see [`crate::voi`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evpi: Option<crate::voi::Evpi>,
+    pub evpi: Option<Evpi>,
 }
 
 /// One period's statistics.
@@ -277,7 +283,7 @@ pub struct Summary {
     /// The evidence check (docs/model.md §11), when one was run: see
     /// [`crate::evidence::EvidenceOutcome::attach`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<crate::evidence::EvidenceBlock>,
+    pub evidence: Option<EvidenceBlock>,
 }
 
 /// Summarise a simulation of `scenario`.
@@ -564,14 +570,7 @@ pub fn rate_probabilities(c: &crate::Credibility, p: &RatingInputs) -> Rating {
 }
 
 fn pct(p: f64) -> String {
-    let x = 100.0 * p;
-    if x > 0.0 && x < 1.0 {
-        "under 1%".into()
-    } else if x < 100.0 && x > 99.0 {
-        "over 99%".into()
-    } else {
-        format!("{x:.0}%")
-    }
+    crate::fmt::percent_words(p)
 }
 
 fn reasons(

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-pub use crate::fmt::group;
+use crate::fmt::group;
 use crate::summary::Summary;
 
 /// Render the summary for a terminal (UTF-8, at most about 100 columns).

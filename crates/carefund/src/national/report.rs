@@ -18,7 +18,7 @@ fn export_err(what: &'static str) -> impl Fn(String) -> Error {
 }
 
 fn pct(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
+    crate::fmt::percent_fixed(p, 1)
 }
 
 fn range(s: &Stats, f: &dyn Fn(f64) -> String) -> String {

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::figures;
 use crate::fmt::Currency;
 use crate::summary::{Rating, Summary};
-use crate::text::group;
+use crate::fmt::group;
 
 const CSS: &str = include_str!("report.css");
 

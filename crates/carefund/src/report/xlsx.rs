@@ -768,11 +768,11 @@ fn paths_sheet(
     let note = if shown < n {
         format!(
             "Only the first {} of {} paths are listed (Excel sheets are kept small); paths.csv holds them all.",
-            crate::text::group(shown as f64),
-            crate::text::group(n as f64)
+            crate::fmt::group(shown as f64),
+            crate::fmt::group(n as f64)
         )
     } else {
-        format!("All {} paths.", crate::text::group(n as f64))
+        format!("All {} paths.", crate::fmt::group(n as f64))
     };
     ws.write_string_with_format(0, 0, &note, &f.note)
         .map_err(err)?;

@@ -16,7 +16,7 @@ use super::{Output, RankTornado, SobolScenario, SwingAnalysis};
 use crate::chart::{self, BarLayout, BarRow, Format, HorizontalBars};
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
-use crate::text::group;
+use crate::fmt::group;
 
 /// Most rows a chart shows.
 pub const CHART_ROWS: usize = 12;
