@@ -1,8 +1,6 @@
 //! From a simulation to the numbers a reader needs: per-period statistics, headline
 //! credibility metrics, the plan case, the rating and its reasons (docs/model.md §5).
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -219,8 +217,60 @@ pub struct PeriodSummary {
     pub plan_case_counterfactual: f64,
     /// The plan case's cumulative system net (£).
     pub plan_case_cum_net: f64,
-    /// Statistics over paths of every quantity, by name.
-    pub quantities: BTreeMap<&'static str, Stats>,
+    /// Statistics over paths of every quantity.
+    pub quantities: Quantities,
+}
+
+/// Statistics over paths of every per-period [`Quantity`], indexed by the quantity (so
+/// none can be missing). `summary.json` and `percentiles.csv` list them by name, in the
+/// order of their names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantities([Stats; Quantity::COUNT]);
+
+impl Quantities {
+    /// The statistics of each quantity, from `f`.
+    pub fn from_fn(mut f: impl FnMut(Quantity) -> Stats) -> Self {
+        Self(Quantity::ALL.map(&mut f))
+    }
+
+    /// The statistics of `q`.
+    pub fn get(&self, q: Quantity) -> &Stats {
+        &self.0[q.index()]
+    }
+
+    /// Every quantity with its statistics, in the order of their names (as written to
+    /// `summary.json` and `percentiles.csv`).
+    pub fn iter(&self) -> impl Iterator<Item = (Quantity, &Stats)> {
+        Quantity::BY_NAME.into_iter().map(|q| (q, self.get(q)))
+    }
+
+    /// The number of quantities ([`Quantity::COUNT`]).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Never true: every quantity has its statistics.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<Quantity> for Quantities {
+    type Output = Stats;
+    fn index(&self, q: Quantity) -> &Stats {
+        self.get(q)
+    }
+}
+
+impl Serialize for Quantities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (q, stats) in self.iter() {
+            map.serialize_entry(q.name(), stats)?;
+        }
+        map.end()
+    }
 }
 
 /// Means per financial year (for tables and the cash chart).
@@ -323,10 +373,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
             plan: model.plan()[t],
             plan_case_counterfactual: plan_series(Quantity::Counterfactual)[t],
             plan_case_cum_net: plan_series(Quantity::CumNet)[t],
-            quantities: Quantity::ALL
-                .iter()
-                .map(|&q| (q.name(), stat(q, t)))
-                .collect(),
+            quantities: Quantities::from_fn(|q| stat(q, t)),
         })
         .collect();
 

@@ -116,7 +116,7 @@ fn a_portfolio_of_one_area_equals_a_single_run_bit_for_bit() {
     // The national per-period fan is the single run's cumulative net.
     let summary = carefund::summarise(scenario, &single);
     for (np, sp) in nat.periods.iter().zip(&summary.periods) {
-        let q = sp.quantities["cum_net"];
+        let q = sp.quantities[carefund::Quantity::CumNet];
         assert_eq!(np.cum_net.p50.to_bits(), q.p50.to_bits(), "{}", np.label);
         assert_eq!(np.cum_net.mean.to_bits(), q.mean.to_bits(), "{}", np.label);
     }

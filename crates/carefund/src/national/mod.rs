@@ -1029,7 +1029,7 @@ pub fn simulate(
     for a in &areas {
         *ratings.entry(a.rating).or_default() += 1;
     }
-    let ratings = RATINGS
+    let ratings = Rating::ALL
         .iter()
         .map(|&rating| RatingCount {
             rating,
@@ -1115,7 +1115,8 @@ pub fn simulate(
     })
 }
 
-/// The ratings, best first ("not rated" last).
+/// The ratings, best first ("not rated" last): [`Rating::ALL`], kept under this name for
+/// callers.
 pub const RATINGS: [Rating; 5] = Rating::ALL;
 
 fn area_result(area: &Area, seed: u64, paths: &[AreaPath], claimed: f64) -> AreaResult {

@@ -11,7 +11,7 @@ use crate::stats::Stats;
 
 use super::National;
 #[cfg(feature = "report")]
-use super::RATINGS;
+use crate::summary::Rating;
 
 fn export_err(what: &'static str) -> impl Fn(String) -> Error {
     move |message| Error::Export { what, message }
@@ -352,7 +352,11 @@ pub fn ratings(n: &National) -> Columns {
         categories: n.ratings.iter().map(|r| r.rating.to_string()).collect(),
         values: n.ratings.iter().map(|r| r.areas as f64).collect(),
         label: "Approved (outright, with support or with conditions)".into(),
-        highlight: n.ratings.iter().map(|r| r.rating == RATINGS[3]).collect(),
+        highlight: n
+            .ratings
+            .iter()
+            .map(|r| r.rating == Rating::NotApproved)
+            .collect(),
         highlight_label: "Not approved".into(),
         value_decimals: 0,
     }

@@ -19,8 +19,9 @@ use crate::chart::{self, Format};
 use crate::error::{Error, Result};
 use crate::figures;
 use crate::fmt::Currency;
-use crate::summary::{Rating, Summary};
 use crate::fmt::group;
+use crate::model::Quantity;
+use crate::summary::{Rating, Summary};
 
 const CSS: &str = include_str!("report.css");
 
@@ -178,7 +179,7 @@ fn last_year(s: &Summary) -> &str {
 
 fn fan_alt(s: &Summary) -> String {
     let money = |x: f64| s.meta.currency.money(x);
-    let cum = |i: usize| s.periods.get(i).and_then(|p| p.quantities.get("cum_net"));
+    let cum = |i: usize| s.periods.get(i).map(|p| &p.quantities[Quantity::CumNet]);
     let last = s.periods.len().saturating_sub(1);
     let (Some(first), Some(end)) = (cum(0), cum(last)) else {
         return "Fan chart of cumulative system net (no periods).".into();
@@ -200,12 +201,7 @@ fn fan_alt(s: &Summary) -> String {
 }
 
 fn admissions_alt(s: &Summary) -> String {
-    let get = |i: usize, q: &str| {
-        s.periods
-            .get(i)
-            .and_then(|p| p.quantities.get(q))
-            .map_or(f64::NAN, |x| x.p50)
-    };
+    let get = |i: usize, q: Quantity| s.periods.get(i).map_or(f64::NAN, |p| p.quantities[q].p50);
     let last = s.periods.len().saturating_sub(1);
     let (Some(p0), Some(pl)) = (s.periods.first(), s.periods.last()) else {
         return "Emergency admissions chart (no periods).".into();
@@ -213,12 +209,12 @@ fn admissions_alt(s: &Summary) -> String {
     format!(
         "Line chart of emergency admissions per period. Without the schemes the median future has {} in {} and {} in {}; \
          with the schemes {} and {}. The plan expects {} in {}.",
-        group(get(0, "counterfactual")),
+        group(get(0, Quantity::Counterfactual)),
         p0.label,
-        group(get(last, "counterfactual")),
+        group(get(last, Quantity::Counterfactual)),
         pl.label,
-        group(get(0, "actual")),
-        group(get(last, "actual")),
+        group(get(0, Quantity::Actual)),
+        group(get(last, Quantity::Actual)),
         group(pl.plan_case_counterfactual - pl.plan),
         pl.label
     )

@@ -15,8 +15,8 @@ use super::{Output, RankTornado, SobolScenario, SwingAnalysis};
 #[cfg(feature = "report")]
 use crate::chart::{self, BarLayout, BarRow, Format, HorizontalBars};
 use crate::error::{Error, Result};
-use crate::scenario::Scenario;
 use crate::fmt::group;
+use crate::scenario::Scenario;
 
 /// Most rows a chart shows.
 pub const CHART_ROWS: usize = 12;

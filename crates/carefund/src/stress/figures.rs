@@ -15,7 +15,7 @@ fn cum_net(summary: &Summary, pick: fn(&crate::stats::Stats) -> f64) -> Vec<f64>
     summary
         .periods
         .iter()
-        .map(|p| p.quantities.get("cum_net").map_or(f64::NAN, pick) / MILLION)
+        .map(|p| pick(&p.quantities[crate::model::Quantity::CumNet]) / MILLION)
         .collect()
 }
 
