@@ -397,6 +397,36 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         })
         .collect();
 
+    let headline = headline(scenario, &model, paths, &claim);
+
+    let rating = rate(scenario, &headline);
+    let spending = spending(scenario, &model);
+    let reasons = reasons(scenario, &headline, &years, &spending, rating);
+    let mut warnings = plan_warnings(scenario);
+    warnings.extend(scenario.notes().iter().cloned());
+
+    Summary {
+        meta: meta(scenario, sim),
+        rating,
+        reasons,
+        warnings,
+        headline,
+        spending,
+        years,
+        periods,
+        evidence: None,
+    }
+}
+
+/// The headline metrics over the paths (`claim`: the plan case's path summary).
+fn headline(
+    scenario: &Scenario,
+    model: &Model<'_>,
+    paths: &[PathSummary],
+    claim: &PathSummary,
+) -> Headline {
+    let tl = scenario.timeline();
+    let n = paths.len();
     let field = |f: fn(&PathSummary) -> f64| -> Vec<f64> { paths.iter().map(f).collect() };
     let mut cum = field(|p| p.cum_net);
     let cum_stats = Stats::of(&mut cum.clone());
@@ -415,31 +445,8 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
     let expected_shortfall_5 = pairwise_sum(&cum[..worst]) / worst as f64;
 
     let year_of_period = |p: u32| tl.year_of(p as usize);
-    let mut counts = vec![0usize; tl.horizon_years() as usize + 1];
-    for p in paths {
-        match p.break_even {
-            Some(period) => counts[year_of_period(period)] += 1,
-            None => counts[tl.horizon_years() as usize] += 1,
-        }
-    }
-    let break_even_year = counts
-        .iter()
-        .enumerate()
-        .map(|(y, &c)| {
-            let (probability, se) = proportion(c, n);
-            BreakEvenYear {
-                year: if y == tl.horizon_years() as usize {
-                    "never".into()
-                } else {
-                    tl.year_label(y)
-                },
-                probability,
-                se,
-            }
-        })
-        .collect();
-
-    let headline = Headline {
+    let break_even_year = break_even_years(tl, paths);
+    Headline {
         p_break_even,
         p_break_even_se,
         p_target_met_year1,
@@ -472,57 +479,74 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         npv: Stats::of(&mut field(|p| p.npv)),
         avoided_total: Stats::of(&mut field(|p| p.avoided)),
         evpi: None,
-    };
+    }
+}
 
-    let rating = rate(scenario, &headline);
-    let spending = spending(scenario, &model);
-    let reasons = reasons(scenario, &headline, &years, &spending, rating);
-    let mut warnings = plan_warnings(scenario);
-    warnings.extend(scenario.notes().iter().cloned());
+/// The distribution of the financial year in which cumulative net turns ≥ 0 for good
+/// (`never` last).
+fn break_even_years(tl: &crate::time::Timeline, paths: &[PathSummary]) -> Vec<BreakEvenYear> {
+    let n = paths.len();
+    let year_of_period = |p: u32| tl.year_of(p as usize);
+    let mut counts = vec![0usize; tl.horizon_years() as usize + 1];
+    for p in paths {
+        match p.break_even {
+            Some(period) => counts[year_of_period(period)] += 1,
+            None => counts[tl.horizon_years() as usize] += 1,
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .map(|(y, &c)| {
+            let (probability, se) = proportion(c, n);
+            BreakEvenYear {
+                year: if y == tl.horizon_years() as usize {
+                    "never".into()
+                } else {
+                    tl.year_label(y)
+                },
+                probability,
+                se,
+            }
+        })
+        .collect()
+}
 
-    Summary {
-        meta: Meta {
-            carefund_version: env!("CARGO_PKG_VERSION"),
-            scenario_name: scenario.name().to_string(),
-            scenario_file: scenario.origin().to_string(),
-            scenario_hash: scenario.hash().to_string(),
-            seed: sim.options().seed,
-            paths: n as u64,
-            threads: sim.threads_used(),
-            sampling: scenario.sampling().name(),
-            convergence: None,
-            generator: crate::rng::GENERATOR,
-            block_size: BLOCK,
-            start_year: tl.start_year(),
-            horizon_years: tl.horizon_years(),
-            periods_per_year: tl.periods_per_year(),
-            discount: match tl.discount() {
-                Discount::Constant(r) => format!("constant {:.2}% a year", 100.0 * r),
-                Discount::GreenBook => {
-                    "HM Treasury Green Book (3.5% to year 30, 3.0% after)".into()
-                }
-            },
-            payment: scenario.payment(),
-            currency: scenario.currency(),
-            rating_basis: scenario.credibility().basis,
-            percentile_definition: match sim.percentiles() {
-                crate::columns::Percentiles::Sketch => {
-                    "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: log-linear bucket sketch, within 0.098% (relative) of the order statistic of rank floor(p(n-1))"
-                }
-                _ => {
-                    "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)"
-                }
-            },
-            per_period_percentiles: sim.percentiles().name(),
+/// What produced the results.
+fn meta(scenario: &Scenario, sim: &Simulation) -> Meta {
+    let tl = scenario.timeline();
+    let n = sim.path_summaries().len();
+    Meta {
+        carefund_version: env!("CARGO_PKG_VERSION"),
+        scenario_name: scenario.name().to_string(),
+        scenario_file: scenario.origin().to_string(),
+        scenario_hash: scenario.hash().to_string(),
+        seed: sim.options().seed,
+        paths: n as u64,
+        threads: sim.threads_used(),
+        sampling: scenario.sampling().name(),
+        convergence: None,
+        generator: crate::rng::GENERATOR,
+        block_size: BLOCK,
+        start_year: tl.start_year(),
+        horizon_years: tl.horizon_years(),
+        periods_per_year: tl.periods_per_year(),
+        discount: match tl.discount() {
+            Discount::Constant(r) => format!("constant {:.2}% a year", 100.0 * r),
+            Discount::GreenBook => "HM Treasury Green Book (3.5% to year 30, 3.0% after)".into(),
         },
-        rating,
-        reasons,
-        warnings,
-        headline,
-        spending,
-        years,
-        periods,
-        evidence: None,
+        payment: scenario.payment(),
+        currency: scenario.currency(),
+        rating_basis: scenario.credibility().basis,
+        percentile_definition: match sim.percentiles() {
+            crate::columns::Percentiles::Sketch => {
+                "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: log-linear bucket sketch, within 0.098% (relative) of the order statistic of rank floor(p(n-1))"
+            }
+            _ => {
+                "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)"
+            }
+        },
+        per_period_percentiles: sim.percentiles().name(),
     }
 }
 
