@@ -651,6 +651,22 @@ fn reasons(
     spending: &Spending,
     rating: Rating,
 ) -> Vec<String> {
+    let mut r = plan_reasons(scenario, h, years, spending, rating);
+    // An option, not a plan: the plan case, failures and cover say nothing of it.
+    if rating != Rating::NotRated {
+        r.extend(outcome_reasons(scenario, h, years));
+    }
+    r
+}
+
+/// The rating's own reasons: what the plan claims and spends, and how likely it is.
+fn plan_reasons(
+    scenario: &Scenario,
+    h: &Headline,
+    years: &[YearSummary],
+    spending: &Spending,
+    rating: Rating,
+) -> Vec<String> {
     let tl = scenario.timeline();
     let c = scenario.credibility();
     let cur = scenario.currency();
@@ -738,10 +754,16 @@ fn reasons(
             " (no scheme sets additional_share, so all of their cost counts as new money)"
         }
     ));
-    if rating == Rating::NotRated {
-        // An option, not a plan: the plan case, failures and cover say nothing of it.
-        return r;
-    }
+    r
+}
+
+/// How the futures turn out against the plan's own case: cash, failures, cover, tails.
+fn outcome_reasons(scenario: &Scenario, h: &Headline, years: &[YearSummary]) -> Vec<String> {
+    let cur = scenario.currency();
+    let money = |x: f64| cur.money(x);
+    let horizon = scenario.timeline().horizon_years();
+    let per_year = |x: f64| x / f64::from(horizon);
+    let mut r = Vec::new();
     r.push(format!(
         "the plan's own case (every input at its central value, every scheme delivering) ends at {} after {horizon} years; \
          the median future ends at {} (claim gap {}), and {} of futures do as well as the plan's case",
