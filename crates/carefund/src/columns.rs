@@ -2,7 +2,7 @@
 //!
 //! Every quantity in every period is a *column*: one value per path. Its mean, standard
 //! deviation and standard error come from [`Moments`] kept per block of
-//! [`BLOCK`](crate::engine::BLOCK) paths and combined in block order, so they are the
+//! [`BLOCK`] paths and combined in block order, so they are the
 //! same whatever the thread count, whether the run is split into shards, and whichever
 //! way its percentiles are found. Percentiles come either from the exact values
 //! ([`Percentiles::Exact`]: every column kept, `8·paths·columns` bytes) or from a
@@ -45,6 +45,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::stats::{PERCENTILES, Stats, pairwise_sum};
+
+/// Paths per block: the unit of parallel work, of random streams and of the per-block
+/// moments kept here.
+pub const BLOCK: usize = 1024;
 
 /// Mantissa bits kept in a bucket key: `2^9 = 512` buckets per octave.
 pub const MANTISSA_BITS: u32 = 9;
@@ -223,12 +227,12 @@ impl Moments {
 }
 
 /// [`Stats`] of a whole column of values in path order, computed as a run computes its
-/// per-period statistics: moments per block of [`BLOCK`](crate::engine::BLOCK) paths
+/// per-period statistics: moments per block of [`BLOCK`] paths
 /// combined in order, and exact type-7 percentiles (reorders `values`).
 pub fn column_stats(values: &mut [f64]) -> Stats {
     let moments = Moments::fold(
         values
-            .chunks(crate::engine::BLOCK)
+            .chunks(BLOCK)
             .map(Moments::of)
             .collect::<Vec<_>>()
             .iter(),

@@ -15,8 +15,8 @@ use crate::model::{Model, PathSummary, Quantity};
 use crate::sample::Sampler;
 use crate::scenario::Scenario;
 
-/// Paths per block.
-pub const BLOCK: usize = 1024;
+/// Paths per block (defined with the column store, which keeps per-block moments).
+pub use crate::columns::BLOCK;
 
 /// Paths projected together before their ledgers are stored (one 64-byte cache line of
 /// each column).
@@ -447,18 +447,7 @@ pub fn simulate_with(
     let periods = scenario.timeline.periods();
     let k = scenario.inputs.len();
     let width = Quantity::COUNT * periods;
-    let (first_block, end_block) = match layout.shard {
-        Some(shard) => {
-            shard.check(options.paths)?;
-            if layout.percentiles == Percentiles::Exact {
-                return Err(Error::Options(
-                    "a shard keeps sketched percentiles so that shards can be merged; drop --percentiles exact".into(),
-                ));
-            }
-            shard.blocks(n.div_ceil(BLOCK))
-        }
-        None => (0, n.div_ceil(BLOCK)),
-    };
+    let (first_block, end_block) = blocks_of(options, layout, n)?;
     let (start, end) = (first_block * BLOCK, (end_block * BLOCK).min(n));
     let len = end - start;
     let sketched = layout.shard.is_some()
@@ -492,6 +481,13 @@ pub fn simulate_with(
     } else {
         Vec::new()
     };
+    let run = BlockRun {
+        model: &model,
+        sampler: &sampler,
+        first_block,
+        width,
+        shared: &shared,
+    };
     let threads_used = pool.install(|| {
         summaries
             .par_chunks_mut(BLOCK)
@@ -507,56 +503,9 @@ pub fn simulate_with(
                     ledger: Vec::new(),
                 },
                 |w, (i, ((summaries, moments), ledger))| {
-                    let len = summaries.len();
-                    let block: &mut [f64] = match ledger {
-                        Some(l) => l,
-                        None => {
-                            w.ledger.resize(len * width, 0.0);
-                            &mut w.ledger[..len * width]
-                        }
-                    };
-                    // Paths are projected TILE at a time into row-major `w.row` and then
-                    // stored column by column as runs of TILE values: storing each path's
-                    // row straight into the column-major block writes 15·T values 8 kB
-                    // apart, which all fall in one cache set (measured 11% slower).
-                    for (t, tile) in summaries.chunks_mut(TILE).enumerate() {
-                        let j0 = t * TILE;
-                        for (jj, summary) in tile.iter_mut().enumerate() {
-                            let path = ((first_block + i) * BLOCK + j0 + jj) as u64;
-                            sampler.uniforms(path, &mut w.u, &mut w.z);
-                            sampler.values(&w.u, &mut w.x);
-                            let mut noise = sampler.noise(path);
-                            *summary = model.project(
-                                &w.x,
-                                Some(&mut noise),
-                                &mut w.row[jj * width..(jj + 1) * width],
-                            );
-                        }
-                        let g = tile.len();
-                        for c in 0..width {
-                            let column = &mut block[c * len + j0..c * len + j0 + g];
-                            for (jj, v) in column.iter_mut().enumerate() {
-                                *v = w.row[jj * width + c];
-                            }
-                        }
-                    }
-                    for (c, m) in moments.iter_mut().enumerate() {
-                        *m = Moments::of(&block[c * len..(c + 1) * len]);
-                    }
-                    if !shared.is_empty() {
-                        let first = (i * 61) % width;
-                        for c in (first..width).chain(0..first) {
-                            let column = &block[c * len..(c + 1) * len];
-                            // A poisoned lock means another worker panicked; the run is
-                            // lost anyway, so keep counting.
-                            let mut s = shared[c]
-                                .lock()
-                                .unwrap_or_else(std::sync::PoisonError::into_inner);
-                            s.add_all(column);
-                        }
-                    }
-                    let total = done.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
-                    progress(total);
+                    w.block(&run, i, summaries, moments, ledger);
+                    let len = summaries.len() as u64;
+                    progress(done.fetch_add(len, Ordering::Relaxed) + len);
                 },
             );
         rayon::current_num_threads()
@@ -587,4 +536,94 @@ pub fn simulate_with(
             PerPeriod::Exact(ledger)
         },
     })
+}
+
+/// The blocks `[first, end)` a run of `n` paths computes under `layout`.
+fn blocks_of(options: &RunOptions, layout: &Layout, n: usize) -> Result<(usize, usize)> {
+    Ok(match layout.shard {
+        Some(shard) => {
+            shard.check(options.paths)?;
+            if layout.percentiles == Percentiles::Exact {
+                return Err(Error::Options(
+                    "a shard keeps sketched percentiles so that shards can be merged; drop --percentiles exact".into(),
+                ));
+            }
+            shard.blocks(n.div_ceil(BLOCK))
+        }
+        None => (0, n.div_ceil(BLOCK)),
+    })
+}
+
+/// What every block of a run shares.
+struct BlockRun<'a> {
+    model: &'a Model<'a>,
+    sampler: &'a Sampler<'a>,
+    first_block: usize,
+    /// Values per path: `Quantity::COUNT × periods`.
+    width: usize,
+    /// One sketch per column when percentiles are sketched; empty otherwise.
+    shared: &'a [std::sync::Mutex<Sketch>],
+}
+
+impl Worker {
+    /// Project block `i` of the run's blocks: its path summaries, its moments per column,
+    /// its columns into `ledger` (kept when percentiles are exact) and into the shared
+    /// sketches.
+    fn block(
+        &mut self,
+        run: &BlockRun<'_>,
+        i: usize,
+        summaries: &mut [PathSummary],
+        moments: &mut [Moments],
+        ledger: &mut Option<&mut [f64]>,
+    ) {
+        let len = summaries.len();
+        let block: &mut [f64] = match ledger {
+            Some(l) => l,
+            None => {
+                self.ledger.resize(len * run.width, 0.0);
+                &mut self.ledger[..len * run.width]
+            }
+        };
+        // Paths are projected TILE at a time into row-major `self.row` and then
+        // stored column by column as runs of TILE values: storing each path's
+        // row straight into the column-major block writes 15·T values 8 kB
+        // apart, which all fall in one cache set (measured 11% slower).
+        for (t, tile) in summaries.chunks_mut(TILE).enumerate() {
+            let j0 = t * TILE;
+            for (jj, summary) in tile.iter_mut().enumerate() {
+                let path = ((run.first_block + i) * BLOCK + j0 + jj) as u64;
+                run.sampler.uniforms(path, &mut self.u, &mut self.z);
+                run.sampler.values(&self.u, &mut self.x);
+                let mut noise = run.sampler.noise(path);
+                *summary = run.model.project(
+                    &self.x,
+                    Some(&mut noise),
+                    &mut self.row[jj * run.width..(jj + 1) * run.width],
+                );
+            }
+            let g = tile.len();
+            for c in 0..run.width {
+                let column = &mut block[c * len + j0..c * len + j0 + g];
+                for (jj, v) in column.iter_mut().enumerate() {
+                    *v = self.row[jj * run.width + c];
+                }
+            }
+        }
+        for (c, m) in moments.iter_mut().enumerate() {
+            *m = Moments::of(&block[c * len..(c + 1) * len]);
+        }
+        if !run.shared.is_empty() {
+            let first = (i * 61) % run.width;
+            for c in (first..run.width).chain(0..first) {
+                let column = &block[c * len..(c + 1) * len];
+                // A poisoned lock means another worker panicked; the run is
+                // lost anyway, so keep counting.
+                let mut s = run.shared[c]
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                s.add_all(column);
+            }
+        }
+    }
 }

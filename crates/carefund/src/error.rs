@@ -55,6 +55,7 @@ pub enum Error {
     #[error("{0}")]
     Threads(String),
     /// A chart could not be drawn.
+    #[cfg(feature = "report")]
     #[error("could not draw chart `{name}`: {source}")]
     Chart {
         /// Which chart.

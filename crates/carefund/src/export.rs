@@ -37,10 +37,10 @@ pub fn percentiles_csv(summary: &Summary) -> Result<Vec<u8>> {
         .map_err(|e| err(e.to_string()))?;
     for p in &summary.periods {
         let index = p.index.to_string();
-        for (q, s) in &p.quantities {
+        for (q, s) in p.quantities.iter() {
             let stats = [("mean", s.mean), ("sd", s.sd), ("se", s.se)];
             for (stat, value) in stats.into_iter().chain(s.percentiles()) {
-                w.write_record([index.as_str(), &p.label, q, stat, &num(value)])
+                w.write_record([index.as_str(), &p.label, q.name(), stat, &num(value)])
                     .map_err(|e| err(e.to_string()))?;
             }
         }

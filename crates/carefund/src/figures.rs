@@ -6,22 +6,23 @@ use crate::chart::{
 };
 use crate::engine::Simulation;
 use crate::error::{Error, Result};
+use crate::model::Quantity;
 use crate::stats::Stats;
 use crate::summary::Summary;
 
 const MILLION: f64 = 1e6;
 
-fn series(summary: &Summary, quantity: &str, pick: fn(&Stats) -> f64, scale: f64) -> Vec<f64> {
+fn series(summary: &Summary, quantity: Quantity, pick: fn(&Stats) -> f64, scale: f64) -> Vec<f64> {
     summary
         .periods
         .iter()
-        .map(|p| p.quantities.get(quantity).map_or(f64::NAN, pick) / scale)
+        .map(|p| pick(&p.quantities[quantity]) / scale)
         .collect()
 }
 
 fn band(
     summary: &Summary,
-    quantity: &str,
+    quantity: Quantity,
     lo: fn(&Stats) -> f64,
     hi: fn(&Stats) -> f64,
     scale: f64,
@@ -59,10 +60,10 @@ pub fn fan(summary: &Summary) -> FanChart {
             summary.meta.currency.millions()
         ),
         periods: summary.periods.iter().map(|p| p.label.clone()).collect(),
-        p5_p95: band(summary, "cum_net", |s| s.p5, |s| s.p95, MILLION),
-        p10_p90: band(summary, "cum_net", |s| s.p10, |s| s.p90, MILLION),
-        p25_p75: band(summary, "cum_net", |s| s.p25, |s| s.p75, MILLION),
-        median: series(summary, "cum_net", |s| s.p50, MILLION),
+        p5_p95: band(summary, Quantity::CumNet, |s| s.p5, |s| s.p95, MILLION),
+        p10_p90: band(summary, Quantity::CumNet, |s| s.p10, |s| s.p90, MILLION),
+        p25_p75: band(summary, Quantity::CumNet, |s| s.p25, |s| s.p75, MILLION),
+        median: series(summary, Quantity::CumNet, |s| s.p50, MILLION),
         plan: Some(Line {
             label: "Plan's own case".into(),
             values: summary
@@ -92,12 +93,12 @@ pub fn admissions(summary: &Summary) -> AdmissionsChart {
         y_label: format!("Emergency admissions per {per}"),
         periods: summary.periods.iter().map(|p| p.label.clone()).collect(),
         counterfactual: Spread {
-            median: series(summary, "counterfactual", |s| s.p50, 1.0),
-            p10_p90: band(summary, "counterfactual", |s| s.p10, |s| s.p90, 1.0),
+            median: series(summary, Quantity::Counterfactual, |s| s.p50, 1.0),
+            p10_p90: band(summary, Quantity::Counterfactual, |s| s.p10, |s| s.p90, 1.0),
         },
         with_schemes: Spread {
-            median: series(summary, "actual", |s| s.p50, 1.0),
-            p10_p90: band(summary, "actual", |s| s.p10, |s| s.p90, 1.0),
+            median: series(summary, Quantity::Actual, |s| s.p50, 1.0),
+            p10_p90: band(summary, Quantity::Actual, |s| s.p10, |s| s.p90, 1.0),
         },
         plan: Some(Line {
             label: "Plan".into(),
@@ -278,8 +279,14 @@ pub fn evidence_fan(summary: &Summary, evidence_run: &Summary) -> chart::Overlai
         fan,
         overlay: chart::Overlay {
             label: "Evidence run".into(),
-            p10_p90: band(evidence_run, "cum_net", |s| s.p10, |s| s.p90, MILLION),
-            median: series(evidence_run, "cum_net", |s| s.p50, MILLION),
+            p10_p90: band(
+                evidence_run,
+                Quantity::CumNet,
+                |s| s.p10,
+                |s| s.p90,
+                MILLION,
+            ),
+            median: series(evidence_run, Quantity::CumNet, |s| s.p50, MILLION),
         },
     }
 }

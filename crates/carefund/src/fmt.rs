@@ -206,6 +206,47 @@ fn thousands_with_decimal(x: f64) -> String {
     )
 }
 
+/// `34.2%`, `0.35%`, `100%`: one decimal, two under 1%.
+pub fn percent(p: f64) -> String {
+    let x = 100.0 * p;
+    if !x.is_finite() {
+        return "–".into();
+    }
+    if x.abs() < 1.0 && x != 0.0 {
+        format!("{x:.2}%")
+    } else {
+        format!("{x:.1}%")
+    }
+}
+
+/// `34%`, `−3.0%`: a fixed number of decimals, `−` for negatives.
+pub fn percent_fixed(p: f64, decimals: usize) -> String {
+    format!("{:.decimals$}%", 100.0 * p).replace('-', "−")
+}
+
+/// `34%` for a probability in words: whole percent, but `under 1%` and `over 99%` rather
+/// than a rounded `0%` or `100%` that would read as certain.
+pub fn percent_words(p: f64) -> String {
+    let x = 100.0 * p;
+    if x > 0.0 && x < 1.0 {
+        "under 1%".into()
+    } else if x < 100.0 && x > 99.0 {
+        "over 99%".into()
+    } else {
+        format!("{x:.0}%")
+    }
+}
+
+/// Up to four decimals, trailing zeros removed.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
 /// `12,345` (rounded to a whole number, thousands separated, `−` for negatives).
 pub fn group(x: f64) -> String {
     let r = x.round();

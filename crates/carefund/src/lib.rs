@@ -34,11 +34,17 @@
 //! quantity, and either every per-period value or a mergeable sketch of each
 //! ([`columns`]); inputs are drawn again when asked for. A run can be split into shards
 //! that run anywhere and merge into the single run's results ([`shard`]).
+//!
+//! Features: `report` (on by default) compiles the output layer — `chart`, `figures`,
+//! `report` and the chart functions of the analyses — with plotters, png and
+//! rust_xlsxwriter. Without it (`default-features = false`) every number, text, CSV and
+//! JSON output is still there.
 
 #![deny(missing_docs)]
 #![deny(clippy::float_cmp)]
 
 pub mod api;
+#[cfg(feature = "report")]
 pub mod chart;
 pub mod columns;
 pub mod convergence;
@@ -48,12 +54,14 @@ pub mod engine;
 mod error;
 pub mod evidence;
 pub mod export;
+#[cfg(feature = "report")]
 pub mod figures;
 pub mod fmt;
 pub mod metric;
 pub mod model;
 pub mod national;
 pub mod quantile;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod rng;
 pub mod sample;

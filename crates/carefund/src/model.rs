@@ -66,6 +66,25 @@ impl Quantity {
     ];
     /// Number of quantities.
     pub const COUNT: usize = Self::ALL.len();
+    /// Every quantity, in the order of their [names](Self::name) (how `summary.json` and
+    /// `percentiles.csv` list them); a unit test checks it is sorted and complete.
+    pub const BY_NAME: [Quantity; 15] = [
+        Quantity::Actual,
+        Quantity::Avoided,
+        Quantity::Cashable,
+        Quantity::Commissioner,
+        Quantity::Contingency,
+        Quantity::Council,
+        Quantity::Counterfactual,
+        Quantity::CumNet,
+        Quantity::Effect,
+        Quantity::Gross,
+        Quantity::Investment,
+        Quantity::Net,
+        Quantity::Provider,
+        Quantity::Released,
+        Quantity::Withheld,
+    ];
 
     /// The name used in `percentiles.csv` and `summary.json`.
     pub fn name(self) -> &'static str {
@@ -481,6 +500,14 @@ fn poisson(lambda: f64, rng: &mut Generator) -> f64 {
 mod tests {
     use super::*;
     use crate::sample::Sampler;
+
+    #[test]
+    fn by_name_is_every_quantity_sorted_by_name() {
+        let names: Vec<_> = Quantity::BY_NAME.iter().map(|q| q.name()).collect();
+        let mut sorted: Vec<_> = Quantity::ALL.iter().map(|q| q.name()).collect();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+    }
 
     #[test]
     fn counterfactual_draws_what_project_draws() {

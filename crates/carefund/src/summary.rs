@@ -1,8 +1,6 @@
 //! From a simulation to the numbers a reader needs: per-period statistics, headline
 //! credibility metrics, the plan case, the rating and its reasons (docs/model.md §5).
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -10,6 +8,12 @@ use crate::engine::{BLOCK, Simulation};
 use crate::model::{Model, PathSummary, Quantity};
 use crate::scenario::{Discount, PlanTarget, Scenario, idx};
 use crate::stats::{Stats, pairwise_sum, proportion};
+
+mod blocks;
+
+pub use blocks::{
+    Comparison, Differences, EvidenceBlock, Evpi, Interval, Paired, SchemeComparison, Verdict,
+};
 
 /// The credibility rating. The names are those NHS England used to assure Better Care
 /// Fund plans; the probability thresholds are this tool's (see [`crate::Credibility`];
@@ -195,7 +199,7 @@ pub struct Headline {
     /// EVPI of funding the plan versus doing nothing (NPV of system net, £), when asked
     /// for (`carefund run --evpi`); see [`crate::voi`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evpi: Option<crate::voi::Evpi>,
+    pub evpi: Option<Evpi>,
 }
 
 /// One period's statistics.
@@ -213,8 +217,60 @@ pub struct PeriodSummary {
     pub plan_case_counterfactual: f64,
     /// The plan case's cumulative system net (£).
     pub plan_case_cum_net: f64,
-    /// Statistics over paths of every quantity, by name.
-    pub quantities: BTreeMap<&'static str, Stats>,
+    /// Statistics over paths of every quantity.
+    pub quantities: Quantities,
+}
+
+/// Statistics over paths of every per-period [`Quantity`], indexed by the quantity (so
+/// none can be missing). `summary.json` and `percentiles.csv` list them by name, in the
+/// order of their names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantities([Stats; Quantity::COUNT]);
+
+impl Quantities {
+    /// The statistics of each quantity, from `f`.
+    pub fn from_fn(mut f: impl FnMut(Quantity) -> Stats) -> Self {
+        Self(Quantity::ALL.map(&mut f))
+    }
+
+    /// The statistics of `q`.
+    pub fn get(&self, q: Quantity) -> &Stats {
+        &self.0[q.index()]
+    }
+
+    /// Every quantity with its statistics, in the order of their names (as written to
+    /// `summary.json` and `percentiles.csv`).
+    pub fn iter(&self) -> impl Iterator<Item = (Quantity, &Stats)> {
+        Quantity::BY_NAME.into_iter().map(|q| (q, self.get(q)))
+    }
+
+    /// The number of quantities ([`Quantity::COUNT`]).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Never true: every quantity has its statistics.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<Quantity> for Quantities {
+    type Output = Stats;
+    fn index(&self, q: Quantity) -> &Stats {
+        self.get(q)
+    }
+}
+
+impl Serialize for Quantities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (q, stats) in self.iter() {
+            map.serialize_entry(q.name(), stats)?;
+        }
+        map.end()
+    }
 }
 
 /// Means per financial year (for tables and the cash chart).
@@ -277,7 +333,7 @@ pub struct Summary {
     /// The evidence check (docs/model.md §11), when one was run: see
     /// [`crate::evidence::EvidenceOutcome::attach`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<crate::evidence::EvidenceBlock>,
+    pub evidence: Option<EvidenceBlock>,
 }
 
 /// Summarise a simulation of `scenario`.
@@ -317,10 +373,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
             plan: model.plan()[t],
             plan_case_counterfactual: plan_series(Quantity::Counterfactual)[t],
             plan_case_cum_net: plan_series(Quantity::CumNet)[t],
-            quantities: Quantity::ALL
-                .iter()
-                .map(|&q| (q.name(), stat(q, t)))
-                .collect(),
+            quantities: Quantities::from_fn(|q| stat(q, t)),
         })
         .collect();
 
@@ -344,6 +397,36 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         })
         .collect();
 
+    let headline = headline(scenario, &model, paths, &claim);
+
+    let rating = rate(scenario, &headline);
+    let spending = spending(scenario, &model);
+    let reasons = reasons(scenario, &headline, &years, &spending, rating);
+    let mut warnings = plan_warnings(scenario);
+    warnings.extend(scenario.notes().iter().cloned());
+
+    Summary {
+        meta: meta(scenario, sim),
+        rating,
+        reasons,
+        warnings,
+        headline,
+        spending,
+        years,
+        periods,
+        evidence: None,
+    }
+}
+
+/// The headline metrics over the paths (`claim`: the plan case's path summary).
+fn headline(
+    scenario: &Scenario,
+    model: &Model<'_>,
+    paths: &[PathSummary],
+    claim: &PathSummary,
+) -> Headline {
+    let tl = scenario.timeline();
+    let n = paths.len();
     let field = |f: fn(&PathSummary) -> f64| -> Vec<f64> { paths.iter().map(f).collect() };
     let mut cum = field(|p| p.cum_net);
     let cum_stats = Stats::of(&mut cum.clone());
@@ -362,31 +445,8 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
     let expected_shortfall_5 = pairwise_sum(&cum[..worst]) / worst as f64;
 
     let year_of_period = |p: u32| tl.year_of(p as usize);
-    let mut counts = vec![0usize; tl.horizon_years() as usize + 1];
-    for p in paths {
-        match p.break_even {
-            Some(period) => counts[year_of_period(period)] += 1,
-            None => counts[tl.horizon_years() as usize] += 1,
-        }
-    }
-    let break_even_year = counts
-        .iter()
-        .enumerate()
-        .map(|(y, &c)| {
-            let (probability, se) = proportion(c, n);
-            BreakEvenYear {
-                year: if y == tl.horizon_years() as usize {
-                    "never".into()
-                } else {
-                    tl.year_label(y)
-                },
-                probability,
-                se,
-            }
-        })
-        .collect();
-
-    let headline = Headline {
+    let break_even_year = break_even_years(tl, paths);
+    Headline {
         p_break_even,
         p_break_even_se,
         p_target_met_year1,
@@ -419,57 +479,74 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation) -> Summary {
         npv: Stats::of(&mut field(|p| p.npv)),
         avoided_total: Stats::of(&mut field(|p| p.avoided)),
         evpi: None,
-    };
+    }
+}
 
-    let rating = rate(scenario, &headline);
-    let spending = spending(scenario, &model);
-    let reasons = reasons(scenario, &headline, &years, &spending, rating);
-    let mut warnings = plan_warnings(scenario);
-    warnings.extend(scenario.notes().iter().cloned());
+/// The distribution of the financial year in which cumulative net turns ≥ 0 for good
+/// (`never` last).
+fn break_even_years(tl: &crate::time::Timeline, paths: &[PathSummary]) -> Vec<BreakEvenYear> {
+    let n = paths.len();
+    let year_of_period = |p: u32| tl.year_of(p as usize);
+    let mut counts = vec![0usize; tl.horizon_years() as usize + 1];
+    for p in paths {
+        match p.break_even {
+            Some(period) => counts[year_of_period(period)] += 1,
+            None => counts[tl.horizon_years() as usize] += 1,
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .map(|(y, &c)| {
+            let (probability, se) = proportion(c, n);
+            BreakEvenYear {
+                year: if y == tl.horizon_years() as usize {
+                    "never".into()
+                } else {
+                    tl.year_label(y)
+                },
+                probability,
+                se,
+            }
+        })
+        .collect()
+}
 
-    Summary {
-        meta: Meta {
-            carefund_version: env!("CARGO_PKG_VERSION"),
-            scenario_name: scenario.name().to_string(),
-            scenario_file: scenario.origin().to_string(),
-            scenario_hash: scenario.hash().to_string(),
-            seed: sim.options().seed,
-            paths: n as u64,
-            threads: sim.threads_used(),
-            sampling: scenario.sampling().name(),
-            convergence: None,
-            generator: crate::rng::GENERATOR,
-            block_size: BLOCK,
-            start_year: tl.start_year(),
-            horizon_years: tl.horizon_years(),
-            periods_per_year: tl.periods_per_year(),
-            discount: match tl.discount() {
-                Discount::Constant(r) => format!("constant {:.2}% a year", 100.0 * r),
-                Discount::GreenBook => {
-                    "HM Treasury Green Book (3.5% to year 30, 3.0% after)".into()
-                }
-            },
-            payment: scenario.payment(),
-            currency: scenario.currency(),
-            rating_basis: scenario.credibility().basis,
-            percentile_definition: match sim.percentiles() {
-                crate::columns::Percentiles::Sketch => {
-                    "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: log-linear bucket sketch, within 0.098% (relative) of the order statistic of rank floor(p(n-1))"
-                }
-                _ => {
-                    "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)"
-                }
-            },
-            per_period_percentiles: sim.percentiles().name(),
+/// What produced the results.
+fn meta(scenario: &Scenario, sim: &Simulation) -> Meta {
+    let tl = scenario.timeline();
+    let n = sim.path_summaries().len();
+    Meta {
+        carefund_version: env!("CARGO_PKG_VERSION"),
+        scenario_name: scenario.name().to_string(),
+        scenario_file: scenario.origin().to_string(),
+        scenario_hash: scenario.hash().to_string(),
+        seed: sim.options().seed,
+        paths: n as u64,
+        threads: sim.threads_used(),
+        sampling: scenario.sampling().name(),
+        convergence: None,
+        generator: crate::rng::GENERATOR,
+        block_size: BLOCK,
+        start_year: tl.start_year(),
+        horizon_years: tl.horizon_years(),
+        periods_per_year: tl.periods_per_year(),
+        discount: match tl.discount() {
+            Discount::Constant(r) => format!("constant {:.2}% a year", 100.0 * r),
+            Discount::GreenBook => "HM Treasury Green Book (3.5% to year 30, 3.0% after)".into(),
         },
-        rating,
-        reasons,
-        warnings,
-        headline,
-        spending,
-        years,
-        periods,
-        evidence: None,
+        payment: scenario.payment(),
+        currency: scenario.currency(),
+        rating_basis: scenario.credibility().basis,
+        percentile_definition: match sim.percentiles() {
+            crate::columns::Percentiles::Sketch => {
+                "headline and per-path: linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R); per period: log-linear bucket sketch, within 0.098% (relative) of the order statistic of rank floor(p(n-1))"
+            }
+            _ => {
+                "linear interpolation between order statistics (Hyndman-Fan type 7, as NumPy and R)"
+            }
+        },
+        per_period_percentiles: sim.percentiles().name(),
     }
 }
 
@@ -564,17 +641,26 @@ pub fn rate_probabilities(c: &crate::Credibility, p: &RatingInputs) -> Rating {
 }
 
 fn pct(p: f64) -> String {
-    let x = 100.0 * p;
-    if x > 0.0 && x < 1.0 {
-        "under 1%".into()
-    } else if x < 100.0 && x > 99.0 {
-        "over 99%".into()
-    } else {
-        format!("{x:.0}%")
-    }
+    crate::fmt::percent_words(p)
 }
 
 fn reasons(
+    scenario: &Scenario,
+    h: &Headline,
+    years: &[YearSummary],
+    spending: &Spending,
+    rating: Rating,
+) -> Vec<String> {
+    let mut r = plan_reasons(scenario, h, years, spending, rating);
+    // An option, not a plan: the plan case, failures and cover say nothing of it.
+    if rating != Rating::NotRated {
+        r.extend(outcome_reasons(scenario, h, years));
+    }
+    r
+}
+
+/// The rating's own reasons: what the plan claims and spends, and how likely it is.
+fn plan_reasons(
     scenario: &Scenario,
     h: &Headline,
     years: &[YearSummary],
@@ -668,10 +754,16 @@ fn reasons(
             " (no scheme sets additional_share, so all of their cost counts as new money)"
         }
     ));
-    if rating == Rating::NotRated {
-        // An option, not a plan: the plan case, failures and cover say nothing of it.
-        return r;
-    }
+    r
+}
+
+/// How the futures turn out against the plan's own case: cash, failures, cover, tails.
+fn outcome_reasons(scenario: &Scenario, h: &Headline, years: &[YearSummary]) -> Vec<String> {
+    let cur = scenario.currency();
+    let money = |x: f64| cur.money(x);
+    let horizon = scenario.timeline().horizon_years();
+    let per_year = |x: f64| x / f64::from(horizon);
+    let mut r = Vec::new();
     r.push(format!(
         "the plan's own case (every input at its central value, every scheme delivering) ends at {} after {horizon} years; \
          the median future ends at {} (claim gap {}), and {} of futures do as well as the plan's case",

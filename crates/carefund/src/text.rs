@@ -3,16 +3,31 @@
 
 use std::fmt::Write;
 
-pub use crate::fmt::group;
+use crate::fmt::group;
 use crate::summary::Summary;
 
 /// Render the summary for a terminal (UTF-8, at most about 100 columns).
 pub fn render(s: &Summary) -> String {
     let mut o = String::new();
-    let h = &s.headline;
+    header(&mut o, s);
+    let _ = writeln!(o, "\nHeadline (± one Monte Carlo standard error)");
+    claims_rows(&mut o, s);
+    outcome_rows(&mut o, s);
+    years_table(&mut o, s);
+    if let Some(e) = &s.evidence {
+        o.push_str(&crate::evidence::text(e));
+    }
+    o
+}
+
+/// One row of the headline block.
+fn row(o: &mut String, label: &str, value: String) {
+    let _ = writeln!(o, "  {label:<36}{value}");
+}
+
+/// The run, the rating with its reasons, and the warnings.
+fn header(o: &mut String, s: &Summary) {
     let m = &s.meta;
-    let money = |x: f64| m.currency.money(x);
-    let last = s.years.last().map_or("", |y| y.year.as_str());
     let _ = writeln!(
         o,
         "{} — {} paths, seed {}, {} thread{}",
@@ -32,15 +47,19 @@ pub fn render(s: &Summary) -> String {
             let _ = writeln!(o, "  ! {w}");
         }
     }
-    let _ = writeln!(o, "\nHeadline (± one Monte Carlo standard error)");
-    let row = |o: &mut String, label: &str, value: String| {
-        let _ = writeln!(o, "  {label:<36}{value}");
-    };
+}
+
+/// The money the plan spends and claims, and how likely the claims are.
+fn claims_rows(o: &mut String, s: &Summary) {
+    let h = &s.headline;
+    let m = &s.meta;
+    let money = |x: f64| m.currency.money(x);
+    let last = s.years.last().map_or("", |y| y.year.as_str());
     let p = crate::fmt::percent_pm;
     let sp = &s.spending;
     let horizon = s.years.len().max(1) as f64;
     row(
-        &mut o,
+        o,
         "Pool, schemes' cost, new money",
         format!(
             "{} pooled; schemes cost {} a year, of which {} is new money",
@@ -50,7 +69,7 @@ pub fn render(s: &Summary) -> String {
         ),
     );
     row(
-        &mut o,
+        o,
         "Claimed vs delivered, a year",
         format!(
             "claimed {}; median gross {}, median cashable {}",
@@ -60,33 +79,41 @@ pub fn render(s: &Summary) -> String {
         ),
     );
     row(
-        &mut o,
+        o,
         "P(claimed savings arrive)",
         p(h.p_savings_claim_met, h.p_savings_claim_met_se),
     );
     row(
-        &mut o,
+        o,
         "P(… as cash)",
         p(h.p_savings_claim_cashable, h.p_savings_claim_cashable_se),
     );
     row(
-        &mut o,
+        o,
         &format!("P(break even by {last})"),
         p(h.p_break_even, h.p_break_even_se),
     );
     row(
-        &mut o,
+        o,
         "P(year-1 target met)",
         p(h.p_target_met_year1, h.p_target_met_year1_se),
     );
     row(
-        &mut o,
+        o,
         "P(as good as the plan's own case)",
         p(h.p_meets_claim, h.p_meets_claim_se),
     );
+}
+
+/// Cumulative net, NPV, avoided admissions, the plan's own case and the tails.
+fn outcome_rows(o: &mut String, s: &Summary) {
+    let h = &s.headline;
+    let m = &s.meta;
+    let money = |x: f64| m.currency.money(x);
+    let p = crate::fmt::percent_pm;
     let c = &h.cum_net_horizon;
     row(
-        &mut o,
+        o,
         "Cumulative net at the horizon",
         format!(
             "mean {}, median {}, 90% of futures in [{}, {}]",
@@ -98,7 +125,7 @@ pub fn render(s: &Summary) -> String {
     );
     let n = &h.npv;
     row(
-        &mut o,
+        o,
         "NPV",
         format!(
             "mean {}, 90% in [{}, {}] ({})",
@@ -110,7 +137,7 @@ pub fn render(s: &Summary) -> String {
     );
     let a = &h.avoided_total;
     row(
-        &mut o,
+        o,
         "Avoided admissions, all years",
         format!(
             "mean {} ± {}, 90% in [{}, {}]",
@@ -121,7 +148,7 @@ pub fn render(s: &Summary) -> String {
         ),
     );
     row(
-        &mut o,
+        o,
         "The plan's own case",
         format!(
             "cumulative net {}, {} admissions avoided; claim gap {}",
@@ -132,7 +159,7 @@ pub fn render(s: &Summary) -> String {
     );
     if crate::summary::hospital_cover_applies(m.payment, &s.years) {
         row(
-            &mut o,
+            o,
             "P(hospital covered)",
             format!(
                 "{} (contingency paid: mean {} over all years)",
@@ -142,17 +169,21 @@ pub fn render(s: &Summary) -> String {
         );
     }
     row(
-        &mut o,
+        o,
         "Worst 5% of futures",
         format!("mean cumulative net {}", money(h.expected_shortfall_5)),
     );
     let never = h.break_even_year.last().map_or(0.0, |b| b.probability);
     row(
-        &mut o,
+        o,
         "Never breaks even",
         format!("{:.1}% of futures", 100.0 * never),
     );
+}
 
+/// The per-year table.
+fn years_table(o: &mut String, s: &Summary) {
+    let m = &s.meta;
     let _ = writeln!(
         o,
         "\n  {:<9}{:>10}{:>10}{:>11}{:>11}{:>11}{:>16}{:>12}",
@@ -183,8 +214,4 @@ pub fn render(s: &Summary) -> String {
             100.0 * y.p_cum_net_non_negative
         );
     }
-    if let Some(e) = &s.evidence {
-        o.push_str(&crate::evidence::text(e));
-    }
-    o
 }

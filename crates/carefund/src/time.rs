@@ -1,6 +1,13 @@
 //! Periods, labels and discount factors (docs/model.md §2).
 
-use crate::scenario::Discount;
+/// How future cash flows are discounted (docs/model.md §2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Discount {
+    /// A constant annual rate `r`: `D_t = (1 + r)^(−τ_t)`.
+    Constant(f64),
+    /// HM Treasury Green Book schedule: 3.5% a year to year 30, 3.0% after.
+    GreenBook,
+}
 
 /// The periods of a scenario's horizon.
 ///

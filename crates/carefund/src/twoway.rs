@@ -15,6 +15,7 @@
 
 use serde::Serialize;
 
+#[cfg(feature = "report")]
 use crate::chart::{Format, Heatmap, heatmap};
 use crate::dist::Dist;
 use crate::engine::{RunOptions, simulate};
@@ -354,6 +355,7 @@ pub fn axis_label(input: &str, currency: crate::fmt::Currency) -> (String, f64) 
 }
 
 /// The heatmap of a grid, with the break-even contour (P = 0.5, or net = 0).
+#[cfg(feature = "report")]
 pub fn grid_chart(g: &Grid) -> Heatmap {
     let (x_label, sx) = axis_label(&g.x.input, g.currency);
     let (y_label, sy) = axis_label(&g.y.input, g.currency);
@@ -392,6 +394,7 @@ pub fn grid_chart(g: &Grid) -> Heatmap {
 /// # Errors
 /// [`Error::Export`] if the JSON cannot be written; [`Error::Chart`] if the chart
 /// cannot be drawn.
+#[cfg(feature = "report")]
 pub fn files(g: &Grid, formats: &[Format]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = vec![("twoway.csv".to_string(), grid_csv(g).into_bytes())];
     let mut json = serde_json::to_vec_pretty(g).map_err(|e| Error::Export {
@@ -431,7 +434,7 @@ pub fn render_text(g: &Grid) -> String {
         let s = if factor > 1.0 {
             format!("{:.2}%", factor * v)
         } else {
-            crate::report::number(v)
+            crate::fmt::number(v)
         };
         minus(s)
     };

@@ -3,68 +3,54 @@
 
 use carefund::{Basis, Rating, RunOptions, Scenario, simulate, summarise};
 
+mod common;
+
+use common::ScenarioText;
+
 /// One year, one period, no noise, every input fixed: each metric can be worked out by
-/// hand. `extra_plan` goes into `[plan]`, `extra_scheme` into the scheme,
-/// `contingency` is `fund.contingency_share`.
-fn fixed_scenario(extra_plan: &str, extra_scheme: &str, contingency: f64, basis: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "Hand computation"
-start_year = 2025
-horizon_years = 1
-periods_per_year = 1
-discount = 0.0
-
-[fund]
-pooled = 1_000_000
-contingency_share = {contingency}
-
-[demand]
-baseline_admissions = 10_000
-growth = 0.0
-variability = 0.0
-count_noise = false
-
-[costs]
-tariff = 1_500
-unit_cost = 2_000
-cashable_share_short = 0.5
-cashable_share_long = 0.5
-capacity_release_years = 0
-
-[plan]
-target_reduction = 0.03
-{extra_plan}
-
-[[scheme]]
-name = "Only scheme"
-annual_cost = 1_000_000
-effect = 0.02
-ramp_years = 0
-success_probability = 1.0
-cost_overrun = 1.0
-{extra_scheme}
-
-[credibility]
-basis = "{basis}"
-"#
-    )
+/// hand. `plan` goes into `[plan]`, `scheme` into the scheme, `contingency` is
+/// `fund.contingency_share`.
+fn fixed_scenario(
+    plan: &[(&str, &str)],
+    scheme: &[(&str, &str)],
+    contingency: f64,
+    basis: &str,
+) -> ScenarioText {
+    let mut text = ScenarioText::base()
+        .set("scenario", "name", "\"Hand computation\"")
+        .set("scenario", "start_year", "2025")
+        .set("scenario", "discount", "0.0")
+        .set("fund", "pooled", "1_000_000")
+        .set("fund", "contingency_share", &format!("{contingency:?}"))
+        .set("demand", "baseline_admissions", "10_000")
+        .set("demand", "growth", "0.0")
+        .set("costs", "tariff", "1_500")
+        .set("costs", "unit_cost", "2_000")
+        .set("costs", "cashable_share_short", "0.5")
+        .set("costs", "cashable_share_long", "0.5")
+        .set("costs", "capacity_release_years", "0")
+        .set("plan", "target_reduction", "0.03")
+        .without_schemes()
+        .scheme(
+            "Only scheme",
+            &[
+                ("ramp_years", "0"),
+                ("success_probability", "1.0"),
+                ("cost_overrun", "1.0"),
+            ],
+        )
+        .set("credibility", "basis", &format!("\"{basis}\""));
+    for (k, v) in plan {
+        text = text.set("plan", k, v);
+    }
+    for (k, v) in scheme {
+        text = text.scheme_set("Only scheme", k, v);
+    }
+    text
 }
 
-fn run(text: &str, paths: u64) -> carefund::Summary {
-    let s = Scenario::from_toml(text, "hand.toml").expect("scenario checks");
-    let sim = simulate(
-        &s,
-        &RunOptions {
-            paths,
-            seed: 3,
-            threads: Some(1),
-        },
-        &|_| {},
-    )
-    .expect("simulates");
-    summarise(&s, &sim)
+fn run(text: &ScenarioText, paths: u64) -> carefund::Summary {
+    common::summary_of(&text.toml(), paths, 3)
 }
 
 /// Exactly equal (a share of paths that is exactly 0 or 1, or a sum with one term).
@@ -85,7 +71,7 @@ fn close(a: f64, b: f64) -> bool {
 fn claims_metrics_match_a_hand_computation() {
     // Case 1: default claim £450,000 > G and > C; reserve £50,000 < £150,000 owed.
     let s = run(
-        &fixed_scenario("", "additional_share = 0.25", 0.05, "claims"),
+        &fixed_scenario(&[], &[("additional_share", "0.25")], 0.05, "claims"),
         20,
     );
     let h = &s.headline;
@@ -136,8 +122,8 @@ fn claims_metrics_match_a_hand_computation() {
     // covers the £150,000 owed, so the hospital is always covered and paid £150,000.
     let s = run(
         &fixed_scenario(
-            "claimed_savings = 380_000",
-            "additional_share = 0.25",
+            &[("claimed_savings", "380_000")],
+            &[("additional_share", "0.25")],
             0.2,
             "claims",
         ),
@@ -163,8 +149,8 @@ fn claims_metrics_match_a_hand_computation() {
     // money still does not pay back, so the top rating is out of reach.
     let s = run(
         &fixed_scenario(
-            "claimed_savings = [150_000]",
-            "additional_share = 0.25",
+            &[("claimed_savings", "[150_000]")],
+            &[("additional_share", "0.25")],
             0.2,
             "claims",
         ),
@@ -187,8 +173,8 @@ fn claims_metrics_match_a_hand_computation() {
     // Case 4: with new money of £150,000 (a = 0.15) the plan pays back: approved.
     let s = run(
         &fixed_scenario(
-            "claimed_savings = 150_000",
-            "additional_share = 0.15",
+            &[("claimed_savings", "150_000")],
+            &[("additional_share", "0.15")],
             0.2,
             "claims",
         ),
@@ -206,8 +192,8 @@ fn claims_metrics_match_a_hand_computation() {
     // (300 admissions) is missed (200), so it is approved with support.
     let s = run(
         &fixed_scenario(
-            "claimed_savings = 150_000",
-            "additional_share = 0.15",
+            &[("claimed_savings", "150_000")],
+            &[("additional_share", "0.15")],
             0.2,
             "break-even",
         ),
@@ -227,16 +213,20 @@ fn claims_metrics_match_a_hand_computation() {
 #[test]
 fn perspectives_sum_to_system_net_with_additionality() {
     let text = fixed_scenario(
-        "",
-        "additional_share = { uniform = [0.1, 0.9] }\nfunder = { nhs = 0.3, council = 0.7 }",
+        &[],
+        &[
+            ("additional_share", "{ uniform = [0.1, 0.9] }"),
+            ("funder", "{ nhs = 0.3, council = 0.7 }"),
+        ],
         0.05,
         "claims",
     )
-    .replace(
-        "cost_overrun = 1.0",
-        "cost_overrun = { lognormal = { median = 1.0, p90 = 1.3 } }",
+    .scheme_set(
+        "Only scheme",
+        "cost_overrun",
+        "{ lognormal = { median = 1.0, p90 = 1.3 } }",
     );
-    let s = Scenario::from_toml(&text, "p.toml").unwrap();
+    let s = text.build();
     let sim = simulate(
         &s,
         &RunOptions {
@@ -367,16 +357,16 @@ fn do_nothing_is_not_rated() {
 /// new money; once one scheme sets it, the note goes.
 #[test]
 fn a_scenario_without_additional_share_is_told_so() {
-    let without = fixed_scenario("", "", 0.05, "claims");
-    let s = Scenario::from_toml(&without, "w.toml").unwrap();
+    let without = fixed_scenario(&[], &[], 0.05, "claims");
+    let s = without.build();
     let w = carefund::summary::plan_warnings(&s);
     assert!(
         w.iter()
             .any(|x| x.contains("no scheme sets `additional_share`")),
         "{w:?}"
     );
-    let with = fixed_scenario("", "additional_share = 1.0", 0.05, "claims");
-    let s = Scenario::from_toml(&with, "w.toml").unwrap();
+    let with = fixed_scenario(&[], &[("additional_share", "1.0")], 0.05, "claims");
+    let s = with.build();
     let w = carefund::summary::plan_warnings(&s);
     assert!(!w.iter().any(|x| x.contains("additional_share")), "{w:?}");
 }
@@ -387,12 +377,12 @@ fn a_scenario_without_additional_share_is_told_so() {
 fn ratings_tell_plans_apart() {
     let mut seen = std::collections::BTreeSet::new();
     for (claim, share) in [
-        ("claimed_savings = 150_000", "0.15"),
-        ("claimed_savings = 380_000", "0.25"),
-        ("", "0.25"),
+        (&[("claimed_savings", "150_000")][..], "0.15"),
+        (&[("claimed_savings", "380_000")][..], "0.25"),
+        (&[][..], "0.25"),
     ] {
         let s = run(
-            &fixed_scenario(claim, &format!("additional_share = {share}"), 0.2, "claims"),
+            &fixed_scenario(claim, &[("additional_share", share)], 0.2, "claims"),
             10,
         );
         seen.insert(s.rating);

@@ -5,32 +5,46 @@
 use carefund::evidence::{self, Evidence};
 use carefund::{Quantity, RunOptions, Scenario, export, simulate, summarise};
 
-const HEAD: &str = r#"
-[scenario]
-name = "evidence test"
-start_year = 2015
-horizon_years = 3
-periods_per_year = 4
+mod common;
 
-[fund]
-pooled = 5_000_000
+use common::ScenarioText;
 
-[demand]
-baseline_admissions = 40_000
-growth = { normal = { mean = 0.025, sd = 0.01 } }
-variability = 0.03
-
-[costs]
-tariff = 1_490
-unit_cost = { pert = [1_200, 1_490, 2_100] }
-cashable_share_short = { pert = [0.2, 0.35, 0.5] }
-cashable_share_long = { pert = [0.5, 0.7, 0.9] }
-capacity_release_years = 2
-"#;
+/// Three years of quarters with uncertain growth and costs; `costs_extra` is one
+/// `key = value` line of `[costs]` (or empty), `schemes` the `[[scheme]]` tables.
+fn scenario_text(costs_extra: &str, target: f64, schemes: &str) -> ScenarioText {
+    let mut text = ScenarioText::base()
+        .set("scenario", "name", "\"evidence test\"")
+        .set("scenario", "horizon_years", "3")
+        .set("scenario", "periods_per_year", "4")
+        .unset("scenario", "discount")
+        .set("fund", "pooled", "5_000_000")
+        .set("demand", "baseline_admissions", "40_000")
+        .set(
+            "demand",
+            "growth",
+            "{ normal = { mean = 0.025, sd = 0.01 } }",
+        )
+        .set("demand", "variability", "0.03")
+        .unset("demand", "count_noise")
+        .set("costs", "unit_cost", "{ pert = [1_200, 1_490, 2_100] }")
+        .set(
+            "costs",
+            "cashable_share_short",
+            "{ pert = [0.2, 0.35, 0.5] }",
+        )
+        .set("costs", "cashable_share_long", "{ pert = [0.5, 0.7, 0.9] }")
+        .set("costs", "capacity_release_years", "2")
+        .set("plan", "target_reduction", &format!("{target:?}"))
+        .without_schemes()
+        .raw(schemes);
+    if let Some((key, value)) = costs_extra.split_once(" = ") {
+        text = text.set("costs", key, value);
+    }
+    text
+}
 
 fn scenario(costs_extra: &str, target: f64, schemes: &str) -> Scenario {
-    let text = format!("{HEAD}{costs_extra}\n[plan]\ntarget_reduction = {target}\n\n{schemes}");
-    Scenario::from_toml(&text, "test.toml").unwrap_or_else(|e| panic!("{e}\n{text}"))
+    scenario_text(costs_extra, target, schemes).build()
 }
 
 const INSIDE: &str = r#"
@@ -241,9 +255,7 @@ fn optimism_bias_multiplies_scheme_costs_in_the_plans_own_run() {
         assert!((y.investment - 1.2 * x.investment).abs() < 1e-6 * x.investment);
         assert!((y.avoided - x.avoided).abs() < 1e-9, "benefits are not cut");
     }
-    let bad = format!(
-        "{HEAD}optimism_bias = \"green-book-opx\"\n[plan]\ntarget_reduction = 0.03\n{INSIDE}"
-    );
+    let bad = scenario_text("optimism_bias = \"green-book-opx\"", 0.03, INSIDE).toml();
     let e = Scenario::from_toml(&bad, "bad.toml").expect_err("misspelt");
     let msg = e.to_string();
     assert!(

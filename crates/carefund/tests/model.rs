@@ -20,7 +20,7 @@
 
 // The modules live in `tests/model/`; `#[path]` keeps them out of `tests/`, where Cargo
 // would build each file as a test binary of its own.
-#[path = "model/common.rs"]
+#[path = "common/mod.rs"]
 mod common;
 
 #[path = "model/analytic.rs"]

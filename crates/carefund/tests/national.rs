@@ -5,56 +5,61 @@
 use carefund::national::{self, Factors, Portfolio, area_seed};
 use carefund::{Error, RunOptions, simulate};
 
+mod common;
+
+use common::ScenarioText;
+
 /// A small template: two schemes, uncertain growth and effects, no per-period noise
 /// unless `noise` (so that the correlation tests see only the per-path inputs).
 fn template(noise: bool) -> String {
-    format!(
-        r#"
-[scenario]
-name = "Test template"
-start_year = 2015
-horizon_years = 3
-periods_per_year = 4
-discount = 0.035
-
-[fund]
-pooled = 10_000_000
-contingency_share = 0.05
-
-[demand]
-baseline_admissions = 20_000
-growth = {{ normal = {{ mean = 0.025, sd = 0.01 }} }}
-variability = {var}
-count_noise = {noise}
-
-[costs]
-tariff = 1_490
-unit_cost = {{ pert = [1_200, 1_490, 2_100] }}
-cashable_share_short = {{ pert = [0.1, 0.25, 0.4] }}
-cashable_share_long = {{ pert = [0.4, 0.6, 0.85] }}
-capacity_release_years = 3
-
-[plan]
-target_reduction = 0.03
-
-[p4p]
-value_per_admission = 1_490
-
-[[scheme]]
-name = "Reablement"
-annual_cost = 600_000
-effect = {{ pert = [0.0, 0.015, 0.04] }}
-ramp_years = {{ uniform = [0.5, 1.5] }}
-success_probability = 0.8
-
-[[scheme]]
-name = "Rapid response"
-annual_cost = 400_000
-effect = {{ uniform = [0.0, 0.02] }}
-ramp_years = 1.0
-"#,
-        var = if noise { 0.03 } else { 0.0 },
-    )
+    ScenarioText::base()
+        .set("scenario", "name", "\"Test template\"")
+        .set("scenario", "horizon_years", "3")
+        .set("scenario", "periods_per_year", "4")
+        .set("fund", "contingency_share", "0.05")
+        .set(
+            "demand",
+            "growth",
+            "{ normal = { mean = 0.025, sd = 0.01 } }",
+        )
+        .set("demand", "variability", if noise { "0.03" } else { "0.0" })
+        .set(
+            "demand",
+            "count_noise",
+            if noise { "true" } else { "false" },
+        )
+        .set("costs", "unit_cost", "{ pert = [1_200, 1_490, 2_100] }")
+        .set(
+            "costs",
+            "cashable_share_short",
+            "{ pert = [0.1, 0.25, 0.4] }",
+        )
+        .set(
+            "costs",
+            "cashable_share_long",
+            "{ pert = [0.4, 0.6, 0.85] }",
+        )
+        .set("plan", "target_reduction", "0.03")
+        .set("p4p", "value_per_admission", "1_490")
+        .without_schemes()
+        .scheme(
+            "Reablement",
+            &[
+                ("annual_cost", "600_000"),
+                ("effect", "{ pert = [0.0, 0.015, 0.04] }"),
+                ("ramp_years", "{ uniform = [0.5, 1.5] }"),
+                ("success_probability", "0.8"),
+            ],
+        )
+        .scheme(
+            "Rapid response",
+            &[
+                ("annual_cost", "400_000"),
+                ("effect", "{ uniform = [0.0, 0.02] }"),
+                ("ramp_years", "1.0"),
+            ],
+        )
+        .toml()
 }
 
 const HEADER: &str = "area,pooled,baseline_admissions,target_reduction";
@@ -116,7 +121,7 @@ fn a_portfolio_of_one_area_equals_a_single_run_bit_for_bit() {
     // The national per-period fan is the single run's cumulative net.
     let summary = carefund::summarise(scenario, &single);
     for (np, sp) in nat.periods.iter().zip(&summary.periods) {
-        let q = sp.quantities["cum_net"];
+        let q = sp.quantities[carefund::Quantity::CumNet];
         assert_eq!(np.cum_net.p50.to_bits(), q.p50.to_bits(), "{}", np.label);
         assert_eq!(np.cum_net.mean.to_bits(), q.mean.to_bits(), "{}", np.label);
     }

@@ -195,7 +195,7 @@ fn by_period_and_fan_data_equal_the_summary() {
             p.label,
             "period label"
         );
-        let q = p.quantities["cum_net"];
+        let q = p.quantities[carefund::Quantity::CumNet];
         assert_same(float(fan.get_value((row, 4)).unwrap()), q.p50, "median");
         // The stacked bands add back up to P95.
         let stacked: f64 = (9..15)
@@ -213,7 +213,7 @@ fn by_period_and_fan_data_equal_the_summary() {
         .rows()
         .find(|r| r[0] == *"cum_net" && r[2] == *last.label.as_str())
         .expect("cum_net row of the last period");
-    let s = last.quantities["cum_net"];
+    let s = last.quantities[carefund::Quantity::CumNet];
     let expected = [
         s.mean, s.sd, s.se, s.p1, s.p5, s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.p99,
     ];

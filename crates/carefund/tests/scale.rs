@@ -81,7 +81,7 @@ fn sketched_percentiles_meet_the_bound(s: &Scenario) {
     let mut checked = 0;
     for (pa, pb) in a.periods.iter().zip(&b.periods) {
         for &q in &Quantity::ALL {
-            let (x, y) = (pa.quantities[q.name()], pb.quantities[q.name()]);
+            let (x, y) = (pa.quantities[q], pb.quantities[q]);
             assert_eq!(
                 x.mean.to_bits(),
                 y.mean.to_bits(),

@@ -5,11 +5,12 @@
 //! the order given (put the most important first).
 
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::{DashedPathElement, EmptyElement, Text};
 use plotters::prelude::{ChartBuilder, DrawingArea, DrawingBackend, PathElement, Rectangle};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{Color, WHITE};
+use plotters::style::{Color, TextStyle, WHITE};
 
 use super::axis::{TickedAxis, decimals_for, extent, format_number, padded, usable};
 use super::canvas::{
@@ -159,21 +160,7 @@ impl HorizontalBars {
                 / n.max(1) as f64;
         let max_lines =
             ((row_px / f64::from(HBAR_LABEL_LINE.unsigned_abs())).floor() as usize).max(1);
-        let mut labels: Vec<Vec<String>> = Vec::with_capacity(n);
-        let mut widest = 0;
-        for row in &self.rows {
-            let mut room = HBAR_LABEL_MAX_WIDTH;
-            let mut lines = wrap(&plot, &row.label, &tick_style, room)?;
-            // Too many lines for the row: give the label more width instead.
-            while lines.len() > max_lines && room < HBAR_LABEL_MAX_WIDTH * 2 {
-                room += 40;
-                lines = wrap(&plot, &row.label, &tick_style, room)?;
-            }
-            for line in &lines {
-                widest = widest.max(text_width(&plot, line, &tick_style)?);
-            }
-            labels.push(lines);
-        }
+        let (labels, widest) = self.wrapped_labels(&plot, &tick_style, max_lines)?;
         let (x0, x1) = self.x_range(reference.map(|r| r.0));
         let centre = |r: usize| n as f64 - r as f64 - 0.5;
         let ticks = (0..n).map(centre).collect();
@@ -219,78 +206,9 @@ impl HorizontalBars {
         }
 
         let area = chart.plotting_area();
-        let m = self.series.len();
         let value_decimals = decimals + 1;
         for (r, row) in self.rows.iter().enumerate() {
-            let c = centre(r);
-            let mut bars: Vec<(usize, f64, f64)> = Vec::new(); // (series, value, band centre)
-            let mut order: Vec<usize> = (0..m).collect();
-            if self.layout == BarLayout::Overlaid {
-                order.sort_by(|&a, &b| {
-                    (row.values[b] - self.origin)
-                        .abs()
-                        .total_cmp(&(row.values[a] - self.origin).abs())
-                });
-            }
-            let half = match self.layout {
-                BarLayout::Overlaid => HBAR_HALF_HEIGHT,
-                BarLayout::SideBySide => HBAR_HALF_HEIGHT / m as f64,
-            };
-            for s in order {
-                let v = row.values[s];
-                if !usable(v) {
-                    continue;
-                }
-                let yc = match self.layout {
-                    BarLayout::Overlaid => c,
-                    BarLayout::SideBySide => c + HBAR_HALF_HEIGHT - (2 * s + 1) as f64 * half,
-                };
-                let inner = half * 0.86;
-                area.draw(&Rectangle::new(
-                    [(self.origin, yc - inner), (v, yc + inner)],
-                    HBAR_COLORS[s].filled(),
-                ))
-                .map_err(draw_err)?;
-                bars.push((s, v, yc));
-            }
-            for &(s, v, yc) in &bars {
-                let mut end = v;
-                if let Some(Some((lo, hi))) = row.intervals.get(s)
-                    && usable(*lo)
-                    && usable(*hi)
-                {
-                    let cap = half * 0.45;
-                    let style = WHISKER.stroke_width(2);
-                    for points in [
-                        vec![(*lo, yc), (*hi, yc)],
-                        vec![(*lo, yc - cap), (*lo, yc + cap)],
-                        vec![(*hi, yc - cap), (*hi, yc + cap)],
-                    ] {
-                        area.draw(&PathElement::new(points, style))
-                            .map_err(draw_err)?;
-                    }
-                    end = if v >= self.origin {
-                        v.max(*hi)
-                    } else {
-                        v.min(*lo)
-                    };
-                }
-                if self.show_values {
-                    let (dx, h) = if v >= self.origin {
-                        (6, HPos::Left)
-                    } else {
-                        (-6, HPos::Right)
-                    };
-                    let style = text(HBAR_VALUE_SIZE, &SUBTLE_TEXT).pos(Pos::new(h, VPos::Center));
-                    let note = row
-                        .notes
-                        .get(s)
-                        .cloned()
-                        .unwrap_or_else(|| format_number(v, value_decimals));
-                    let label = EmptyElement::at((end, yc)) + Text::new(note, (dx, 0), style);
-                    area.draw(&label).map_err(draw_err)?;
-                }
-            }
+            self.draw_row(area, row, centre(r), value_decimals)?;
         }
         let y = area.get_y_range();
         area.draw(&PathElement::new(
@@ -306,6 +224,112 @@ impl HorizontalBars {
                 REFERENCE.stroke_width(ZERO_WIDTH + 1),
             ))
             .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+
+    /// Each row's label wrapped to the lines the row has room for, and the widest line.
+    fn wrapped_labels<DB: DrawingBackend>(
+        &self,
+        plot: &DrawingArea<DB, Shift>,
+        tick_style: &TextStyle<'_>,
+        max_lines: usize,
+    ) -> Result<(Vec<Vec<String>>, u32), ChartError> {
+        let n = self.rows.len();
+        let mut labels: Vec<Vec<String>> = Vec::with_capacity(n);
+        let mut widest = 0;
+        for row in &self.rows {
+            let mut room = HBAR_LABEL_MAX_WIDTH;
+            let mut lines = wrap(plot, &row.label, tick_style, room)?;
+            // Too many lines for the row: give the label more width instead.
+            while lines.len() > max_lines && room < HBAR_LABEL_MAX_WIDTH * 2 {
+                room += 40;
+                lines = wrap(plot, &row.label, tick_style, room)?;
+            }
+            for line in &lines {
+                widest = widest.max(text_width(plot, line, tick_style)?);
+            }
+            labels.push(lines);
+        }
+        Ok((labels, widest))
+    }
+
+    /// One row's bars (centred on `c`), whiskers and value labels.
+    fn draw_row<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Cartesian2d<RangedCoordf64, TickedAxis>>,
+        row: &BarRow,
+        c: f64,
+        value_decimals: usize,
+    ) -> Result<(), ChartError> {
+        let m = self.series.len();
+        let mut bars: Vec<(usize, f64, f64)> = Vec::new(); // (series, value, band centre)
+        let mut order: Vec<usize> = (0..m).collect();
+        if self.layout == BarLayout::Overlaid {
+            order.sort_by(|&a, &b| {
+                (row.values[b] - self.origin)
+                    .abs()
+                    .total_cmp(&(row.values[a] - self.origin).abs())
+            });
+        }
+        let half = match self.layout {
+            BarLayout::Overlaid => HBAR_HALF_HEIGHT,
+            BarLayout::SideBySide => HBAR_HALF_HEIGHT / m as f64,
+        };
+        for s in order {
+            let v = row.values[s];
+            if !usable(v) {
+                continue;
+            }
+            let yc = match self.layout {
+                BarLayout::Overlaid => c,
+                BarLayout::SideBySide => c + HBAR_HALF_HEIGHT - (2 * s + 1) as f64 * half,
+            };
+            let inner = half * 0.86;
+            area.draw(&Rectangle::new(
+                [(self.origin, yc - inner), (v, yc + inner)],
+                HBAR_COLORS[s].filled(),
+            ))
+            .map_err(draw_err)?;
+            bars.push((s, v, yc));
+        }
+        for &(s, v, yc) in &bars {
+            let mut end = v;
+            if let Some(Some((lo, hi))) = row.intervals.get(s)
+                && usable(*lo)
+                && usable(*hi)
+            {
+                let cap = half * 0.45;
+                let style = WHISKER.stroke_width(2);
+                for points in [
+                    vec![(*lo, yc), (*hi, yc)],
+                    vec![(*lo, yc - cap), (*lo, yc + cap)],
+                    vec![(*hi, yc - cap), (*hi, yc + cap)],
+                ] {
+                    area.draw(&PathElement::new(points, style))
+                        .map_err(draw_err)?;
+                }
+                end = if v >= self.origin {
+                    v.max(*hi)
+                } else {
+                    v.min(*lo)
+                };
+            }
+            if self.show_values {
+                let (dx, h) = if v >= self.origin {
+                    (6, HPos::Left)
+                } else {
+                    (-6, HPos::Right)
+                };
+                let style = text(HBAR_VALUE_SIZE, &SUBTLE_TEXT).pos(Pos::new(h, VPos::Center));
+                let note = row
+                    .notes
+                    .get(s)
+                    .cloned()
+                    .unwrap_or_else(|| format_number(v, value_decimals));
+                let label = EmptyElement::at((end, yc)) + Text::new(note, (dx, 0), style);
+                area.draw(&label).map_err(draw_err)?;
+            }
         }
         Ok(())
     }

@@ -1,9 +1,17 @@
 //! The plan's assumptions beside the evidence, without simulating (docs/model.md §11).
 
-use serde::Serialize;
-
 use super::Evidence;
+use crate::fmt::percent_fixed;
 use crate::scenario::{PlanTarget, Scenario, idx};
+use crate::summary::{Comparison, Interval, SchemeComparison};
+
+fn pc(x: f64) -> String {
+    percent_fixed(x, 1)
+}
+
+fn years(x: f64) -> String {
+    format!("{x:.1}")
+}
 
 /// How far the plan's P90 effect may exceed the evidence's P90 before a warning fires:
 /// half a percentage point of admissions.
@@ -16,80 +24,6 @@ pub const NATIONAL_MINIMUM_AMBITION: f64 = 0.035;
 /// The ambitions actually set, on average across England: 3.07% (Public Accounts
 /// Committee, HC 807, 2015; data/README.md).
 pub const NATIONAL_AVERAGE_SET: f64 = 0.0307;
-
-/// P10, central value and P90 of one number.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Interval {
-    /// 10th percentile.
-    pub p10: f64,
-    /// Central value (mode where defined, else median; the plan case's value).
-    pub central: f64,
-    /// 90th percentile.
-    pub p90: f64,
-}
-
-/// One scheme with a kind: its assumptions and the evidence, side by side.
-#[derive(Debug, Clone, Serialize)]
-pub struct SchemeComparison {
-    /// The scheme's name.
-    pub scheme: String,
-    /// Its kind's id, e.g. `case-management`.
-    pub kind: String,
-    /// The kind in words, e.g. `case management`.
-    pub kind_label: String,
-    /// The plan's effect (share of admissions avoided at full effect, if it delivers).
-    pub plan_effect: Interval,
-    /// The evidence's effect.
-    pub evidence_effect: Interval,
-    /// The plan's `ramp_years`.
-    pub plan_ramp_years: Interval,
-    /// The evidence's time to full effect, years.
-    pub evidence_time_to_effect: Interval,
-    /// The plan's success probability.
-    pub plan_success_probability: f64,
-    /// The evidence's success probability.
-    pub evidence_success_probability: f64,
-    /// Whether the effect warning fires: plan central > evidence P90, or plan P90 >
-    /// evidence P90 + [`EFFECT_MARGIN`].
-    pub effect_above_evidence: bool,
-    /// Whether the ramp warning fires: plan central ramp < evidence P10 time to effect.
-    pub ramp_faster_than_evidence: bool,
-}
-
-/// The assumption comparison of a whole plan.
-#[derive(Debug, Clone, Serialize)]
-pub struct Comparison {
-    /// The evidence file used.
-    pub evidence_file: String,
-    /// SHA-256 of its text (results depend on it as on the scenario).
-    pub evidence_hash: String,
-    /// Every scheme that names a kind, in file order.
-    pub schemes: Vec<SchemeComparison>,
-    /// Schemes without a `kind` (not compared; the evidence run keeps their assumptions).
-    pub schemes_without_kind: Vec<String>,
-    /// The plan's target as a share of counterfactual admissions (year 1 for
-    /// `avoided_admissions`).
-    pub target: f64,
-    /// Combined effect at full ramp under the plan's own case: `1 − ∏(1 − e_i)`, central
-    /// effects, every scheme delivering.
-    pub plan_combined_effect: f64,
-    /// Combined expected effect at full ramp under the evidence: `1 − ∏(1 − p_i·ē_i)`
-    /// with the evidence's success probability and mean effect (the plan's own for
-    /// schemes without a kind).
-    pub evidence_combined_effect: f64,
-    /// The overall line on the target against the national figures.
-    pub national: String,
-    /// Warnings in words (empty when every assumption sits inside the evidence).
-    pub warnings: Vec<String>,
-}
-
-fn pc(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x).replace('-', "−")
-}
-
-fn years(x: f64) -> String {
-    format!("{x:.1}")
-}
 
 /// Compare `scenario`'s assumptions with `evidence` (kinds must have been checked with
 /// [`Evidence::check_kinds`]; schemes whose kind is unknown are skipped).

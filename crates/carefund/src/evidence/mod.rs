@@ -31,15 +31,14 @@ mod compare;
 mod report;
 mod run;
 
-pub use compare::{
-    Comparison, EFFECT_MARGIN, Interval, NATIONAL_AVERAGE_SET, NATIONAL_MINIMUM_AMBITION,
-    SchemeComparison, compare,
+/// The records of the evidence block, defined with [`Summary`](crate::Summary) which holds
+/// them.
+pub use crate::summary::{
+    Comparison, Differences, EvidenceBlock, Interval, Paired, SchemeComparison, Verdict,
 };
+pub use compare::{EFFECT_MARGIN, NATIONAL_AVERAGE_SET, NATIONAL_MINIMUM_AMBITION, compare};
 pub use report::{comparison_text, csv, text};
-pub use run::{
-    Differences, EvidenceBlock, EvidenceOutcome, Paired, Verdict, evaluate, evidence_scenario,
-    outcome,
-};
+pub use run::{EvidenceOutcome, evaluate, evidence_scenario, outcome};
 
 use serde::Deserialize;
 use toml::Spanned;

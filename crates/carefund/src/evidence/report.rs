@@ -6,7 +6,7 @@ use super::{Comparison, EvidenceBlock, Interval};
 use crate::error::{Error, Result};
 
 fn pc(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x).replace('-', "−")
+    crate::fmt::percent_fixed(x, 1)
 }
 
 fn points(x: f64, se: f64) -> String {

@@ -1,42 +1,13 @@
 //! The evidence run: the plan with its assumptions replaced by the evidence, on common
 //! random numbers with the plan's own run (docs/model.md §11).
 
-use serde::Serialize;
-
-use super::{Comparison, Evidence, compare};
+use super::{Evidence, compare};
 use crate::engine::{Layout, RunOptions, Simulation, simulate_with};
 use crate::error::Result;
 use crate::scenario::check::green_book_opex;
 use crate::scenario::{Scenario, idx};
 use crate::stats::Stats;
-use crate::summary::{Rating, Summary, summarise};
-
-/// One run's verdict.
-#[derive(Debug, Clone, Serialize)]
-pub struct Verdict {
-    /// P(cumulative system net at the horizon ≥ 0).
-    pub p_break_even: f64,
-    /// Its Monte Carlo standard error.
-    pub p_break_even_se: f64,
-    /// Median cumulative system net at the horizon (£).
-    pub median_cum_net: f64,
-    /// P(year-1 avoided admissions ≥ the plan's year-1 claim).
-    pub p_target_met_year1: f64,
-    /// Its standard error.
-    pub p_target_met_year1_se: f64,
-    /// P(gross savings ≥ the plan's claimed savings), docs/model.md §13.
-    pub p_savings_claim_met: f64,
-    /// Its standard error.
-    pub p_savings_claim_met_se: f64,
-    /// P(cashable savings ≥ the plan's claimed savings).
-    pub p_savings_claim_cashable: f64,
-    /// Its standard error.
-    pub p_savings_claim_cashable_se: f64,
-    /// P(the contingency reserve always covered the hospital).
-    pub p_hospital_covered: f64,
-    /// The rating under the scenario's thresholds.
-    pub rating: Rating,
-}
+use crate::summary::{Differences, EvidenceBlock, Paired, Summary, Verdict, summarise};
 
 impl Verdict {
     fn of(s: &Summary) -> Self {
@@ -57,15 +28,6 @@ impl Verdict {
     }
 }
 
-/// A paired difference (evidence run − plan's own run), path by path.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Paired {
-    /// Mean over paths of the per-path difference.
-    pub mean: f64,
-    /// Its standard error: sd of the per-path differences / √n.
-    pub se: f64,
-}
-
 impl Paired {
     fn of(mut d: Vec<f64>) -> Self {
         let s = Stats::of(&mut d);
@@ -74,46 +36,6 @@ impl Paired {
             se: s.se,
         }
     }
-}
-
-/// Paired differences, evidence run − plan's own run.
-#[derive(Debug, Clone, Serialize)]
-pub struct Differences {
-    /// Of the break-even indicator: the change in P(break even).
-    pub p_break_even: Paired,
-    /// Of the year-1 target indicator: the change in P(year-1 target met).
-    pub p_target_met_year1: Paired,
-    /// Of the claimed-savings-met indicator: the change in P(claimed savings arrive).
-    pub p_savings_claim_met: Paired,
-    /// Of the claimed-savings-cashable indicator.
-    pub p_savings_claim_cashable: Paired,
-    /// Of cumulative system net at the horizon (£).
-    pub cum_net_horizon: Paired,
-    /// Difference of the two medians of cumulative net at the horizon (£; not paired).
-    pub median_cum_net: f64,
-}
-
-/// The `evidence` block of `summary.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct EvidenceBlock {
-    /// The plan's assumptions beside the evidence.
-    pub comparison: Comparison,
-    /// The optimism bias on scheme costs in the evidence run, in words.
-    pub optimism_bias: String,
-    /// The plan's own run.
-    pub plan: Verdict,
-    /// The evidence run.
-    pub evidence: Verdict,
-    /// Evidence run − plan's own run, paired path by path.
-    pub difference: Differences,
-    /// True when the evidence run's rating is worse than the plan's: the plan's verdict
-    /// rests on assumptions the evidence does not support.
-    pub verdict_depends_on_unsupported_assumptions: bool,
-    /// The evidence run's verdict in words.
-    pub reasons: Vec<String>,
-    /// The currency of every amount (the scenario's).
-    #[serde(skip)]
-    pub currency: crate::fmt::Currency,
 }
 
 /// Everything the evidence run produced.
@@ -180,7 +102,7 @@ pub fn evidence_scenario(scenario: &Scenario, evidence: &Evidence) -> Result<Sce
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.0}%", 100.0 * x)
+    crate::fmt::percent_fixed(x, 0)
 }
 
 /// Run the evidence run beside the plan's own run (`plan_sim`, summarised as

@@ -3,19 +3,22 @@
 
 use std::fmt::Write;
 
+#[cfg(feature = "report")]
 use crate::chart::{self, Band, Columns, FanChart, Format, Ranked};
 use crate::error::{Error, Result};
 use crate::fmt::group;
 use crate::stats::Stats;
 
-use super::{National, RATINGS};
+use super::National;
+#[cfg(feature = "report")]
+use crate::summary::Rating;
 
 fn export_err(what: &'static str) -> impl Fn(String) -> Error {
     move |message| Error::Export { what, message }
 }
 
 fn pct(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
+    crate::fmt::percent_fixed(p, 1)
 }
 
 fn range(s: &Stats, f: &dyn Fn(f64) -> String) -> String {
@@ -296,9 +299,11 @@ pub fn paths_csv(n: &National) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| err(e.to_string()))
 }
 
+#[cfg(feature = "report")]
 const MILLION: f64 = 1e6;
 
 /// The national fan chart: cumulative system net summed over areas (£m).
+#[cfg(feature = "report")]
 pub fn fan(n: &National) -> FanChart {
     let s = |f: fn(&Stats) -> f64| -> Vec<f64> {
         n.periods.iter().map(|p| f(&p.cum_net) / MILLION).collect()
@@ -333,6 +338,7 @@ pub fn fan(n: &National) -> FanChart {
 }
 
 /// Areas per rating, best first (the bar of "not approved" in the warning colour).
+#[cfg(feature = "report")]
 pub fn ratings(n: &National) -> Columns {
     Columns {
         title: format!("Areas per rating — {}", n.meta.template_name),
@@ -346,13 +352,18 @@ pub fn ratings(n: &National) -> Columns {
         categories: n.ratings.iter().map(|r| r.rating.to_string()).collect(),
         values: n.ratings.iter().map(|r| r.areas as f64).collect(),
         label: "Approved (outright, with support or with conditions)".into(),
-        highlight: n.ratings.iter().map(|r| r.rating == RATINGS[3]).collect(),
+        highlight: n
+            .ratings
+            .iter()
+            .map(|r| r.rating == Rating::NotApproved)
+            .collect(),
         highlight_label: "Not approved".into(),
         value_decimals: 0,
     }
 }
 
 /// Every area's P(break even), ranked, with ±2 standard errors and the rating thresholds.
+#[cfg(feature = "report")]
 pub fn ranked_break_even(n: &National) -> Ranked {
     let c = n.meta.credibility;
     let claims = c.basis == crate::Basis::Claims;
@@ -416,6 +427,7 @@ pub fn ranked_break_even(n: &National) -> Ranked {
 ///
 /// # Errors
 /// [`Error::Chart`] naming the chart that could not be drawn.
+#[cfg(feature = "report")]
 pub fn charts(n: &National, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
     let wrap = |name: &'static str| move |source| Error::Chart { name, source };
     let ext = format.extension();

@@ -271,7 +271,16 @@ fn what(input: &Input) -> &'static str {
 /// The assumptions: every uncertain input (distribution in words, central value, P10
 /// and P90), the fixed parameters, and the schemes.
 pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
-    let inputs = Table::new(
+    let mut fixed = scenario_rows(sc);
+    fixed.extend(plan_rows(sc));
+    fixed.extend(credibility_rows(sc.credibility()));
+    let fixed = Table::new("Fixed parameters", &["Parameter", "Value"], fixed);
+    vec![inputs_table(sc), fixed, schemes_table(sc)]
+}
+
+/// Every uncertain input: its distribution in words, central value, P10 and P90.
+fn inputs_table(sc: &Scenario) -> Table {
+    Table::new(
         "Inputs drawn once per future",
         &[
             "Input",
@@ -294,11 +303,14 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
                 ]
             })
             .collect(),
-    );
+    )
+}
 
+/// The fixed parameters of `[scenario]`, `[fund]`, `[demand]` and `[costs]`.
+fn scenario_rows(sc: &Scenario) -> Vec<Vec<Cell>> {
     let tl = sc.timeline();
     let s = |x: &str| Cell::text(x);
-    let mut fixed: Vec<Vec<Cell>> = vec![
+    vec![
         vec![s("Scenario"), s(sc.name())],
         vec![s("First financial year"), Cell::text(tl.year_label(0))],
         vec![
@@ -360,7 +372,14 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
             s("Years to release capacity (cashable share short → long)"),
             Cell::Number(sc.capacity_release_years),
         ],
-    ];
+    ]
+}
+
+/// The plan's target, ambition, claimed savings and payment for performance.
+fn plan_rows(sc: &Scenario) -> Vec<Vec<Cell>> {
+    let tl = sc.timeline();
+    let s = |x: &str| Cell::text(x);
+    let mut fixed = Vec::new();
     match sc.plan() {
         PlanTarget::Reduction(r) => fixed.push(vec![
             s("Plan: target reduction in emergency admissions"),
@@ -413,9 +432,14 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
         }
         None => fixed.push(vec![s("Payment for performance"), s("none")]),
     }
-    let c = sc.credibility();
+    fixed
+}
+
+/// The rating basis and its thresholds.
+fn credibility_rows(c: &crate::Credibility) -> Vec<Vec<Cell>> {
+    let s = |x: &str| Cell::text(x);
     let t = |words: &str, p: f64| vec![s(words), Cell::Percent(p)];
-    fixed.push(vec![s("Rating basis"), s(c.basis.name())]);
+    let mut fixed = vec![vec![s("Rating basis"), s(c.basis.name())]];
     fixed.extend(match c.basis {
         crate::Basis::Claims => [
             t(
@@ -454,9 +478,13 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
             ),
         ],
     });
-    let fixed = Table::new("Fixed parameters", &["Parameter", "Value"], fixed);
+    fixed
+}
 
-    let schemes = Table::new(
+/// The schemes' fixed parts.
+fn schemes_table(sc: &Scenario) -> Table {
+    let s = |x: &str| Cell::text(x);
+    Table::new(
         "Schemes (fixed parts; their uncertain inputs are above)",
         &[
             "Scheme",
@@ -488,6 +516,5 @@ pub fn assumption_tables(sc: &Scenario) -> Vec<Table> {
                 ]
             })
             .collect(),
-    );
-    vec![inputs, fixed, schemes]
+    )
 }

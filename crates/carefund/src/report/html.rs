@@ -19,8 +19,9 @@ use crate::chart::{self, Format};
 use crate::error::{Error, Result};
 use crate::figures;
 use crate::fmt::Currency;
+use crate::fmt::group;
+use crate::model::Quantity;
 use crate::summary::{Rating, Summary};
-use crate::text::group;
 
 const CSS: &str = include_str!("report.css");
 
@@ -178,7 +179,7 @@ fn last_year(s: &Summary) -> &str {
 
 fn fan_alt(s: &Summary) -> String {
     let money = |x: f64| s.meta.currency.money(x);
-    let cum = |i: usize| s.periods.get(i).and_then(|p| p.quantities.get("cum_net"));
+    let cum = |i: usize| s.periods.get(i).map(|p| &p.quantities[Quantity::CumNet]);
     let last = s.periods.len().saturating_sub(1);
     let (Some(first), Some(end)) = (cum(0), cum(last)) else {
         return "Fan chart of cumulative system net (no periods).".into();
@@ -200,12 +201,7 @@ fn fan_alt(s: &Summary) -> String {
 }
 
 fn admissions_alt(s: &Summary) -> String {
-    let get = |i: usize, q: &str| {
-        s.periods
-            .get(i)
-            .and_then(|p| p.quantities.get(q))
-            .map_or(f64::NAN, |x| x.p50)
-    };
+    let get = |i: usize, q: Quantity| s.periods.get(i).map_or(f64::NAN, |p| p.quantities[q].p50);
     let last = s.periods.len().saturating_sub(1);
     let (Some(p0), Some(pl)) = (s.periods.first(), s.periods.last()) else {
         return "Emergency admissions chart (no periods).".into();
@@ -213,12 +209,12 @@ fn admissions_alt(s: &Summary) -> String {
     format!(
         "Line chart of emergency admissions per period. Without the schemes the median future has {} in {} and {} in {}; \
          with the schemes {} and {}. The plan expects {} in {}.",
-        group(get(0, "counterfactual")),
+        group(get(0, Quantity::Counterfactual)),
         p0.label,
-        group(get(last, "counterfactual")),
+        group(get(last, Quantity::Counterfactual)),
         pl.label,
-        group(get(0, "actual")),
-        group(get(last, "actual")),
+        group(get(0, Quantity::Actual)),
+        group(get(last, Quantity::Actual)),
         group(pl.plan_case_counterfactual - pl.plan),
         pl.label
     )
@@ -266,7 +262,6 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
     let s = input.summary;
     let cur = input.scenario.currency();
     let m = &s.meta;
-    let h = &s.headline;
     let mut ids = BTreeSet::new();
     for fixed in [
         "verdict",
@@ -279,132 +274,18 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
         ids.insert(fixed.to_string());
     }
     let mut o = String::with_capacity(200_000);
-    let name = escape(&m.scenario_name);
     open_page(
         &mut o,
         &format!("{}: credibility of the savings forecast", m.scenario_name),
         m.carefund_version,
     );
 
-    // Title and verdict.
-    let _ = write!(
-        o,
-        "<header><p class=\"kicker\">Credibility check of a pooled-fund savings forecast</p>\n<h1>{name}</h1>\n\
-         <p class=\"meta\">{} simulated futures · seed {} · {} to {} · carefund {}</p></header>\n",
-        group(m.paths as f64),
-        m.seed,
-        s.years.first().map_or("", |y| y.year.as_str()),
-        last_year(s),
-        escape(m.carefund_version)
-    );
-    if let Some(d) = input.scenario.description() {
-        let _ = writeln!(o, "<p class=\"description\">{}</p>", escape(d.trim()));
-    }
-    verdict_box(
-        &mut o,
-        class_of(s.rating),
-        &format!("Verdict: {}", s.rating),
-        &format!(
-            "The claimed savings ({} a year) arrive in <strong>{}</strong> ± {} of futures, as cash the hospital \
-             can release in <strong>{}</strong> ± {}; the new money ({} a year) pays back by {} in {} ± {} \
-             (± one Monte Carlo standard error).",
-            escape(&cur.money(s.spending.claimed_savings)),
-            percent(h.p_savings_claim_met),
-            percent(h.p_savings_claim_met_se),
-            percent(h.p_savings_claim_cashable),
-            percent(h.p_savings_claim_cashable_se),
-            escape(&cur.money(s.spending.new_money)),
-            escape(last_year(s)),
-            percent(h.p_break_even),
-            percent(h.p_break_even_se)
-        ),
-        &s.reasons,
-        &s.warnings,
-    );
+    title_and_verdict(&mut o, input);
 
-    // Headline figures.
-    o.push_str(
-        "<section aria-labelledby=\"headline\">\n<h2 id=\"headline\">Headline figures</h2>\n",
-    );
-    let rows: Vec<Vec<Cell>> = headline_rows(s)
-        .into_iter()
-        .map(|r| vec![Cell::Text(r.label), r.value, r.se])
-        .collect();
-    let mut headline = Table::new(
-        "Headline metrics (docs/model.md §5)",
-        &["Metric", "Value", "± standard error"],
-        rows,
-    );
-    headline.note = Some(
-        "Money is in real terms at the scenario's prices. A standard error measures the Monte Carlo noise of the figure; more paths shrink it as 1/√paths.".into(),
-    );
-    table_html(&mut o, &headline, cur);
-    let be = Table::new(
-        "When futures break even for good (first year from which cumulative net stays ≥ 0)",
-        &["Year", "Share of futures", "± standard error"],
-        h.break_even_year
-            .iter()
-            .map(|b| {
-                vec![
-                    Cell::text(&b.year),
-                    Cell::Percent(b.probability),
-                    Cell::Percent(b.se),
-                ]
-            })
-            .collect(),
-    );
-    table_html(&mut o, &be, cur);
-    o.push_str("</section>\n");
+    headline_section(&mut o, s, cur);
 
-    // Charts.
-    o.push_str("<section aria-labelledby=\"charts\">\n<h2 id=\"charts\">Charts</h2>\n");
     let mut n = 0;
-    let fan = chart::fan_chart(&figures::fan(s), Format::Svg).map_err(wrap("fan"))?;
-    figure(
-        &mut o,
-        &mut n,
-        &svg_text(fan),
-        &format!(
-            "Cumulative system net (cashable savings minus the new money spent on schemes), {}: the median future, the bands holding the middle 50%, 80% and 90% of futures, and the plan's own case.",
-            cur.millions()
-        ),
-        &fan_alt(s),
-    );
-    if let Some(sim) = input.simulation {
-        let hist = chart::histogram(&figures::histogram(s, sim), Format::Svg)
-            .map_err(wrap("histogram"))?;
-        figure(
-            &mut o,
-            &mut n,
-            &svg_text(hist),
-            &format!(
-                "Cumulative system net by {} across all simulated futures; the line marks break-even.",
-                last_year(s)
-            ),
-            &histogram_alt(s),
-        );
-    }
-    let adm = chart::admissions_chart(&figures::admissions(s), Format::Svg)
-        .map_err(wrap("admissions"))?;
-    figure(
-        &mut o,
-        &mut n,
-        &svg_text(adm),
-        "Emergency admissions without the schemes, with them, and what the plan expects.",
-        &admissions_alt(s),
-    );
-    let cash = chart::cash_bars(&figures::cash(s), Format::Svg).map_err(wrap("cash"))?;
-    figure(
-        &mut o,
-        &mut n,
-        &svg_text(cash),
-        &format!(
-            "Mean cashable savings against new money spent on schemes per financial year, {}.",
-            cur.millions()
-        ),
-        &cash_alt(s),
-    );
-    o.push_str("</section>\n");
+    charts_section(&mut o, &mut n, input)?;
 
     // Year by year.
     o.push_str("<section aria-labelledby=\"years\">\n<h2 id=\"years\">Year by year</h2>\n");
@@ -439,6 +320,140 @@ pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
         m.paths
     );
     Ok(o.into_bytes())
+}
+
+/// The title, the scenario's description and the verdict box.
+fn title_and_verdict(o: &mut String, input: &ReportInput) {
+    let s = input.summary;
+    let cur = input.scenario.currency();
+    let m = &s.meta;
+    let h = &s.headline;
+    let name = escape(&m.scenario_name);
+    let _ = write!(
+        o,
+        "<header><p class=\"kicker\">Credibility check of a pooled-fund savings forecast</p>\n<h1>{name}</h1>\n\
+         <p class=\"meta\">{} simulated futures · seed {} · {} to {} · carefund {}</p></header>\n",
+        group(m.paths as f64),
+        m.seed,
+        s.years.first().map_or("", |y| y.year.as_str()),
+        last_year(s),
+        escape(m.carefund_version)
+    );
+    if let Some(d) = input.scenario.description() {
+        let _ = writeln!(o, "<p class=\"description\">{}</p>", escape(d.trim()));
+    }
+    verdict_box(
+        o,
+        class_of(s.rating),
+        &format!("Verdict: {}", s.rating),
+        &format!(
+            "The claimed savings ({} a year) arrive in <strong>{}</strong> ± {} of futures, as cash the hospital \
+             can release in <strong>{}</strong> ± {}; the new money ({} a year) pays back by {} in {} ± {} \
+             (± one Monte Carlo standard error).",
+            escape(&cur.money(s.spending.claimed_savings)),
+            percent(h.p_savings_claim_met),
+            percent(h.p_savings_claim_met_se),
+            percent(h.p_savings_claim_cashable),
+            percent(h.p_savings_claim_cashable_se),
+            escape(&cur.money(s.spending.new_money)),
+            escape(last_year(s)),
+            percent(h.p_break_even),
+            percent(h.p_break_even_se)
+        ),
+        &s.reasons,
+        &s.warnings,
+    );
+}
+
+/// The headline metrics and the break-even-year table.
+fn headline_section(o: &mut String, s: &Summary, cur: Currency) {
+    let h = &s.headline;
+    o.push_str(
+        "<section aria-labelledby=\"headline\">\n<h2 id=\"headline\">Headline figures</h2>\n",
+    );
+    let rows: Vec<Vec<Cell>> = headline_rows(s)
+        .into_iter()
+        .map(|r| vec![Cell::Text(r.label), r.value, r.se])
+        .collect();
+    let mut headline = Table::new(
+        "Headline metrics (docs/model.md §5)",
+        &["Metric", "Value", "± standard error"],
+        rows,
+    );
+    headline.note = Some(
+        "Money is in real terms at the scenario's prices. A standard error measures the Monte Carlo noise of the figure; more paths shrink it as 1/√paths.".into(),
+    );
+    table_html(o, &headline, cur);
+    let be = Table::new(
+        "When futures break even for good (first year from which cumulative net stays ≥ 0)",
+        &["Year", "Share of futures", "± standard error"],
+        h.break_even_year
+            .iter()
+            .map(|b| {
+                vec![
+                    Cell::text(&b.year),
+                    Cell::Percent(b.probability),
+                    Cell::Percent(b.se),
+                ]
+            })
+            .collect(),
+    );
+    table_html(o, &be, cur);
+    o.push_str("</section>\n");
+}
+
+/// The run's charts as inline SVG figures (`n` counts the figures of the page).
+fn charts_section(o: &mut String, n: &mut usize, input: &ReportInput) -> Result<()> {
+    let s = input.summary;
+    let cur = input.scenario.currency();
+    o.push_str("<section aria-labelledby=\"charts\">\n<h2 id=\"charts\">Charts</h2>\n");
+    let fan = chart::fan_chart(&figures::fan(s), Format::Svg).map_err(wrap("fan"))?;
+    figure(
+        o,
+        n,
+        &svg_text(fan),
+        &format!(
+            "Cumulative system net (cashable savings minus the new money spent on schemes), {}: the median future, the bands holding the middle 50%, 80% and 90% of futures, and the plan's own case.",
+            cur.millions()
+        ),
+        &fan_alt(s),
+    );
+    if let Some(sim) = input.simulation {
+        let hist = chart::histogram(&figures::histogram(s, sim), Format::Svg)
+            .map_err(wrap("histogram"))?;
+        figure(
+            o,
+            n,
+            &svg_text(hist),
+            &format!(
+                "Cumulative system net by {} across all simulated futures; the line marks break-even.",
+                last_year(s)
+            ),
+            &histogram_alt(s),
+        );
+    }
+    let adm = chart::admissions_chart(&figures::admissions(s), Format::Svg)
+        .map_err(wrap("admissions"))?;
+    figure(
+        o,
+        n,
+        &svg_text(adm),
+        "Emergency admissions without the schemes, with them, and what the plan expects.",
+        &admissions_alt(s),
+    );
+    let cash = chart::cash_bars(&figures::cash(s), Format::Svg).map_err(wrap("cash"))?;
+    figure(
+        o,
+        n,
+        &svg_text(cash),
+        &format!(
+            "Mean cashable savings against new money spent on schemes per financial year, {}.",
+            cur.millions()
+        ),
+        &cash_alt(s),
+    );
+    o.push_str("</section>\n");
+    Ok(())
 }
 
 pub(super) fn section_html(

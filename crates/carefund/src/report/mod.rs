@@ -63,6 +63,7 @@ pub use national::NationalInput;
 pub use xlsx::{PATHS_SHEET_CAP, xlsx};
 
 use crate::engine::Simulation;
+use crate::fmt::{number, percent};
 use crate::scenario::Scenario;
 use crate::summary::Summary;
 
@@ -259,27 +260,4 @@ impl Cell {
             Cell::Money(_) | Cell::Percent(_) | Cell::Count(_) | Cell::Number(_)
         )
     }
-}
-
-/// `34.2%`, `0.35%`, `100%`: one decimal, two under 1%.
-pub(crate) fn percent(p: f64) -> String {
-    let x = 100.0 * p;
-    if !x.is_finite() {
-        return "–".into();
-    }
-    if x.abs() < 1.0 && x != 0.0 {
-        format!("{x:.2}%")
-    } else {
-        format!("{x:.1}%")
-    }
-}
-
-/// Up to four decimals, trailing zeros removed.
-pub(crate) fn number(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let s = format!("{x:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
 }

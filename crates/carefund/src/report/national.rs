@@ -33,7 +33,7 @@ use super::{Cell, NativeChart, NativeKind, Section, SectionChart, Table, percent
 use crate::chart::{self, Format};
 use crate::error::Result;
 use crate::fmt::group;
-use crate::national::{National, RATINGS, report};
+use crate::national::{National, report};
 use crate::scenario::Scenario;
 use crate::summary::{Rating, RatingInputs, rate_probabilities};
 
@@ -243,7 +243,7 @@ pub fn verdict(n: &National) -> NationalVerdict {
             .map_or(0, |c| c.areas)
     };
     let not = count(Rating::NotApproved);
-    let most_areas = RATINGS
+    let most_areas = Rating::ALL
         .iter()
         .rev()
         .copied()

@@ -175,7 +175,7 @@ pub fn stress(report: &StressReport) -> Section {
         paragraphs: vec![format!(
             "{} paths per run, seed {}; every stressed run uses the same random numbers as the \
              base, so each change is a paired difference with its own standard error.",
-            crate::text::group(report.paths as f64),
+            crate::fmt::group(report.paths as f64),
             report.seed
         )],
         tables: vec![table],
@@ -356,7 +356,7 @@ pub fn sensitivity(report: &crate::sensitivity::report::Report) -> Section {
             "Which assumptions drive {}: seed {}, {} paths per run, sampling {}.",
             report.output.describe(),
             report.seed,
-            crate::text::group(report.paths as f64),
+            crate::fmt::group(report.paths as f64),
             report.sampling
         )],
         tables,
@@ -443,7 +443,7 @@ pub fn compare(c: &crate::stress::Comparison) -> Section {
             "{} paths per scenario, seed {}; every scenario draws the inputs it shares with the \
              others from the same random numbers, so the differences are paired path by path. \
              “Better” means a higher cumulative system net at the horizon.",
-            crate::text::group(c.paths as f64),
+            crate::fmt::group(c.paths as f64),
             c.seed
         )],
         tables: vec![scenarios, pairs],
@@ -590,7 +590,7 @@ pub fn voi(r: &crate::voi::VoiReport) -> Section {
             r.options.len(),
             r.value.words(),
             r.seed,
-            crate::text::group(r.paths as f64)
+            crate::fmt::group(r.paths as f64)
         )],
         tables: vec![options, evppi, acceptability],
         charts,

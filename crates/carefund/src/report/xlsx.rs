@@ -599,7 +599,6 @@ pub(super) fn fan_sheet(fan: &Fan, f: &Formats, ws: &mut Worksheet, sheet: &str)
 /// The fan of a single run: cumulative net per period and the plan's own case.
 fn run_fan(input: &ReportInput) -> Fan {
     let s = input.summary;
-    let name = Quantity::CumNet.name();
     Fan {
         title: format!("Cumulative system net — {}", s.meta.scenario_name),
         alt: format!(
@@ -609,12 +608,7 @@ fn run_fan(input: &ReportInput) -> Fan {
         periods: s
             .periods
             .iter()
-            .map(|p| {
-                (
-                    p.label.clone(),
-                    p.quantities.get(name).copied().unwrap_or_default(),
-                )
-            })
+            .map(|p| (p.label.clone(), p.quantities[Quantity::CumNet]))
             .collect(),
         plan: Some(s.periods.iter().map(|p| p.plan_case_cum_net).collect()),
         periods_per_year: s.meta.periods_per_year,
@@ -690,9 +684,7 @@ fn by_period(input: &ReportInput, f: &Formats, ws: &mut Worksheet) -> Result<()>
             _ => "admissions",
         };
         for p in &s.periods {
-            let Some(st) = p.quantities.get(q.name()) else {
-                continue;
-            };
+            let st = &p.quantities[q];
             ws.write_string(r, 0, q.name()).map_err(err)?;
             ws.write_string(r, 1, unit).map_err(err)?;
             ws.write_string(r, 2, &p.label).map_err(err)?;
@@ -768,11 +760,11 @@ fn paths_sheet(
     let note = if shown < n {
         format!(
             "Only the first {} of {} paths are listed (Excel sheets are kept small); paths.csv holds them all.",
-            crate::text::group(shown as f64),
-            crate::text::group(n as f64)
+            crate::fmt::group(shown as f64),
+            crate::fmt::group(n as f64)
         )
     } else {
-        format!("All {} paths.", crate::text::group(n as f64))
+        format!("All {} paths.", crate::fmt::group(n as f64))
     };
     ws.write_string_with_format(0, 0, &note, &f.note)
         .map_err(err)?;

@@ -487,13 +487,70 @@ pub(crate) fn bernoulli(p: f64) -> Dist {
     }
 }
 
-/// Parse and check a scenario.
+/// Parse and check a scenario: one function per table, in file order (so a file with
+/// several mistakes reports the first).
 pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
     let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(text, origin, &e))?;
-    let ctx = Ctx { text, origin };
+    let ctx = &Ctx { text, origin };
+    let header = scenario_table(ctx, raw.scenario.get_ref())?;
+    let horizon = header.timeline.horizon_years();
+    let amounts = amounts(ctx, &raw)?;
+    let mut inputs = base_inputs(ctx, &raw)?;
+    let (plan, minimum_ambition, claimed_savings) = plan_table(ctx, &raw.plan, horizon)?;
+    let p4p = p4p_table(ctx, &raw)?;
+    let schemes = scheme_tables(ctx, &raw, horizon, &mut inputs)?;
+    debug_assert_eq!(
+        inputs.len(),
+        idx::SCHEME_BASE + idx::PER_SCHEME * schemes.len()
+    );
 
-    // [scenario]
-    let s = raw.scenario.get_ref();
+    // [[correlation]]
+    let mut notes = Vec::new();
+    let copula = correlations(ctx, &raw.correlation, &inputs, &mut notes)?;
+
+    // [credibility]
+    let credibility = credibility(ctx, raw.credibility.as_ref())?;
+
+    Ok(Scenario {
+        name: header.name,
+        description: raw.scenario.get_ref().description.clone(),
+        origin: origin.to_string(),
+        hash: hex_sha256(text.as_bytes()),
+        timeline: header.timeline,
+        payment: header.payment,
+        sampling: header.sampling,
+        pooled: amounts.pooled,
+        contingency_share: amounts.contingency_share,
+        baseline_admissions: amounts.baseline_admissions,
+        variability: amounts.variability,
+        count_noise: raw.demand.get_ref().count_noise.unwrap_or(true),
+        tariff: amounts.tariff,
+        capacity_release_years: amounts.capacity_release_years,
+        plan,
+        minimum_ambition,
+        claimed_savings,
+        currency: header.currency,
+        p4p,
+        schemes,
+        inputs,
+        copula,
+        credibility,
+        notes,
+        optimism_bias_set: raw.costs.get_ref().optimism_bias.is_some(),
+    })
+}
+
+/// What `[scenario]` sets.
+struct Header {
+    name: String,
+    timeline: Timeline,
+    payment: Payment,
+    sampling: Sampling,
+    currency: crate::fmt::Currency,
+}
+
+/// `[scenario]`: name, horizon, periods, discounting, payment, sampling and currency.
+fn scenario_table(ctx: &Ctx<'_>, s: &raw::RawScenario) -> Result<Header> {
     let name = s.name.get_ref().trim().to_string();
     if name.is_empty() {
         return Err(ctx
@@ -544,7 +601,30 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
             *p.get_ref() as u32
         }
     };
-    let discount = match &s.discount {
+    let discount = discount(ctx, s.discount.as_ref())?;
+    let payment = match &s.payment {
+        None => Payment::Tariff,
+        Some(p) => [Payment::Tariff, Payment::Capitation]
+            [ctx.choice(p, "scenario.payment", &["tariff", "capitation"])?],
+    };
+    let sampling = match &s.sampling {
+        None => Sampling::MonteCarlo,
+        Some(v) => [Sampling::MonteCarlo, Sampling::LatinHypercube]
+            [ctx.choice(v, "scenario.sampling", &["monte-carlo", "lhs"])?],
+    };
+    let currency = currency(ctx, s.currency.as_ref())?;
+    Ok(Header {
+        name,
+        timeline: Timeline::new(start_year, horizon, per_year, discount),
+        payment,
+        sampling,
+        currency,
+    })
+}
+
+/// `scenario.discount`: an annual rate or `"green-book"` (default 3.5%).
+fn discount(ctx: &Ctx<'_>, d: Option<&Spanned<Value>>) -> Result<Discount> {
+    Ok(match d {
         None => Discount::Constant(0.035),
         Some(d) => {
             match d.get_ref() {
@@ -553,10 +633,10 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                     let r = ctx.finite(d.get_ref(), &d.span(), "scenario.discount")?;
                     if !(0.0..=0.5).contains(&r) {
                         return Err(ctx
-                        .diag(d.span(), "scenario.discount", "value out of range")
-                        .value(ctx.written(&d.span()))
-                        .allowed("an annual real rate from 0 to 0.5 (0.035 = 3.5%), or \"green-book\"")
-                        .into());
+                    .diag(d.span(), "scenario.discount", "value out of range")
+                    .value(ctx.written(&d.span()))
+                    .allowed("an annual real rate from 0 to 0.5 (0.035 = 3.5%), or \"green-book\"")
+                    .into());
                     }
                     Discount::Constant(r)
                 }
@@ -571,22 +651,21 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                 }
             }
         }
-    };
-    let payment = match &s.payment {
-        None => Payment::Tariff,
-        Some(p) => [Payment::Tariff, Payment::Capitation]
-            [ctx.choice(p, "scenario.payment", &["tariff", "capitation"])?],
-    };
-    let sampling = match &s.sampling {
-        None => Sampling::MonteCarlo,
-        Some(v) => [Sampling::MonteCarlo, Sampling::LatinHypercube]
-            [ctx.choice(v, "scenario.sampling", &["monte-carlo", "lhs"])?],
-    };
-    let currency = currency(&ctx, s.currency.as_ref())?;
-    let timeline = Timeline::new(start_year, horizon, per_year, discount);
-    let h = f64::from(horizon);
+    })
+}
 
-    // [fund], [demand], [costs]
+/// The fixed amounts of `[fund]`, `[demand]` and `[costs]`.
+struct Amounts {
+    pooled: f64,
+    contingency_share: f64,
+    baseline_admissions: f64,
+    variability: f64,
+    tariff: f64,
+    capacity_release_years: f64,
+}
+
+/// `[fund]`, `[demand]`, `[costs]`: the fixed amounts, in file order.
+fn amounts(ctx: &Ctx<'_>, raw: &RawFile) -> Result<Amounts> {
     let fund = raw.fund.get_ref();
     let pooled = ctx.number(
         &fund.pooled,
@@ -635,8 +714,25 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         "years from 0 to 100",
     )?;
 
-    let fixed = |v: f64| Spanned::new(0..0, Value::Float(v));
-    let mut inputs = vec![
+    Ok(Amounts {
+        pooled,
+        contingency_share,
+        baseline_admissions,
+        variability,
+        tariff,
+        capacity_release_years,
+    })
+}
+
+/// The uncertain inputs of `[fund]`, `[demand]` and `[costs]`, in the order of
+/// [`idx`] (before the schemes').
+fn base_inputs(ctx: &Ctx<'_>, raw: &RawFile) -> Result<Vec<Input>> {
+    let (fund, demand, costs) = (
+        raw.fund.get_ref(),
+        raw.demand.get_ref(),
+        raw.costs.get_ref(),
+    );
+    Ok(vec![
         Input::new(
             "demand.growth",
             ctx.input(
@@ -680,13 +776,24 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         ),
         Input::new(
             "costs.optimism_bias",
-            optimism_bias(&ctx, costs.optimism_bias.as_ref())?,
+            optimism_bias(ctx, costs.optimism_bias.as_ref())?,
             OPTIMISM_BIAS,
         ),
-    ];
+    ])
+}
 
-    // [plan], [p4p]
-    let plan_raw = raw.plan.get_ref();
+/// A fixed value where an input may be written (the default of an optional input).
+fn fixed(v: f64) -> RawInput {
+    Spanned::new(0..0, Value::Float(v))
+}
+
+/// `[plan]`: the target, the minimum ambition and the claimed savings.
+fn plan_table(
+    ctx: &Ctx<'_>,
+    raw_plan: &Spanned<raw::RawPlan>,
+    horizon: u32,
+) -> Result<(PlanTarget, Option<f64>, Option<ClaimedSavings>)> {
+    let plan_raw = raw_plan.get_ref();
     let plan = match (&plan_raw.target_reduction, &plan_raw.avoided_admissions) {
         (Some(t), None) => {
             PlanTarget::Reduction(ctx.number(t, "plan.target_reduction", 0.0, 1.0, SHARE.words)?)
@@ -721,7 +828,7 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
         _ => {
             return Err(ctx
                 .diag(
-                    raw.plan.span(),
+                    raw_plan.span(),
                     "plan",
                     "give exactly one of `target_reduction` and `avoided_admissions`",
                 )
@@ -737,10 +844,14 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
     let claimed_savings = plan_raw
         .claimed_savings
         .as_ref()
-        .map(|c| claimed_savings(&ctx, c, horizon as usize))
+        .map(|c| claimed_savings(ctx, c, horizon as usize))
         .transpose()?;
-    let p4p = raw
-        .p4p
+    Ok((plan, minimum_ambition, claimed_savings))
+}
+
+/// `[p4p]`: the value per admission and the share at risk.
+fn p4p_table(ctx: &Ctx<'_>, raw: &RawFile) -> Result<Option<(f64, Option<f64>)>> {
+    raw.p4p
         .as_ref()
         .map(|p| -> Result<(f64, Option<f64>)> {
             let p = p.get_ref();
@@ -758,16 +869,26 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
                 .transpose()?;
             Ok((value, share))
         })
-        .transpose()?;
+        .transpose()
+}
 
-    // [[scheme]]
+/// `[[scheme]]`: every scheme, its uncertain inputs appended to `inputs`.
+fn scheme_tables(
+    ctx: &Ctx<'_>,
+    raw: &RawFile,
+    horizon: u32,
+    inputs: &mut Vec<Input>,
+) -> Result<Vec<Scheme>> {
     let raw_schemes = match &raw.scheme {
         Some(list) if !list.get_ref().is_empty() => list.get_ref(),
         _ => {
-            let at = raw.scheme.as_ref().map_or(text.len(), |l| l.span().start);
-            return Err(Diagnostic::new(origin, "the scenario has no schemes")
+            let at = raw
+                .scheme
+                .as_ref()
+                .map_or(ctx.text.len(), |l| l.span().start);
+            return Err(Diagnostic::new(ctx.origin, "the scenario has no schemes")
                 .key("scheme")
-                .at(text, Some(at))
+                .at(ctx.text, Some(at))
                 .allowed("at least one [[scheme]] table with name, annual_cost and effect")
                 .into());
         }
@@ -775,193 +896,157 @@ pub(super) fn load(text: &str, origin: &str) -> Result<Scenario> {
     let mut schemes = Vec::with_capacity(raw_schemes.len());
     let mut seen: Vec<(String, usize)> = Vec::new();
     for sp in raw_schemes {
-        let r = sp.get_ref();
-        let name = r.name.get_ref().trim().to_string();
-        if name.is_empty() || name.contains('*') {
-            return Err(ctx
-                .diag(r.name.span(), "scheme.name", "invalid scheme name")
-                .value(format!("\"{}\"", r.name.get_ref()))
-                .allowed("a non-empty name without `*` (reserved for wildcards)")
-                .into());
-        }
-        ctx.name_chars(r.name.span(), "scheme.name", &name)?;
-        if let Some((_, at)) = seen.iter().find(|(n, _)| *n == name) {
-            let (line, _) = crate::error::line_column(text, *at);
-            return Err(ctx
-                .diag(
-                    r.name.span(),
-                    "scheme.name",
-                    format!("duplicate scheme name (first used on line {line})"),
-                )
-                .value(format!("\"{name}\""))
-                .allowed("a name used by one scheme only")
-                .into());
-        }
-        seen.push((name.clone(), r.name.span().start));
-        let key = |k: &str| format!("scheme.{name}.{k}");
-        let annual_cost = ctx.number(
-            &r.annual_cost,
-            &key("annual_cost"),
-            0.0,
-            1e12,
-            "an amount a year, from 0 to 1,000,000,000,000 (1e12)",
-        )?;
-        let nhs_share = match &r.funder {
-            None => 1.0,
-            Some(f) => funder(&ctx, f, &key("funder"))?,
-        };
-        let start = ctx.number(
-            r.start.as_ref().unwrap_or(&Spanned::new(0..0, 0.0)),
-            &key("start"),
-            0.0,
-            h - f64::EPSILON * h,
-            &format!("years after the start, from 0 to below the horizon ({horizon})"),
-        )?;
-        let end = match &r.end {
-            None => h,
-            Some(e) => ctx.number(
-                e,
-                &key("end"),
-                start + f64::EPSILON,
-                f64::MAX,
-                &format!("years after the start, above `start` ({start})"),
-            )?,
-        };
-        let ramp = match &r.ramp {
-            None => Ramp::Linear,
-            Some(x) => {
-                [Ramp::Linear, Ramp::SCurve][ctx.choice(x, &key("ramp"), &["linear", "s-curve"])?]
-            }
-        };
-        let decay = ctx.optional(
-            r.decay.as_ref(),
-            0.0,
-            &key("decay"),
-            Bounds {
-                lo: 0.0,
-                hi: 1.0 - 1e-12,
-                words: "a share lost per year, from 0 up to (not including) 1",
-            },
-        )?;
-        let success = match &r.success_probability {
-            None => Dist::Fixed(1.0),
-            Some(v) => match v.get_ref() {
-                Value::Integer(_) | Value::Float(_) => {
-                    let p = ctx.finite(v.get_ref(), &v.span(), &key("success_probability"))?;
-                    if !(0.0..=1.0).contains(&p) {
-                        return Err(ctx
-                            .diag(v.span(), &key("success_probability"), "value out of range")
-                            .value(ctx.written(&v.span()))
-                            .allowed("a probability from 0 to 1")
-                            .into());
-                    }
-                    bernoulli(p)
-                }
-                _ => match ctx.dist(v.get_ref(), v.span(), &key("success_probability"))? {
-                    d @ (Dist::Bernoulli(_) | Dist::Fixed(_)) => d,
-                    _ => {
-                        return Err(ctx
-                            .diag(
-                                v.span(),
-                                &key("success_probability"),
-                                "a success probability is a plain probability",
-                            )
-                            .value(ctx.written(&v.span()))
-                            .allowed("a number from 0 to 1, or { bernoulli = p }")
-                            .into());
-                    }
-                },
-            },
-        };
-        let one = fixed(1.0);
-        let zero = fixed(0.0);
-        inputs.push(Input::new(
-            &key("effect"),
-            ctx.input(&r.effect, &key("effect"), EFFECT)?,
-            EFFECT,
-        ));
-        inputs.push(Input::new(
-            &key("ramp_years"),
-            ctx.input(
-                r.ramp_years.as_ref().unwrap_or(&zero),
-                &key("ramp_years"),
-                RAMP_YEARS,
-            )?,
-            RAMP_YEARS,
-        ));
-        inputs.push(Input::new(&key("success_probability"), success, SHARE));
-        inputs.push(Input::new(
-            &key("cost_overrun"),
-            ctx.input(
-                r.cost_overrun.as_ref().unwrap_or(&one),
-                &key("cost_overrun"),
-                OVERRUN,
-            )?,
-            OVERRUN,
-        ));
-        inputs.push(Input::new(
-            &key("additional_share"),
-            ctx.input(
-                r.additional_share.as_ref().unwrap_or(&one),
-                &key("additional_share"),
-                ADDITIONAL,
-            )?,
-            ADDITIONAL,
-        ));
-        schemes.push(Scheme {
-            name,
-            annual_cost,
-            nhs_share,
-            start,
-            end,
-            ramp,
-            decay,
-            persists_after_end: r.persists_after_end.unwrap_or(false),
-            kind: r.kind.as_ref().map(|k| {
-                let (line, column) = crate::error::line_column(text, k.span().start);
-                (k.get_ref().trim().to_string(), Some((line, column)))
-            }),
-            additional_share_set: r.additional_share.is_some(),
-        });
+        schemes.push(scheme(ctx, sp.get_ref(), horizon, &mut seen, inputs)?);
     }
-    debug_assert_eq!(
-        inputs.len(),
-        idx::SCHEME_BASE + idx::PER_SCHEME * schemes.len()
-    );
+    Ok(schemes)
+}
 
-    // [[correlation]]
-    let mut notes = Vec::new();
-    let copula = correlations(&ctx, &raw.correlation, &inputs, &mut notes)?;
-
-    // [credibility]
-    let credibility = credibility(&ctx, raw.credibility.as_ref())?;
-
-    Ok(Scenario {
+/// One `[[scheme]]` table (`seen`: the names before it, with where they were written).
+fn scheme(
+    ctx: &Ctx<'_>,
+    r: &raw::RawScheme,
+    horizon: u32,
+    seen: &mut Vec<(String, usize)>,
+    inputs: &mut Vec<Input>,
+) -> Result<Scheme> {
+    let h = f64::from(horizon);
+    let name = r.name.get_ref().trim().to_string();
+    if name.is_empty() || name.contains('*') {
+        return Err(ctx
+            .diag(r.name.span(), "scheme.name", "invalid scheme name")
+            .value(format!("\"{}\"", r.name.get_ref()))
+            .allowed("a non-empty name without `*` (reserved for wildcards)")
+            .into());
+    }
+    ctx.name_chars(r.name.span(), "scheme.name", &name)?;
+    if let Some((_, at)) = seen.iter().find(|(n, _)| *n == name) {
+        let (line, _) = crate::error::line_column(ctx.text, *at);
+        return Err(ctx
+            .diag(
+                r.name.span(),
+                "scheme.name",
+                format!("duplicate scheme name (first used on line {line})"),
+            )
+            .value(format!("\"{name}\""))
+            .allowed("a name used by one scheme only")
+            .into());
+    }
+    seen.push((name.clone(), r.name.span().start));
+    let key = |k: &str| format!("scheme.{name}.{k}");
+    let annual_cost = ctx.number(
+        &r.annual_cost,
+        &key("annual_cost"),
+        0.0,
+        1e12,
+        "an amount a year, from 0 to 1,000,000,000,000 (1e12)",
+    )?;
+    let nhs_share = match &r.funder {
+        None => 1.0,
+        Some(f) => funder(ctx, f, &key("funder"))?,
+    };
+    let start = ctx.number(
+        r.start.as_ref().unwrap_or(&Spanned::new(0..0, 0.0)),
+        &key("start"),
+        0.0,
+        h - f64::EPSILON * h,
+        &format!("years after the start, from 0 to below the horizon ({horizon})"),
+    )?;
+    let end = match &r.end {
+        None => h,
+        Some(e) => ctx.number(
+            e,
+            &key("end"),
+            start + f64::EPSILON,
+            f64::MAX,
+            &format!("years after the start, above `start` ({start})"),
+        )?,
+    };
+    let ramp = match &r.ramp {
+        None => Ramp::Linear,
+        Some(x) => {
+            [Ramp::Linear, Ramp::SCurve][ctx.choice(x, &key("ramp"), &["linear", "s-curve"])?]
+        }
+    };
+    let decay = ctx.optional(
+        r.decay.as_ref(),
+        0.0,
+        &key("decay"),
+        Bounds {
+            lo: 0.0,
+            hi: 1.0 - 1e-12,
+            words: "a share lost per year, from 0 up to (not including) 1",
+        },
+    )?;
+    let success = success_probability(ctx, r.success_probability.as_ref(), &key)?;
+    let one = fixed(1.0);
+    let zero = fixed(0.0);
+    let checked = |k: &str, raw: &RawInput, bounds: Bounds| -> Result<Input> {
+        Ok(Input::new(
+            &key(k),
+            ctx.input(raw, &key(k), bounds)?,
+            bounds,
+        ))
+    };
+    inputs.push(checked("effect", &r.effect, EFFECT)?);
+    let ramp_years = r.ramp_years.as_ref().unwrap_or(&zero);
+    inputs.push(checked("ramp_years", ramp_years, RAMP_YEARS)?);
+    inputs.push(Input::new(&key("success_probability"), success, SHARE));
+    let overrun = r.cost_overrun.as_ref().unwrap_or(&one);
+    inputs.push(checked("cost_overrun", overrun, OVERRUN)?);
+    let additional = r.additional_share.as_ref().unwrap_or(&one);
+    inputs.push(checked("additional_share", additional, ADDITIONAL)?);
+    Ok(Scheme {
         name,
-        description: s.description.clone(),
-        origin: origin.to_string(),
-        hash: hex_sha256(text.as_bytes()),
-        timeline,
-        payment,
-        sampling,
-        pooled,
-        contingency_share,
-        baseline_admissions,
-        variability,
-        count_noise: demand.count_noise.unwrap_or(true),
-        tariff,
-        capacity_release_years,
-        plan,
-        minimum_ambition,
-        claimed_savings,
-        currency,
-        p4p,
-        schemes,
-        inputs,
-        copula,
-        credibility,
-        notes,
-        optimism_bias_set: costs.optimism_bias.is_some(),
+        annual_cost,
+        nhs_share,
+        start,
+        end,
+        ramp,
+        decay,
+        persists_after_end: r.persists_after_end.unwrap_or(false),
+        kind: r.kind.as_ref().map(|k| {
+            let (line, column) = crate::error::line_column(ctx.text, k.span().start);
+            (k.get_ref().trim().to_string(), Some((line, column)))
+        }),
+        additional_share_set: r.additional_share.is_some(),
+    })
+}
+
+/// `scheme.*.success_probability`: a probability or `{ bernoulli = p }` (default 1).
+fn success_probability(
+    ctx: &Ctx<'_>,
+    raw: Option<&RawInput>,
+    key: &dyn Fn(&str) -> String,
+) -> Result<Dist> {
+    Ok(match raw {
+        None => Dist::Fixed(1.0),
+        Some(v) => match v.get_ref() {
+            Value::Integer(_) | Value::Float(_) => {
+                let p = ctx.finite(v.get_ref(), &v.span(), &key("success_probability"))?;
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(ctx
+                        .diag(v.span(), &key("success_probability"), "value out of range")
+                        .value(ctx.written(&v.span()))
+                        .allowed("a probability from 0 to 1")
+                        .into());
+                }
+                bernoulli(p)
+            }
+            _ => match ctx.dist(v.get_ref(), v.span(), &key("success_probability"))? {
+                d @ (Dist::Bernoulli(_) | Dist::Fixed(_)) => d,
+                _ => {
+                    return Err(ctx
+                        .diag(
+                            v.span(),
+                            &key("success_probability"),
+                            "a success probability is a plain probability",
+                        )
+                        .value(ctx.written(&v.span()))
+                        .allowed("a number from 0 to 1, or { bernoulli = p }")
+                        .into());
+                }
+            },
+        },
     })
 }
 

@@ -20,14 +20,7 @@ use crate::time::Timeline;
 /// A fully commented example scenario (what `carefund init` writes).
 pub const EXAMPLE: &str = include_str!("example.toml");
 
-/// How future cash flows are discounted (docs/model.md §2).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Discount {
-    /// A constant annual rate `r`: `D_t = (1 + r)^(−τ_t)`.
-    Constant(f64),
-    /// HM Treasury Green Book schedule: 3.5% a year to year 30, 3.0% after.
-    GreenBook,
-}
+pub use crate::time::Discount;
 
 /// How the acute provider is paid (docs/model.md §4.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -12,10 +12,11 @@
 use serde::Serialize;
 
 use super::{Output, RankTornado, SobolScenario, SwingAnalysis};
+#[cfg(feature = "report")]
 use crate::chart::{self, BarLayout, BarRow, Format, HorizontalBars};
 use crate::error::{Error, Result};
+use crate::fmt::group;
 use crate::scenario::Scenario;
-use crate::text::group;
 
 /// Most rows a chart shows.
 pub const CHART_ROWS: usize = 12;
@@ -105,6 +106,7 @@ pub fn value_text(input: &str, v: f64, currency: crate::fmt::Currency) -> String
 }
 
 /// The Spearman tornado chart.
+#[cfg(feature = "report")]
 pub fn tornado_chart(report: &Report, t: &RankTornado) -> HorizontalBars {
     let shown = t.inputs.len().min(CHART_ROWS);
     HorizontalBars {
@@ -132,6 +134,7 @@ pub fn tornado_chart(report: &Report, t: &RankTornado) -> HorizontalBars {
     }
 }
 
+#[cfg(feature = "report")]
 fn top_note(shown: usize, all: usize) -> String {
     if shown < all {
         format!(" · top {shown} of {all} inputs")
@@ -141,6 +144,7 @@ fn top_note(shown: usize, all: usize) -> String {
 }
 
 /// The swing tornado chart.
+#[cfg(feature = "report")]
 pub fn swing_chart(report: &Report, s: &SwingAnalysis) -> HorizontalBars {
     let (scale, unit) = display(report);
     let shown = s.inputs.len().min(CHART_ROWS);
@@ -186,6 +190,7 @@ fn format_display(report: &Report, v: f64) -> String {
 }
 
 /// The Sobol index chart: first-order and total index per input, with intervals.
+#[cfg(feature = "report")]
 pub fn sobol_chart(report: &Report, s: &SobolScenario) -> HorizontalBars {
     let r = &s.result;
     let mut order: Vec<usize> = (0..s.inputs.len()).collect();
@@ -246,38 +251,154 @@ fn csv_bytes(what: &'static str, rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
     })
 }
 
-/// Every table and chart of `report` as `(file name, bytes)`.
+/// `sensitivity.json`: the whole report.
 ///
 /// # Errors
-/// [`Error::Chart`] naming a chart that could not be drawn; [`Error::Export`] if a table
-/// cannot be serialised.
-pub fn files(report: &Report, formats: &[Format]) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
+/// [`Error::Export`] if it cannot be serialised.
+pub fn json(report: &Report) -> Result<Vec<u8>> {
     let mut json = serde_json::to_vec_pretty(report).map_err(|e| Error::Export {
         what: "sensitivity.json",
         message: e.to_string(),
     })?;
     json.push(b'\n');
-    out.push(("sensitivity.json".to_string(), json));
-    let wrap = |name: &'static str| move |source| Error::Chart { name, source };
-    let f = |x: f64| format!("{x}");
-    if let Some(t) = &report.tornado {
-        let mut rows = vec![
-            ["rank", "input", "label", "rho", "ci_low", "ci_high"]
-                .map(String::from)
-                .to_vec(),
-        ];
-        rows.extend(t.inputs.iter().enumerate().map(|(i, c)| {
+    Ok(json)
+}
+
+fn f(x: f64) -> String {
+    format!("{x}")
+}
+
+/// `tornado.csv`: the rank correlations, strongest first.
+///
+/// # Errors
+/// [`Error::Export`] if the table cannot be written.
+pub fn tornado_csv(t: &RankTornado) -> Result<Vec<u8>> {
+    let mut rows = vec![
+        ["rank", "input", "label", "rho", "ci_low", "ci_high"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.extend(t.inputs.iter().enumerate().map(|(i, c)| {
+        vec![
+            (i + 1).to_string(),
+            c.input.clone(),
+            c.label.clone(),
+            f(c.rho),
+            f(c.ci_low),
+            f(c.ci_high),
+        ]
+    }));
+    csv_bytes("tornado.csv", rows)
+}
+
+/// `swing.csv`: the swings, largest first.
+///
+/// # Errors
+/// [`Error::Export`] if the table cannot be written.
+pub fn swing_csv(s: &SwingAnalysis) -> Result<Vec<u8>> {
+    let mut rows = vec![
+        [
+            "rank",
+            "input",
+            "label",
+            "p10_value",
+            "p90_value",
+            "mean_at_p10",
+            "mean_at_p90",
+            "swing",
+            "swing_se",
+            "base_mean",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(s.inputs.iter().enumerate().map(|(i, w)| {
+        vec![
+            (i + 1).to_string(),
+            w.input.clone(),
+            w.label.clone(),
+            f(w.p10_value),
+            f(w.p90_value),
+            f(w.mean_at_p10),
+            f(w.mean_at_p90),
+            f(w.swing),
+            f(w.swing_se),
+            f(s.base_mean),
+        ]
+    }));
+    csv_bytes("swing.csv", rows)
+}
+
+/// `sobol.csv`: first-order and total Sobol indices with their intervals.
+///
+/// # Errors
+/// [`Error::Export`] if the table cannot be written.
+pub fn sobol_csv(s: &SobolScenario) -> Result<Vec<u8>> {
+    let mut rows = vec![
+        [
+            "input",
+            "label",
+            "first",
+            "first_se",
+            "first_low",
+            "first_high",
+            "total",
+            "total_se",
+            "total_low",
+            "total_high",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(s.inputs.iter().zip(&s.labels).zip(&s.result.indices).map(
+        |((input, label), x)| {
             vec![
-                (i + 1).to_string(),
-                c.input.clone(),
-                c.label.clone(),
-                f(c.rho),
-                f(c.ci_low),
-                f(c.ci_high),
+                input.clone(),
+                label.clone(),
+                f(x.first),
+                f(x.first_se),
+                f(x.first_low),
+                f(x.first_high),
+                f(x.total),
+                f(x.total_se),
+                f(x.total_low),
+                f(x.total_high),
             ]
-        }));
-        out.push(("tornado.csv".into(), csv_bytes("tornado.csv", rows)?));
+        },
+    ));
+    csv_bytes("sobol.csv", rows)
+}
+
+/// Every table of `report` (no charts) as `(file name, bytes)`, in the order of [`files`]
+/// without the images.
+///
+/// # Errors
+/// [`Error::Export`] if a table cannot be serialised.
+pub fn tables(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = vec![("sensitivity.json".to_string(), json(report)?)];
+    if let Some(t) = &report.tornado {
+        out.push(("tornado.csv".into(), tornado_csv(t)?));
+    }
+    if let Some(s) = &report.swing {
+        out.push(("swing.csv".into(), swing_csv(s)?));
+    }
+    if let Some(s) = &report.sobol {
+        out.push(("sobol.csv".into(), sobol_csv(s)?));
+    }
+    Ok(out)
+}
+
+/// Every table and chart of `report` as `(file name, bytes)`.
+///
+/// # Errors
+/// [`Error::Chart`] naming a chart that could not be drawn; [`Error::Export`] if a table
+/// cannot be serialised.
+#[cfg(feature = "report")]
+pub fn files(report: &Report, formats: &[Format]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = vec![("sensitivity.json".to_string(), json(report)?)];
+    let wrap = |name: &'static str| move |source| Error::Chart { name, source };
+    if let Some(t) = &report.tornado {
+        out.push(("tornado.csv".into(), tornado_csv(t)?));
         for &format in formats {
             let bytes = chart::horizontal_bars(&tornado_chart(report, t), format)
                 .map_err(wrap("tornado"))?;
@@ -285,37 +406,7 @@ pub fn files(report: &Report, formats: &[Format]) -> Result<Vec<(String, Vec<u8>
         }
     }
     if let Some(s) = &report.swing {
-        let mut rows = vec![
-            [
-                "rank",
-                "input",
-                "label",
-                "p10_value",
-                "p90_value",
-                "mean_at_p10",
-                "mean_at_p90",
-                "swing",
-                "swing_se",
-                "base_mean",
-            ]
-            .map(String::from)
-            .to_vec(),
-        ];
-        rows.extend(s.inputs.iter().enumerate().map(|(i, w)| {
-            vec![
-                (i + 1).to_string(),
-                w.input.clone(),
-                w.label.clone(),
-                f(w.p10_value),
-                f(w.p90_value),
-                f(w.mean_at_p10),
-                f(w.mean_at_p90),
-                f(w.swing),
-                f(w.swing_se),
-                f(s.base_mean),
-            ]
-        }));
-        out.push(("swing.csv".into(), csv_bytes("swing.csv", rows)?));
+        out.push(("swing.csv".into(), swing_csv(s)?));
         for &format in formats {
             let bytes =
                 chart::horizontal_bars(&swing_chart(report, s), format).map_err(wrap("swing"))?;
@@ -323,39 +414,7 @@ pub fn files(report: &Report, formats: &[Format]) -> Result<Vec<(String, Vec<u8>
         }
     }
     if let Some(s) = &report.sobol {
-        let mut rows = vec![
-            [
-                "input",
-                "label",
-                "first",
-                "first_se",
-                "first_low",
-                "first_high",
-                "total",
-                "total_se",
-                "total_low",
-                "total_high",
-            ]
-            .map(String::from)
-            .to_vec(),
-        ];
-        rows.extend(s.inputs.iter().zip(&s.labels).zip(&s.result.indices).map(
-            |((input, label), x)| {
-                vec![
-                    input.clone(),
-                    label.clone(),
-                    f(x.first),
-                    f(x.first_se),
-                    f(x.first_low),
-                    f(x.first_high),
-                    f(x.total),
-                    f(x.total_se),
-                    f(x.total_low),
-                    f(x.total_high),
-                ]
-            },
-        ));
-        out.push(("sobol.csv".into(), csv_bytes("sobol.csv", rows)?));
+        out.push(("sobol.csv".into(), sobol_csv(s)?));
         for &format in formats {
             let bytes =
                 chart::horizontal_bars(&sobol_chart(report, s), format).map_err(wrap("sobol"))?;

@@ -15,7 +15,7 @@ fn cum_net(summary: &Summary, pick: fn(&crate::stats::Stats) -> f64) -> Vec<f64>
     summary
         .periods
         .iter()
-        .map(|p| p.quantities.get("cum_net").map_or(f64::NAN, pick) / MILLION)
+        .map(|p| pick(&p.quantities[crate::model::Quantity::CumNet]) / MILLION)
         .collect()
 }
 
@@ -110,7 +110,7 @@ pub fn compare_lines(c: &Comparison) -> LinesChart {
         title: "Cumulative system net — scenarios compared".into(),
         subtitle: format!(
             "median and P10–P90 of {} paths each, on the same random numbers (seed {})",
-            crate::text::group(c.paths as f64),
+            crate::fmt::group(c.paths as f64),
             c.seed
         ),
         y_label: format!("Cumulative system net, {} (real)", c.currency.millions()),

@@ -24,6 +24,7 @@
 //! ```
 
 pub mod compare;
+#[cfg(feature = "report")]
 pub mod figures;
 mod file;
 mod overlay;

@@ -165,7 +165,7 @@ impl StressResult {
             cum_net_median_by_period: summary
                 .periods
                 .iter()
-                .map(|p| p.quantities.get("cum_net").map_or(f64::NAN, |s| s.p50))
+                .map(|p| p.quantities[crate::model::Quantity::CumNet].p50)
                 .collect(),
             summary,
         }

@@ -35,19 +35,8 @@ use crate::engine::{RunOptions, simulate};
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, idx};
 use crate::stats::Stats;
-
-/// EVPI of one decision.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Evpi {
-    /// Expected value of perfect information (same unit as the net benefit, £).
-    pub evpi: f64,
-    /// Its Monte Carlo standard error.
-    pub se: f64,
-    /// Index of the option best on average (`d*`; the first on ties).
-    pub best: usize,
-    /// Mean net benefit of each option.
-    pub means: [f64; 2],
-}
+/// EVPI of one decision (defined with [`Summary`](crate::Summary), which holds it).
+pub use crate::summary::Evpi;
 
 /// The net benefit of an option on one path (`--value`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::VoiReport;
 use super::analysis::Row;
+#[cfg(feature = "report")]
 use crate::chart::{self, BarRow, Curves, Format, HorizontalBars, Line, ReferenceBars};
 use crate::error::{Error, Result};
 
@@ -297,6 +298,7 @@ pub fn option_labels(options: &[String]) -> Vec<String> {
 
 /// An input name for a chart row: a scheme's input as `Scheme name · effect` (the
 /// chart wraps it), any other input as it is.
+#[cfg(feature = "report")]
 fn short_input(name: &str) -> String {
     // The chart wraps long labels; only the `scheme.` prefix and the key are reshaped.
     match name
@@ -309,6 +311,7 @@ fn short_input(name: &str) -> String {
 }
 
 /// Display unit for a set of amounts: (divisor, label), e.g. `£m` or `€k`.
+#[cfg(feature = "report")]
 fn unit(r: &VoiReport, max: f64) -> (f64, String) {
     let c = r.currency.symbol();
     if max.abs() >= 1e6 {
@@ -319,6 +322,7 @@ fn unit(r: &VoiReport, max: f64) -> (f64, String) {
 }
 
 /// The ranked EVPPI bars with EVPI as the reference line.
+#[cfg(feature = "report")]
 pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
     let (div, label) = unit(r, r.evpi_scaled);
     let money = |x: f64| r.currency.money(x);
@@ -382,6 +386,7 @@ pub fn evppi_chart(r: &VoiReport) -> ReferenceBars {
 }
 
 /// The acceptability curve.
+#[cfg(feature = "report")]
 pub fn acceptability_chart(r: &VoiReport) -> Curves {
     let a = &r.acceptability;
     Curves {
@@ -414,6 +419,7 @@ pub fn acceptability_chart(r: &VoiReport) -> Curves {
 ///
 /// # Errors
 /// [`Error::Chart`] if a chart cannot be drawn.
+#[cfg(feature = "report")]
 pub fn charts(r: &VoiReport, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let ext = format.extension();

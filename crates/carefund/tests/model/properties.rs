@@ -338,8 +338,8 @@ fn check_summary_invariants(sim: &Simulation, summary: &Summary) {
     let n = sim.paths();
     for period in &summary.periods {
         assert_eq!(period.quantities.len(), Quantity::COUNT);
-        for (name, s) in &period.quantities {
-            check_stats(s, n, &format!("period {} {name}", period.index));
+        for (q, s) in period.quantities.iter() {
+            check_stats(s, n, &format!("period {} {}", period.index, q.name()));
         }
     }
     let h = &summary.headline;
@@ -702,11 +702,11 @@ fn check_universal_invariants(name: &str, scenario: &Scenario, sim: &Simulation)
     }
     let summary = summarise(scenario, sim);
     for period in &summary.periods {
-        for (q, stats) in &period.quantities {
+        for (q, stats) in period.quantities.iter() {
             check_stats(
                 stats,
                 sim.paths(),
-                &format!("{name}, period {} {q}", period.index),
+                &format!("{name}, period {} {}", period.index, q.name()),
             );
         }
     }

@@ -1,4 +1,7 @@
-//! Scenario text for tests: small defaults, overridden section by section.
+//! What the library's test binaries share: scenario text with small defaults, overridden
+//! section by section, and short ways to run it. A test binary uses it with `mod common;`
+//! (Cargo does not build `tests/common/` as a test binary of its own); each binary uses
+//! a part of it, hence `allow(dead_code)`.
 //!
 //! [`ScenarioText::base`] is a one-year, one-period, fully deterministic fund with one
 //! scheme `A`; tests override what they need with [`ScenarioText::set`],
@@ -6,7 +9,9 @@
 //! [`ScenarioText::correlate`], then [`ScenarioText::build`] parses and checks the TOML
 //! through the public [`Scenario::from_toml`], as a user's file would be.
 
-use carefund::{Quantity, RunOptions, Scenario, Simulation, simulate};
+#![allow(dead_code)]
+
+use carefund::{Quantity, RunOptions, Scenario, Simulation, Summary, simulate, summarise};
 
 /// The seed used by tests unless they say otherwise.
 pub const SEED: u64 = 20_150_401;
@@ -146,6 +151,13 @@ impl ScenarioText {
         self
     }
 
+    /// Append TOML text as written (tables the builder has no method for, such as
+    /// `[[scheme]]` tables kept as constants).
+    pub fn raw(mut self, text: &str) -> Self {
+        self.extra.push(text.to_string());
+        self
+    }
+
     /// The TOML text.
     pub fn toml(&self) -> String {
         let mut s = String::new();
@@ -237,4 +249,22 @@ pub fn ledger_bits(sim: &Simulation, p: usize) -> Vec<u64> {
         .iter()
         .flat_map(|&q| bits(&sim.path_series(p, q).expect("exact run")))
         .collect()
+}
+
+/// Run options of `paths` paths under `seed` on `threads` threads (`None`: one per core).
+pub fn options(paths: u64, seed: u64, threads: Option<usize>) -> RunOptions {
+    RunOptions {
+        paths,
+        seed,
+        threads,
+    }
+}
+
+/// Load `text` (panicking with the diagnostic and the text if it does not load), run
+/// `paths` paths under `seed` on one thread and summarise.
+pub fn summary_of(text: &str, paths: u64, seed: u64) -> Summary {
+    let s = Scenario::from_toml(text, "test.toml")
+        .unwrap_or_else(|e| panic!("test scenario does not load: {e}\n{text}"));
+    let sim = simulate(&s, &options(paths, seed, Some(1)), &|_| {}).expect("simulation runs");
+    summarise(&s, &sim)
 }
