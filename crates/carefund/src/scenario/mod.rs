@@ -7,6 +7,7 @@
 
 pub(crate) mod check;
 pub(crate) mod raw;
+pub mod workbook;
 
 /// Every key a scenario file may hold, by table (for override columns of the national
 /// portfolio).
