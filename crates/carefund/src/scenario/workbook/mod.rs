@@ -152,19 +152,92 @@ fn relocate(mut d: Diagnostic, t: &Translation) -> Diagnostic {
         .iter()
         .filter_map(|(path, loc)| span_of(&doc, path).map(|s| (s, loc)))
         .collect();
-    let best = spans
-        .iter()
-        .filter(|(s, _)| s.start <= offset && offset < s.end.max(s.start + 1))
-        .min_by_key(|(s, _)| s.len());
-    if let Some((_, loc)) = best {
+    let at = |offset: usize| {
+        spans
+            .iter()
+            .filter(|(s, _)| s.start <= offset && offset < s.end.max(s.start + 1))
+            .min_by_key(|(s, _)| s.len())
+            .map(|(_, loc)| *loc)
+    };
+    if let Some(loc) = at(offset) {
         d.cell = Some(loc.address());
-        if let Some(shown) = &loc.shown
-            && d.value.is_some()
-        {
-            d.value = Some(shown.clone());
+        if let Some(shown) = &loc.shown {
+            if d.value.is_some() {
+                d.value = Some(shown.clone());
+            }
+            d.allowed = d.allowed.map(|a| in_cells(&a));
+        }
+    }
+    // "first used on line 50" names a line of the translation: name its cell instead.
+    if let Some((before, after)) = d.problem.split_once("on line ") {
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(line) = digits.parse::<usize>() {
+            let start = offset_of(&t.text, line, 1);
+            let end = offset_of(&t.text, line + 1, 1);
+            let first = spans
+                .iter()
+                .filter(|(s, _)| s.start >= start && s.start < end)
+                .min_by_key(|(s, _)| s.len())
+                .map(|(_, loc)| loc.address());
+            if let Some(cell) = first {
+                d.problem = format!("{before}in {cell}{}", &after[digits.len()..]);
+            }
         }
     }
     d
+}
+
+/// The distribution shapes of the check's messages, in the workbook's terms.
+fn in_cells(allowed: &str) -> String {
+    const SHAPES: &[(&str, &str)] = &[
+        ("{ uniform = [min, max] }", "uniform (p1 min, p2 max)"),
+        (
+            "{ triangular = [min, mode, max] }",
+            "triangular (p1 min, p2 mode, p3 max)",
+        ),
+        (
+            "{ pert = [min, mode, max] }",
+            "pert (p1 min, p2 mode, p3 max)",
+        ),
+        ("{ ci90 = [low, high] }", "ci90 (p1 low, p2 high)"),
+        (
+            "{ normal = { mean = m, sd = s } }",
+            "normal (p1 mean m, p2 sd s, optional p3 min, p4 max)",
+        ),
+        (
+            "{ normal = { mean, sd, min?, max? } }",
+            "normal (p1 mean, p2 sd, optional p3 min, p4 max)",
+        ),
+        (
+            "{ lognormal = { median = m, p90 = q } }",
+            "lognormal (p1 median m, p2 p90 q)",
+        ),
+        (
+            "{ lognormal = { median, p90 } }",
+            "lognormal (p1 median, p2 p90)",
+        ),
+        (
+            "{ lognormal = { mean = m, sd = s } }",
+            "lognormal mean-sd (p1 mean m, p2 sd s)",
+        ),
+        (
+            "{ lognormal = { mean, sd } }",
+            "lognormal mean-sd (p1 mean, p2 sd)",
+        ),
+        (
+            "{ beta = { alpha = a, beta = b } }",
+            "beta (p1 alpha a, p2 beta b)",
+        ),
+        ("{ beta = { alpha, beta } }", "beta (p1 alpha, p2 beta)"),
+        ("a number, or one of", "fixed (p1 the value), or one of"),
+        (
+            "give a normal `min`/`max`",
+            "give a normal a min and max (p3, p4)",
+        ),
+    ];
+    SHAPES
+        .iter()
+        .fold(allowed.to_string(), |a, (from, to)| a.replace(from, to))
 }
 
 fn span_of(doc: &toml_edit::Document<&str>, path: &[Seg]) -> Option<Range<usize>> {

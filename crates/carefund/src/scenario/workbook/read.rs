@@ -114,7 +114,7 @@ impl Book<'_> {
             Some(Data::DateTime(d)) => {
                 return Err(self
                     .diag(&loc, key, "the cell holds a date")
-                    .value(d.to_string())
+                    .value(date(d.as_f64()))
                     .allowed("a number: format the cell as a number (Format Cells, Number) and type the value again")
                     .into());
             }
@@ -137,7 +137,7 @@ impl Book<'_> {
 
     fn empty(&self, s: &Sheet, row: u32, col: u16, key: &str, allowed: &str) -> Diagnostic {
         self.diag(&Loc::cell(s.name, row, col), key, "the cell is empty")
-            .allowed(format!("{allowed} (this value is required)"))
+            .allowed(format!("{allowed}; this value is required"))
     }
 
     fn num(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<f64>> {
@@ -375,30 +375,54 @@ impl Book<'_> {
                         .into());
                 }
             },
-            Kind::Choice(layout::PERIODS) => {
-                match self.choice(s, row, col, key, layout::PERIODS)? {
-                    None => None,
-                    Some(p) => Some(Value::from(p.parse::<i64>().unwrap_or(4))),
-                }
-            }
+            Kind::Choice(layout::PERIODS) => self
+                .choice(s, row, col, key, layout::PERIODS)?
+                .map(|p| Value::from(p.parse::<i64>().unwrap_or(4))),
             Kind::Choice(options) => self.choice(s, row, col, key, options)?.map(Value::from),
             Kind::Dist(_) | Kind::PerYear | Kind::FixedOrPerYear => None,
         })
     }
 }
 
+/// An Excel date serial (days since 1899-12-30) as `yyyy-mm-dd`.
+fn date(serial: f64) -> String {
+    // Days from 1970-01-01, then the civil date (H. Hinnant's algorithm).
+    let z = serial.floor() as i64 - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} (date serial {serial})")
+}
+
 fn open<'a>(bytes: &'a [u8], origin: &str) -> Result<Xlsx<Cursor<&'a [u8]>>> {
+    let problem = if bytes.is_empty() {
+        "not an Excel workbook (.xlsx): the file is empty"
+    } else if !bytes.starts_with(b"PK") {
+        "not an Excel workbook (.xlsx): an .xlsx file is a zip archive, and this file is not one"
+    } else {
+        ""
+    };
+    if !problem.is_empty() {
+        let text = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok();
+        return Err(Diagnostic::new(origin, problem)
+            .allowed(if text && !bytes.is_empty() {
+                "a workbook saved as Excel (.xlsx); this file holds text: if it is a TOML scenario, name it *.toml"
+            } else {
+                "a workbook saved as Excel (.xlsx), e.g. written by carefund init --xlsx"
+            })
+            .into());
+    }
     calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        let looks_like_text = bytes.iter().take(512).all(|b| b.is_ascii());
         Diagnostic::new(
             origin,
             format!("not an Excel workbook (.xlsx) that can be read: {e}"),
         )
-        .allowed(if looks_like_text {
-            "a workbook saved as Excel (.xlsx); this file looks like text: name a TOML scenario *.toml"
-        } else {
-            "a workbook saved as Excel (.xlsx), e.g. written by carefund init --xlsx"
-        })
+        .allowed("a workbook saved as Excel (.xlsx), e.g. written by carefund init --xlsx")
         .into()
     })
 }
@@ -535,18 +559,21 @@ pub(crate) fn translate(bytes: &[u8], origin: &str) -> Result<Translation> {
                     } else {
                         kv::P1
                     };
-                    let mut d = book
+                    let what = match field.kind {
+                        Kind::Text => "text".to_string(),
+                        Kind::Dist(_) => {
+                            "a form (fixed, uniform, pert …) and its parameters".to_string()
+                        }
+                        _ => format!("a number ({})", field.unit.replace("{cur}", "money")),
+                    };
+                    return Err(book
                         .diag(
                             &Loc::cell(sheet_name, row, col),
                             field.key,
                             "the cell is empty",
                         )
-                        .allowed(format!(
-                            "{} ({}; this value is required)",
-                            field.unit, field.note
-                        ));
-                    d.allowed = d.allowed.map(|a| a.replace("{cur}", "money"));
-                    return Err(d.into());
+                        .allowed(format!("{what}; this value is required"))
+                        .into());
                 }
                 continue;
             };
@@ -831,15 +858,13 @@ fn read_schemes(book: &mut Book<'_>, s: &Sheet, doc: &mut DocumentMut) -> Result
                     ));
                 }
                 None if c.required => {
-                    let allowed = format!(
-                        "{}{}",
-                        c.note,
-                        if c.unit.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", c.unit.replace("{cur}", "money"))
+                    let allowed = match c.kind {
+                        Kind::Text => "a name used by one scheme only".to_string(),
+                        Kind::Dist(_) => {
+                            "a form (fixed, uniform, pert …) and its parameters".to_string()
                         }
-                    );
+                        _ => format!("a number ({})", c.unit.replace("{cur}", "money")),
+                    };
                     return Err(book.empty(s, row, at, &key, &allowed).into());
                 }
                 None => {}

@@ -140,9 +140,9 @@ const FORMS_NOTE: &str = "How the value is given: fixed (p1 = the value), unifor
 const SOURCE_NOTE: &str = "Where the figure comes from (a document, page, table, or 'illustrative assumption'). carefund convert writes it into the TOML file as the comment above the value.";
 
 fn list(options: &[String]) -> std::result::Result<DataValidation, XlsxError> {
-    Ok(DataValidation::new()
+    DataValidation::new()
         .allow_list_strings(options)?
-        .set_error_message("Choose a value from the drop-down list.")?)
+        .set_error_message("Choose a value from the drop-down list.")
 }
 
 fn note(text: &str) -> Note {
@@ -296,7 +296,7 @@ fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxE
                     Kind::PerYear | Kind::FixedOrPerYear => {
                         ws.write_string_with_format(row, kv::FORM, form, &fm.locked)?;
                         ws.write_blank(row, kv::P1, &fm.input)?;
-                        if let Some(x) = v.and_then(|v| as_f64(v)) {
+                        if let Some(x) = v.and_then(as_f64) {
                             ws.write_number_with_format(row, kv::P1, x, &fm.input)?;
                         }
                     }
