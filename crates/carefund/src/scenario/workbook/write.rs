@@ -19,6 +19,10 @@ struct Formats {
     input: Format,
     title: Format,
     wrap: Format,
+    /// Input cells of amounts and counts: thousands separated.
+    amount: Format,
+    /// Source cells: wrapped, so that several lines of sources stay readable.
+    source: Format,
 }
 
 fn formats() -> Formats {
@@ -32,10 +36,29 @@ fn formats() -> Formats {
                 .set_background_color(Color::RGB(0xD9E1F2)),
         ),
         label: border(Format::new().set_align(FormatAlign::Top)),
-        locked: border(Format::new().set_background_color(Color::RGB(0xF2F2F2))),
+        locked: border(
+            Format::new()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(0xF2F2F2)),
+        ),
         input: border(
             Format::new()
                 .set_unlocked()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(0xFFF2CC)),
+        ),
+        amount: border(
+            Format::new()
+                .set_unlocked()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_num_format("#,##0"),
+        ),
+        source: border(
+            Format::new()
+                .set_unlocked()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
                 .set_background_color(Color::RGB(0xFFF2CC)),
         ),
         title: Format::new().set_bold().set_font_size(14),
@@ -119,6 +142,29 @@ fn dist_cells(v: &Value) -> (String, Vec<Option<f64>>) {
         ),
         _ => (form.into(), vec![get("alpha"), get("beta")]),
     }
+}
+
+/// Make a row tall enough for `text` wrapped in a column `width` characters wide
+/// (spreadsheets do not grow rows for wrapped text they did not lay out themselves).
+fn fit(
+    ws: &mut Worksheet,
+    row: u32,
+    text: &str,
+    width: usize,
+) -> std::result::Result<(), XlsxError> {
+    let lines: usize = text
+        .lines()
+        .map(|l| l.chars().count().div_ceil(width).max(1))
+        .sum();
+    if lines > 1 {
+        ws.set_row_height(row, 15 * lines.min(26) as u32)?;
+    }
+    Ok(())
+}
+
+/// Amounts of money and counts of admissions are shown with thousands separators.
+fn is_amount(unit: &str) -> bool {
+    unit.starts_with("{cur}") || unit.starts_with("admissions")
 }
 
 fn xlsx(e: XlsxError) -> Error {
@@ -218,7 +264,7 @@ fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxE
             kv::KEY,
             &note("The key in the TOML scenario file (docs/model.md §8). carefund reads the rows by this key."),
         )?;
-        for (c, w) in [46, 34, 20, 16, 13, 13, 13, 13, 60].iter().enumerate() {
+        for (c, w) in [46, 44, 20, 16, 13, 13, 13, 13, 60].iter().enumerate() {
             ws.set_column_width(c as u16, *w)?;
         }
         ws.set_freeze_panes(1, 2)?;
@@ -295,21 +341,23 @@ fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxE
                     }
                     Kind::PerYear | Kind::FixedOrPerYear => {
                         ws.write_string_with_format(row, kv::FORM, form, &fm.locked)?;
-                        ws.write_blank(row, kv::P1, &fm.input)?;
+                        ws.write_blank(row, kv::P1, &fm.amount)?;
                         if let Some(x) = v.and_then(as_f64) {
-                            ws.write_number_with_format(row, kv::P1, x, &fm.input)?;
+                            ws.write_number_with_format(row, kv::P1, x, &fm.amount)?;
                         }
                     }
                     kind => {
-                        scalar(ws, row, kv::P1, kind, *v, &fm.input)?;
+                        let format = if is_amount(field.unit) {
+                            &fm.amount
+                        } else {
+                            &fm.input
+                        };
+                        scalar(ws, row, kv::P1, kind, *v, format)?;
                     }
                 }
-                ws.write_string_with_format(
-                    row,
-                    kv::SOURCE,
-                    if i == 0 { source.as_str() } else { "" },
-                    &fm.input,
-                )?;
+                let text = if i == 0 { source.as_str() } else { "" };
+                ws.write_string_with_format(row, kv::SOURCE, text, &fm.source)?;
+                fit(ws, row, text, 60)?;
                 row += 1;
             }
         }
@@ -371,7 +419,8 @@ fn schemes(
     let ws = wb.add_worksheet();
     setup(ws, layout::SCHEMES)?;
     let (cols, source_col) = layout::scheme_columns();
-    ws.set_row_height(0, 45)?;
+    ws.set_paper_size(8); // A3: the sheet is wide
+    ws.set_row_height(0, 62)?;
     for (c, &at) in SCHEME_COLS.iter().zip(&cols) {
         let u = unit(c.unit);
         let head = if u.is_empty() {
@@ -420,7 +469,7 @@ fn schemes(
     }
     ws.write_string_with_format(0, source_col, "Source", &fm.header)?;
     ws.insert_note(0, source_col, &note(SOURCE_NOTE))?;
-    ws.set_column_width(source_col, 60)?;
+    ws.set_column_width(source_col, 110)?;
     ws.set_freeze_panes(1, 1)?;
     ws.set_repeat_rows(0, 0)?;
     let list_of = doc
@@ -440,9 +489,18 @@ fn schemes(
             ws.add_data_validation(1, at, last, at, &list(&o)?)?;
         }
     }
+    let amount_col = cols[1];
     for row in 1..=last {
         for col in 0..=source_col {
-            ws.write_blank(row, col, &fm.input)?;
+            ws.write_blank(
+                row,
+                col,
+                if col == amount_col {
+                    &fm.amount
+                } else {
+                    &fm.input
+                },
+            )?;
         }
     }
     for (i, t) in list_of.iter().enumerate() {
@@ -480,7 +538,12 @@ fn schemes(
                         }
                     }
                 }
-                kind => {
+                _ => {
+                    let format = if is_amount(c.unit) {
+                        &fm.amount
+                    } else {
+                        &fm.input
+                    };
                     if let Some(v) = v {
                         match v {
                             Value::String(s) => {
@@ -491,12 +554,11 @@ fn schemes(
                             }
                             other => {
                                 if let Some(x) = as_f64(other) {
-                                    ws.write_number_with_format(row, at, x, &fm.input)?;
+                                    ws.write_number_with_format(row, at, x, format)?;
                                 }
                             }
                         }
                     }
-                    let _ = kind;
                 }
             }
         }
@@ -512,7 +574,9 @@ fn schemes(
                     parts.push(format!("{}: {}", c.key, text.replace('\n', " ")));
                 }
             }
-            ws.write_string_with_format(row, source_col, parts.join("\n"), &fm.input)?;
+            let text = parts.join("\n");
+            ws.write_string_with_format(row, source_col, &text, &fm.source)?;
+            fit(ws, row, &text, 110)?;
         }
     }
     Ok(())
@@ -549,7 +613,7 @@ fn correlations(
     let last = list_of.len() as u32 + SPARE_ROWS;
     for row in 1..=last {
         for col in 0..5 {
-            ws.write_blank(row, col, &fm.input)?;
+            ws.write_blank(row, col, if col == 4 { &fm.source } else { &fm.input })?;
         }
     }
     ws.add_data_validation(
@@ -583,7 +647,9 @@ fn correlations(
                 }
             }
             parts.retain(|p| !p.is_empty());
-            ws.write_string_with_format(row, 4, parts.join("\n"), &fm.input)?;
+            let text = parts.join("\n");
+            ws.write_string_with_format(row, 4, &text, &fm.source)?;
+            fit(ws, row, &text, 60)?;
         }
     }
     Ok(())
