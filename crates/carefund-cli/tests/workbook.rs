@@ -239,6 +239,11 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Edit>)> {
             vec![Edit::Cell("Fund and demand", "E7", leak(number("5")))],
         ),
         (
+            "13-national-correlation-out-of-range",
+            "Scenario!E20 (national.effect_correlation) is 1.5",
+            vec![Edit::Cell("Scenario", "E20", leak(number("1.5")))],
+        ),
+        (
             "12-unknown-correlation-input",
             "Correlations!B2 names scheme.Reablment.effect",
             vec![Edit::Cell(

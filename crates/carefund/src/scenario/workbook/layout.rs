@@ -17,6 +17,9 @@ pub(crate) enum Kind {
     NumOr(&'static [&'static str]),
     /// One of these words.
     Choice(&'static [&'static str]),
+    /// Free text, with these words offered in a drop-down (scheme kinds: an evidence
+    /// file of one's own may have others).
+    Suggest(&'static [&'static str]),
     /// A number or a distribution: a form and one cell per parameter; the words are
     /// extra forms without parameters (`green-book-opex`).
     Dist(&'static [&'static str]),
@@ -526,9 +529,9 @@ pub(crate) const SCHEME_COLS: &[SchemeCol] = &[
         "kind",
         "Kind",
         "evidence",
-        Choice(KINDS),
+        Suggest(KINDS),
         false,
-        "Optional kind of scheme, held against the published evidence.",
+        "Optional kind of scheme, held against the published evidence (the drop-down lists the kinds of the built-in evidence file; an evidence file of your own may have others).",
     ),
     c(
         "start",

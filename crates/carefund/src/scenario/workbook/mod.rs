@@ -127,10 +127,14 @@ pub fn is_workbook(name: &str) -> bool {
 }
 
 fn check(t: &Translation, origin: &str) -> Result<Scenario> {
-    super::check::load(&t.text, origin).map_err(|e| match e {
+    let relocated = |e| match e {
         Error::Input(d) => Error::Input(Box::new(relocate(*d, t))),
         other => other,
-    })
+    };
+    let scenario = Scenario::from_toml(&t.text, origin).map_err(relocated)?;
+    // The Scenario sheet's national rows, checked here so that a bad one names its cell.
+    crate::national::template_factors(&t.text, origin).map_err(relocated)?;
+    Ok(scenario)
 }
 
 /// Move a diagnostic of the TOML translation from its line to the cell the value came

@@ -346,6 +346,7 @@ impl Book<'_> {
     ) -> Result<Option<Value>> {
         Ok(match kind {
             Kind::Text => self.text(s, row, col, key)?.map(Value::from),
+            Kind::Suggest(_) => self.text(s, row, col, key)?.map(|t| Value::from(t.trim())),
             Kind::Num => self.num(s, row, col, key)?.map(number),
             Kind::Int => match self.num(s, row, col, key)? {
                 None => None,

@@ -1,8 +1,8 @@
 //! Checked TOML scenario → workbook bytes.
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note,
-    ProtectionOptions, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Note, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 use toml_edit::{Decor, DocumentMut, Item, Table, Value};
 
@@ -482,6 +482,12 @@ fn schemes(
         let options = match c.kind {
             Kind::Dist(extra) => Some(forms_list(extra)),
             Kind::Choice(o) => Some(o.iter().map(|s| (*s).to_string()).collect()),
+            Kind::Suggest(o) => {
+                let o: Vec<String> = o.iter().map(|s| (*s).to_string()).collect();
+                let offer = list(&o)?.set_error_style(DataValidationErrorStyle::Information);
+                ws.add_data_validation(1, at, last, at, &offer)?;
+                None
+            }
             Kind::Bool => Some(vec!["TRUE".to_string(), "FALSE".to_string()]),
             _ => None,
         };
