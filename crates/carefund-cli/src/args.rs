@@ -45,12 +45,27 @@ pub enum Command {
     Twoway(TwowayArgs),
     /// Combine the shard files of one run (`carefund run --shard K/N`) into the outputs a single run gives.
     Merge(MergeArgs),
+    /// Convert a scenario between TOML and an Excel workbook (by the files' extensions: .toml, .xlsx).
+    Convert(ConvertArgs),
+}
+
+/// Arguments of `carefund convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The scenario to read: a TOML file (.toml) or a workbook (.xlsx).
+    pub input: PathBuf,
+    /// Where to write it: a workbook (.xlsx) for a TOML input, a TOML file (.toml) for a
+    /// workbook. TOML comments become the workbook's Source cells, and back.
+    pub output: PathBuf,
+    /// Overwrite the output if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `carefund run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML, or an Excel workbook .xlsx).
     pub scenario: PathBuf,
     /// Number of Monte Carlo paths.
     #[arg(long, default_value_t = 10_000)]
@@ -201,7 +216,7 @@ pub enum ChartFormat {
 /// Arguments of `carefund check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML, or an Excel workbook .xlsx).
     pub scenario: PathBuf,
     /// Evidence file to hold the plan against [default: the built-in
     /// data/evidence/admission-avoidance.toml].
@@ -223,6 +238,10 @@ pub struct InitArgs {
     /// and success_probability = 0. Then: carefund compare PLAN PATH --voi.
     #[arg(long, value_name = "PLAN")]
     pub do_nothing: Option<PathBuf>,
+    /// Write the example (or the do-nothing plan) as a fill-in Excel workbook FILE
+    /// (.xlsx) instead of TOML: one sheet per part, coloured input cells, drop-downs.
+    #[arg(long, value_name = "FILE", conflicts_with = "path")]
+    pub xlsx: Option<PathBuf>,
 }
 
 /// Run options shared by `stress`, `reverse` and `compare`.
@@ -243,7 +262,7 @@ pub struct PairedRunArgs {
 /// Arguments of `carefund stress`.
 #[derive(Debug, Args)]
 pub struct StressArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML, or an Excel workbook .xlsx).
     pub scenario: PathBuf,
     /// Stress files (TOML, `[[stress]]` tables); may be repeated.
     #[arg(long = "with", value_name = "FILE")]
@@ -268,7 +287,7 @@ pub struct StressArgs {
 /// Arguments of `carefund reverse`.
 #[derive(Debug, Args)]
 pub struct ReverseArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML, or an Excel workbook .xlsx).
     pub scenario: PathBuf,
     /// The factor: 'scale SELECTOR' or 'shift SELECTOR', e.g. 'scale scheme.*.effect'.
     #[arg(long)]
@@ -296,7 +315,7 @@ pub struct ReverseArgs {
 /// Arguments of `carefund compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Two or more scenario files (TOML); A is the first, B the second, …
+    /// Two or more scenario files (TOML or .xlsx); A is the first, B the second, …
     #[arg(num_args = 2.., required = true)]
     pub scenarios: Vec<PathBuf>,
     /// Run options.
@@ -319,7 +338,7 @@ pub struct CompareArgs {
 /// Arguments of `carefund sensitivity`.
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML, or an Excel workbook .xlsx).
     pub scenario: PathBuf,
     /// The per-path output to explain.
     #[arg(long, value_enum, default_value_t = OutputArg::CumNet)]
@@ -393,7 +412,7 @@ pub struct NationalArgs {
     /// scheme.<name>.effect, costs.unit_cost, …), each cell a number or a distribution.
     #[arg(long)]
     pub areas: PathBuf,
-    /// The template scenario (TOML) applied to every area; its optional [national] table
+    /// The template scenario (TOML or .xlsx) applied to every area; its optional [national] table
     /// sets the correlations.
     #[arg(long)]
     pub template: PathBuf,
@@ -429,7 +448,7 @@ pub struct NationalArgs {
 /// Arguments of `carefund twoway`.
 #[derive(Debug, Args)]
 pub struct TwowayArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML, or an Excel workbook .xlsx).
     pub scenario: PathBuf,
     /// The input along the x axis and its grid: NAME=LO:HI:COUNT, e.g.
     /// 'scheme.Reablement and intermediate care.effect=0:0.04:9'.

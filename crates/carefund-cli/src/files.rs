@@ -169,9 +169,31 @@ fn too_big(path: &Path, kind: Kind, bytes: Option<u64>) -> BadInput {
     ))
 }
 
-/// Read a scenario file; see [`read_input`].
+/// Read a scenario file as TOML text; see [`read_input`]. A workbook (`*.xlsx`) is read
+/// and checked, and its TOML translation returned (errors name the sheet and cell), so
+/// every command that takes a scenario also takes a workbook.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    if carefund::scenario::workbook::is_workbook(&path.display().to_string()) {
+        let bytes = read_bytes(path, Kind::Scenario)?;
+        return Ok(carefund::scenario::workbook::to_toml(
+            &bytes,
+            &path.display().to_string(),
+        )?);
+    }
     read_input(path, Kind::Scenario)
+}
+
+/// Read an input file's bytes, with the checks of [`open_input`] and the size cap.
+pub fn read_bytes(path: &Path, kind: Kind) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    open_input(path, kind)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+    if bytes.len() as u64 > kind.cap() {
+        return Err(too_big(path, kind, None).into());
+    }
+    Ok(bytes)
 }
 
 /// Read a text input file of `kind`, with a message that names it and says what is

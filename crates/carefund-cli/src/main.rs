@@ -1,6 +1,7 @@
 //! The `carefund` command: argument parsing and file I/O around the carefund library.
 
 mod args;
+mod convert;
 mod evidence;
 mod failure;
 mod files;
@@ -52,5 +53,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::National(a) => national::national(&a),
         Command::Twoway(a) => twoway::run(&a),
         Command::Merge(a) => run::merge(&a),
+        Command::Convert(a) => convert::convert(&a),
     }
 }

@@ -248,50 +248,60 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
         }
         None => carefund::api::EXAMPLE_SCENARIO.to_string(),
     };
-    if a.path.is_dir() {
+    let path = a.xlsx.as_ref().unwrap_or(&a.path);
+    // A workbook is laid out before anything is written; the example's comments explain
+    // TOML, so its Source cells are left for the user (the notes explain each input).
+    let bytes = match &a.xlsx {
+        Some(x) => carefund::scenario::workbook::from_toml(
+            &text,
+            &x.display().to_string(),
+            a.do_nothing.is_some(),
+        )?,
+        None => text.into_bytes(),
+    };
+    if path.is_dir() {
         return Err(BadInput(format!(
             "{} is a directory; give a file name such as {}",
-            a.path.display(),
-            a.path.join("scenario.toml").display()
+            path.display(),
+            path.join("scenario.toml").display()
         ))
         .into());
     }
-    if a.path.exists() && !a.force {
+    if path.exists() && !a.force {
         return Err(BadInput(format!(
             "{} already exists; choose another path or pass --force to overwrite it",
-            a.path.display()
+            path.display()
         ))
         .into());
     }
-    let parent = a
-        .path
+    let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     if !parent.is_dir() {
         return Err(BadInput(format!(
             "cannot write {}: {} is not an existing directory",
-            a.path.display(),
+            path.display(),
             parent.display()
         ))
         .into());
     }
-    std::fs::write(&a.path, text).with_context(|| format!("cannot write {}", a.path.display()))?;
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     let mut out = std::io::stdout();
     match &a.do_nothing {
         Some(plan) => writeln!(
             out,
             "wrote {} (do nothing for {}); compare them: carefund compare {} {} --voi",
-            a.path.display(),
+            path.display(),
             plan.display(),
             plan.display(),
-            a.path.display()
+            path.display()
         )?,
         None => writeln!(
             out,
             "wrote {}; edit it, then run: carefund run {}",
-            a.path.display(),
-            a.path.display()
+            path.display(),
+            path.display()
         )?,
     }
     Ok(ExitCode::SUCCESS)

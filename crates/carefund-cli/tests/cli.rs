@@ -386,7 +386,7 @@ fn every_shipped_scenario_checks_and_runs() {
     let mut n = 0;
     for entry in std::fs::read_dir(&scenarios).expect("data/scenarios") {
         let p = entry.expect("entry").path();
-        if p.extension().is_some_and(|e| e == "toml") {
+        if p.extension().is_some_and(|e| e == "toml" || e == "xlsx") {
             let ps = p.to_str().expect("utf-8");
             let out = carefund(
                 &[

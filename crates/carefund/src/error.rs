@@ -157,6 +157,8 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column, where known.
     pub column: Option<usize>,
+    /// The cell of a workbook, `Sheet!A1` (or a block, `Sheet!A1:E1`), where known.
+    pub cell: Option<String>,
     /// The dotted key, e.g. `scenario.horizon_years` or `scheme.Reablement.effect`.
     pub key: Option<String>,
     /// The offending value as written, where there is one.
@@ -233,6 +235,9 @@ impl fmt::Display for Diagnostic {
             if let Some(column) = self.column {
                 write!(f, ":{column}")?;
             }
+        }
+        if let Some(cell) = &self.cell {
+            write!(f, ": {cell}")?;
         }
         write!(f, ": ")?;
         if let Some(key) = &self.key {

@@ -49,6 +49,7 @@ mod portfolio;
 mod simulate;
 
 pub use portfolio::{Area, Portfolio};
+pub(crate) use portfolio::template_factors;
 pub use simulate::{
     AreaResult, National, NationalMeta, NationalPath, NationalPeriod, NationalTotals, RatingCount,
     simulate,

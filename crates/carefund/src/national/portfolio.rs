@@ -126,7 +126,7 @@ impl Portfolio {
     }
 }
 
-fn template_factors(text: &str, origin: &str) -> Result<Factors> {
+pub(crate) fn template_factors(text: &str, origin: &str) -> Result<Factors> {
     let raw: TemplateNational = toml::from_str(text).map_err(|e| {
         let mut d = Diagnostic::new(origin, format!("bad [national] table: {}", e.message()))
             .allowed("effect_correlation and growth_correlation, numbers from 0 to 1");

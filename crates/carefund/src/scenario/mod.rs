@@ -7,6 +7,7 @@
 
 pub(crate) mod check;
 pub(crate) mod raw;
+pub mod workbook;
 
 /// Every key a scenario file may hold, by table (for override columns of the national
 /// portfolio).
@@ -332,8 +333,20 @@ impl Scenario {
     /// [`Error::Input`](crate::Error::Input) with a [`Diagnostic`](crate::Diagnostic) for
     /// malformed TOML, unknown or misspelt keys, wrong types, and every rule of docs/model.md
     /// §2–§8 (ranges, distribution parameters, correlation matrices).
+    ///
+    /// When `origin` names a workbook (`*.xlsx`), `text` is its translation
+    /// ([`workbook::to_toml`]), whose lines the user never sees: later messages (such as an
+    /// unknown scheme kind) then name the key without a line.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        check::load(text, origin)
+        let mut scenario = check::load(text, origin)?;
+        if workbook::is_workbook(origin) {
+            for s in &mut scenario.schemes {
+                if let Some((_, at)) = &mut s.kind {
+                    *at = None;
+                }
+            }
+        }
+        Ok(scenario)
     }
 
     /// The scenario's name.
