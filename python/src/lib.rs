@@ -1,0 +1,18 @@
+//! Python bindings of carefund: the `carefund._carefund` extension module.
+//!
+//! The Python package `carefund` (python/carefund/) wraps this module: the classes and
+//! functions here are thin layers over the library's public use-case API, and the
+//! package adds pandas DataFrames (when pandas is installed) and tqdm progress bars.
+
+mod error;
+mod scenario;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _carefund(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("ScenarioError", m.py().get_type::<error::ScenarioError>())?;
+    m.add_class::<scenario::Scenario>()?;
+    Ok(())
+}
