@@ -21,10 +21,8 @@ impl std::error::Error for BadInput {}
 pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     let bad = e.chain().any(|c| {
         c.is::<BadInput>()
-            || matches!(
-                c.downcast_ref::<carefund::Error>(),
-                Some(carefund::Error::Input(_) | carefund::Error::Options(_))
-            )
+            || c.downcast_ref::<carefund::Error>()
+                .is_some_and(crate::failure::is_bad_input)
     });
     ExitCode::from(if bad { 2 } else { 1 })
 }
@@ -217,17 +215,62 @@ pub fn write_outputs(
     crate::outdir::commit(dir, files, &[], reports)
 }
 
-pub use crate::outdir::Stream;
+/// What [`write_outcome`] wrote: the output directory's file names (the manifest last)
+/// and the reports' paths.
+pub struct Written {
+    /// File names in the output directory, in the outcome's order, then the manifest.
+    pub names: Vec<String>,
+    /// Where the reports went.
+    pub reports: Vec<PathBuf>,
+}
 
-/// [`write_outputs`] plus `streams`: files whose writers write them into the staging
-/// directory piece by piece, under the same all-or-nothing rule.
-pub fn write_outputs_streamed(
+/// Write a library outcome's `files` as one commit (see [`write_outputs`]): files of
+/// the output directory into `dir` (streamed files piece by piece), the workbook and the
+/// page where `--xlsx` and `--report` say.
+pub fn write_outcome(
     dir: &Path,
-    files: &[(String, Vec<u8>)],
-    streams: &[Stream<'_>],
-    reports: &[(PathBuf, Vec<u8>)],
-) -> anyhow::Result<()> {
-    crate::outdir::commit(dir, files, streams, reports)
+    files: &[carefund::api::OutputFile<'_>],
+    places: &crate::args::ReportArgs,
+) -> anyhow::Result<Written> {
+    use carefund::api::{Contents, FileRole};
+    let mut bytes = Vec::new();
+    let mut writers: Vec<(&str, Box<crate::outdir::Writer<'_>>)> = Vec::new();
+    let mut reports = Vec::new();
+    let mut names = Vec::new();
+    for file in files {
+        let place = match file.role {
+            FileRole::Output => None,
+            FileRole::Workbook => places.xlsx.as_ref(),
+            FileRole::Page => places.report.as_ref(),
+        };
+        match (file.role, &file.contents) {
+            (FileRole::Output, Contents::Bytes(b)) => {
+                names.push(file.name.clone());
+                bytes.push((file.name.clone(), b.clone()));
+            }
+            (FileRole::Output, Contents::Stream(w)) => {
+                names.push(file.name.clone());
+                writers.push((file.name.as_str(), Box::new(move |out| Ok(w(out)?))));
+            }
+            (_, contents) => {
+                if let Some(path) = place {
+                    let b = match contents {
+                        Contents::Bytes(b) => b.clone(),
+                        Contents::Stream(_) => file.to_bytes()?,
+                    };
+                    reports.push((path.clone(), b));
+                }
+            }
+        }
+    }
+    let streams: Vec<crate::outdir::Stream<'_>> =
+        writers.iter().map(|(n, w)| (*n, w.as_ref())).collect();
+    crate::outdir::commit(dir, &bytes, &streams, &reports)?;
+    names.push(crate::outdir::MANIFEST.to_string());
+    Ok(Written {
+        names,
+        reports: reports.into_iter().map(|(p, _)| p).collect(),
+    })
 }
 
 /// Refuse an output directory that cannot be created because it, or a directory above

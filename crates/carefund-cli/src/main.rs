@@ -2,6 +2,7 @@
 
 mod args;
 mod evidence;
+mod failure;
 mod files;
 mod national;
 mod outdir;
@@ -33,7 +34,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", failure::message(&e));
             files::exit_code(&e)
         }
     }

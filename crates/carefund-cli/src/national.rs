@@ -51,7 +51,7 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
     // Every area's per-path summaries are kept (a lower bound of what is held).
     crate::run::check_memory_for(
         &format!("--paths {} for {} areas", a.paths, portfolio.areas().len()),
-        crate::run::runs_memory(
+        carefund::api::runs_memory(
             portfolio.template(),
             a.paths,
             a.threads,

@@ -43,6 +43,35 @@ pub fn next_stage(bar: &ProgressBar, stage: &str, len: u64, unit: &str) {
     bar.set_message(unit.to_owned());
 }
 
+/// A library use case's stages shown on one bar: each stage relabels it (see
+/// [`next_stage`]); cleared when dropped.
+pub struct Stages(ProgressBar);
+
+impl Stages {
+    /// One bar on stderr if `show`, else hidden.
+    pub fn new(show: bool) -> Self {
+        Self(bar("", 0, "", show))
+    }
+}
+
+impl carefund::Progress for Stages {
+    fn stage(&self, name: &str, total: u64, unit: &str) {
+        next_stage(&self.0, name, total, unit);
+    }
+    fn total(&self, total: u64) {
+        self.0.set_length(total);
+    }
+    fn position(&self, done: u64) {
+        self.0.set_position(done);
+    }
+}
+
+impl Drop for Stages {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,18 +6,19 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use carefund::api::{Charts, OutputOptions, PathsFile, ShardRequest};
 use carefund::columns::Percentiles;
-use carefund::convergence::{Target, TargetMetric, simulate_to_target};
-use carefund::engine::{Layout, Shard};
+use carefund::convergence::Target;
+use carefund::engine::Shard;
 use carefund::scenario::Sampling;
 use carefund::shard::Source;
-use carefund::{RunOptions, Scenario, Simulation, export, summarise};
+use carefund::{RunOptions, RunOutcome, RunRequest, Scenario};
 
 use crate::args::{
     ChartFormat, CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs,
     SamplingArg,
 };
-use crate::files::{BadInput, read_text, write_outputs_streamed};
+use crate::files::{BadInput, read_text};
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = read_text(path)?;
@@ -31,20 +32,22 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     crate::outdir::recover(crate::outdir::parent_of(&out));
     let text = read_text(&a.scenario)?;
     let mut scenario = Scenario::from_toml(&text, &a.scenario.display().to_string())?;
-    match a.sampling {
-        Some(SamplingArg::Lhs) => scenario.set_sampling(Sampling::LatinHypercube),
-        Some(SamplingArg::MonteCarlo) => scenario.set_sampling(Sampling::MonteCarlo),
-        None => {}
+    let sampling = a.sampling.map(|s| match s {
+        SamplingArg::Lhs => Sampling::LatinHypercube,
+        SamplingArg::MonteCarlo => Sampling::MonteCarlo,
+    });
+    if let Some(s) = sampling {
+        scenario.set_sampling(s);
     }
     let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
+    let mut inputs = vec![("the scenario file", a.scenario.as_path())];
+    inputs.extend(a.evidence.as_deref().map(|e| ("the evidence file", e)));
+    a.reports.check(&inputs, &out)?;
     let options = RunOptions {
         paths: a.paths,
         seed: a.seed,
         threads: a.threads,
     };
-    let mut inputs = vec![("the scenario file", a.scenario.as_path())];
-    inputs.extend(a.evidence.as_deref().map(|e| ("the evidence file", e)));
-    a.reports.check(&inputs, &out)?;
     options.check()?;
     crate::files::check_output_dir(&out)?;
     let evpi_value = carefund::voi::Value::parse(&a.evpi_value).map_err(|e| match e {
@@ -53,93 +56,51 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
         }
         other => other.into(),
     })?;
-    let layout = Layout {
+    if let Some(shard) = a.shard {
+        return run_shard(a, &scenario, &text, evidence, &options, shard, &out);
+    }
+    crate::files::check_replaceable_dir(&out)?;
+    let request = RunRequest {
+        paths: a.paths,
+        seed: a.seed,
+        threads: a.threads,
+        sampling,
         percentiles: match a.percentiles {
             PercentilesArg::Auto => Percentiles::Auto,
             PercentilesArg::Exact => Percentiles::Exact,
             PercentilesArg::Sketch => Percentiles::Sketch,
         },
-        shard: a.shard,
+        target: a.target_se.map(|se| Target {
+            metric: a.target_metric.0,
+            se,
+            max_paths: a.max_paths,
+        }),
+        evidence: Some(evidence),
+        evpi: a.evpi.then_some(evpi_value),
     };
-    if let Some(shard) = a.shard {
-        return run_shard(a, &scenario, &text, &evidence, &options, shard, &out);
-    }
-    crate::files::check_replaceable_dir(&out)?;
-    if a.target_se.is_some() && !(1..=carefund::engine::MAX_PATHS).contains(&a.max_paths) {
-        return Err(BadInput(format!(
-            "--max-paths must be between 1 and {} (got {})",
-            carefund::engine::MAX_PATHS,
-            a.max_paths
-        ))
-        .into());
-    }
-    let most = if a.target_se.is_some() {
-        a.max_paths.max(a.paths)
-    } else {
-        a.paths
+    let outcome = {
+        let bars = crate::progress::Stages::new(crate::progress::visible(a.json));
+        carefund::run(&scenario, &request, &bars)?
     };
-    let threads = a
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    // Two runs are held at once (the plan's and the evidence run).
-    let need = 2 * carefund::engine::memory_estimate(&scenario, most, &layout, threads);
-    check_memory(need, most)?;
+    let output = OutputOptions {
+        charts: charts(a.format),
+        paths_file: match a.paths_file {
+            PathsFileArg::Csv => PathsFile::Csv,
+            PathsFileArg::None => PathsFile::None,
+        },
+        workbook: a.reports.xlsx.is_some(),
+        page: a.reports.report.is_some(),
+    };
+    write_run(&outcome, &out, &output, a.json, &a.reports)
+}
 
-    let bar = crate::progress::bar(
-        "plan run",
-        a.paths,
-        "paths",
-        crate::progress::visible(a.json),
-    );
-    let (sim, convergence) = match a.target_se {
-        None => (
-            carefund::engine::simulate_with(&scenario, &options, &layout, &|done| {
-                bar.set_position(done);
-            })?,
-            None,
-        ),
-        Some(se) => {
-            let target = Target {
-                metric: a.target_metric.0,
-                se,
-                max_paths: a.max_paths,
-            };
-            let (sim, c) = simulate_to_target(&scenario, &options, &target, &|done| {
-                // Each round re-runs from path 0 with more paths than the last.
-                if bar.length().is_some_and(|len| done > len) {
-                    bar.set_length(done);
-                }
-                bar.set_position(done);
-            })?;
-            (sim, Some(c))
-        }
-    };
-    let mut summary = summarise(&scenario, &sim);
-    summary.meta.convergence = convergence;
-    // The evidence run (docs/model.md §11): same seed and paths, paired with the plan's run.
-    crate::progress::next_stage(&bar, "evidence run", options.paths, "paths");
-    let evidence_run =
-        carefund::evidence::evaluate(&scenario, &evidence, &sim, &summary, &|done| {
-            bar.set_position(done);
-        })?;
-    bar.finish_and_clear();
-    if a.evpi {
-        summary.headline.evpi = Some(carefund::voi::against_do_nothing_by(
-            &scenario, &sim, evpi_value,
-        )?);
+/// The chart formats of `--format`.
+pub(crate) fn charts(format: ChartFormat) -> Charts {
+    match format {
+        ChartFormat::Png => Charts::Png,
+        ChartFormat::Svg => Charts::Svg,
+        ChartFormat::Both => Charts::Both,
     }
-    write_run(
-        &scenario,
-        &sim,
-        summary,
-        &evidence_run,
-        &out,
-        a.format,
-        a.paths_file,
-        a.json,
-        &a.reports,
-        evpi_value,
-    )
 }
 
 /// The default output directory of a scenario file: `carefund-out/<file stem>`.
@@ -152,120 +113,28 @@ fn default_out(scenario: &Path) -> PathBuf {
 
 /// Write a run's outputs (summary.json, CSV tables, charts, reports) and print its
 /// verdict: shared by `carefund run` and `carefund merge`.
-#[allow(clippy::too_many_arguments)]
 fn write_run(
-    scenario: &Scenario,
-    sim: &Simulation,
-    mut summary: carefund::Summary,
-    evidence_run: &carefund::evidence::EvidenceOutcome,
+    outcome: &RunOutcome,
     out: &Path,
-    format: ChartFormat,
-    paths_file: PathsFileArg,
+    output: &OutputOptions,
     json: bool,
-    reports_args: &ReportArgs,
-    evpi_value: carefund::voi::Value,
+    reports: &ReportArgs,
 ) -> anyhow::Result<ExitCode> {
-    evidence_run.attach(&mut summary);
-    let formats: &[carefund::chart::Format] = match format {
-        ChartFormat::Png => &[carefund::chart::Format::Png],
-        ChartFormat::Svg => &[carefund::chart::Format::Svg],
-        ChartFormat::Both => &[carefund::chart::Format::Png, carefund::chart::Format::Svg],
-    };
-    let mut files = vec![
-        ("summary.json".to_string(), export::summary_json(&summary)?),
-        (
-            "percentiles.csv".to_string(),
-            export::percentiles_csv(&summary)?,
-        ),
-        (
-            "evidence.csv".to_string(),
-            carefund::evidence::csv(&evidence_run.block.comparison)?,
-        ),
-    ];
-    for &format in formats {
-        files.extend(carefund::figures::run_charts(&summary, sim, format)?);
-        files.extend(carefund::figures::evidence_charts(
-            &summary,
-            &evidence_run.summary,
-            format,
-        )?);
-    }
-    // Reports are built before anything is written, so a failure leaves no output.
-    let mut report = carefund::report::ReportInput::new(scenario, &summary).with_simulation(sim);
-    if let Some(block) = &summary.evidence {
-        report
-            .sections
-            .push(carefund::report::sections::evidence(block, &summary));
-    }
-    let reports = reports_args.render(&report)?;
-    // The paths table is written as it is made: a run of millions of paths never holds it.
-    let paths_csv = |w: &mut dyn Write| -> anyhow::Result<()> {
-        Ok(export::write_paths_csv(scenario, sim, w)?)
-    };
-    let streamed: Vec<crate::files::Stream<'_>> = match paths_file {
-        PathsFileArg::Csv => vec![("paths.csv", &paths_csv)],
-        PathsFileArg::None => Vec::new(),
-    };
-    write_outputs_streamed(out, &files, &streamed, &reports)?;
-
+    let files = outcome.files(output)?;
+    let written = crate::files::write_outcome(out, &files, reports)?;
     let mut stdout = std::io::stdout().lock();
     if json {
-        stdout.write_all(&files[0].1)?;
+        stdout.write_all(outcome.json()?.as_bytes())?;
     } else {
-        write!(stdout, "{}", carefund::text::render(&summary))?;
-        if let Some(e) = &summary.headline.evpi {
-            writeln!(
-                stdout,
-                "\nEVPI, fund vs do nothing ({}): {} (SE {}); best on average: {}",
-                evpi_value.words(),
-                summary.meta.currency.money(e.evpi),
-                summary.meta.currency.money(e.se),
-                if e.best == 0 {
-                    "fund the plan"
-                } else {
-                    "do nothing"
-                }
-            )?;
-        }
-        if let Some(c) = &summary.meta.convergence {
-            writeln!(
-                stdout,
-                "\n{} {} paths (rounds: {}): SE of {} = {} against a target of {}",
-                if c.reached {
-                    "target SE reached with"
-                } else {
-                    "target SE NOT reached; stopped at --max-paths,"
-                },
-                c.paths,
-                c.rounds
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" → "),
-                c.metric.name(),
-                show_se(c.metric, c.achieved_se, summary.meta.currency),
-                show_se(c.metric, c.target_se, summary.meta.currency)
-            )?;
-        }
-        if summary.meta.per_period_percentiles == "sketch" {
-            writeln!(
-                stdout,
-                "\nper-period percentiles are sketched (within 0.1% of the exact order statistic; --percentiles exact keeps every value)"
-            )?;
-        }
-        let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        for (name, _) in &streamed {
-            names.insert(2, name);
-        }
-        names.push(crate::outdir::MANIFEST);
+        write!(stdout, "{}", outcome.text())?;
         writeln!(
             stdout,
             "\nseed {} · wrote {}: {}",
-            summary.meta.seed,
+            outcome.summary.meta.seed,
             out.display(),
-            names.join(", ")
+            written.names.join(", ")
         )?;
-        for (path, _) in &reports {
+        for path in &written.reports {
             writeln!(stdout, "wrote {}", path.display())?;
         }
     }
@@ -277,7 +146,7 @@ fn run_shard(
     a: &RunArgs,
     scenario: &Scenario,
     text: &str,
-    evidence: &carefund::Evidence,
+    evidence: carefund::Evidence,
     options: &RunOptions,
     shard: Shard,
     out: &Path,
@@ -303,60 +172,37 @@ fn run_shard(
     if a.percentiles == PercentilesArg::Exact {
         return refuse("--percentiles exact (shards keep mergeable sketches)");
     }
-    shard.check(options.paths)?;
-    let threads = a
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let layout = Layout {
-        percentiles: Percentiles::Sketch,
-        shard: Some(shard),
-    };
-    let need = 2 * carefund::engine::memory_estimate(scenario, options.paths, &layout, threads);
-    check_memory(need, options.paths)?;
-    let source = Source {
-        file: a.scenario.display().to_string(),
-        text: text.to_string(),
-    };
-    let evidence_source = match &a.evidence {
-        Some(p) => Some(Source {
+    let mut request = ShardRequest::new(
+        options.paths,
+        options.seed,
+        shard,
+        Source {
+            file: a.scenario.display().to_string(),
+            text: text.to_string(),
+        },
+    );
+    request.threads = options.threads;
+    if let Some(p) = &a.evidence {
+        let source = Source {
             file: p.display().to_string(),
             text: crate::files::read_input(p, crate::files::Kind::Evidence)?,
-        }),
-        None => None,
+        };
+        request.evidence = Some((evidence, source));
+    }
+    let outcome = {
+        let bars = crate::progress::Stages::new(crate::progress::visible(false));
+        carefund::api::shard(scenario, &request, &bars)?
     };
-    let range = shard.paths(options.paths);
-    let bar = crate::progress::bar(
-        "shard runs",
-        2 * (range.end - range.start),
-        "paths (plan and evidence)",
-        crate::progress::visible(false),
-    );
-    let file = carefund::shard::run(
-        scenario,
-        &source,
-        evidence,
-        evidence_source.as_ref(),
-        options,
-        shard,
-        &|done| bar.set_position(done),
-    )?;
-    bar.finish_and_clear();
-    let name = format!("shard-{}-of-{}.json", shard.index, shard.count);
+    let path = out.join(outcome.file_name());
     let write = |w: &mut dyn Write| -> anyhow::Result<()> {
-        serde_json::to_writer(w, &file).context("cannot write the shard file")?;
-        Ok(())
+        outcome.write(w).context("cannot write the shard file")
     };
-    crate::outdir::commit_file(&out.join(&name), &write)?;
+    crate::outdir::commit_file(&path, &write)?;
     writeln!(
         std::io::stdout(),
-        "seed {} · shard {}/{}: paths {}..{} of {} · wrote {}",
-        options.seed,
-        shard.index,
-        shard.count,
-        range.start,
-        range.end,
-        options.paths,
-        out.join(&name).display()
+        "{} · wrote {}",
+        outcome.text(),
+        path.display()
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -379,14 +225,14 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         shards.push((name, shard));
     }
     // The shards' problems are the user's input: exit 2, the message as is.
-    let merged = carefund::shard::merge(shards).map_err(|e| match e {
+    let outcome = carefund::api::merge(shards, &()).map_err(|e| match e {
         carefund::Error::Options(m) => anyhow::Error::from(BadInput(m)),
         other => other.into(),
     })?;
     let out = a
         .out
         .clone()
-        .unwrap_or_else(|| default_out(Path::new(merged.scenario.origin())));
+        .unwrap_or_else(|| default_out(Path::new(outcome.scenario.origin())));
     crate::outdir::recover(crate::outdir::parent_of(&out));
     let inputs: Vec<(&str, &Path)> = a
         .shards
@@ -395,59 +241,19 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         .collect();
     a.reports.check(&inputs, &out)?;
     crate::files::check_replaceable_dir(&out)?;
-    let summary = summarise(&merged.scenario, &merged.plan);
-    let evidence_run = carefund::evidence::outcome(
-        &merged.scenario,
-        &merged.evidence,
-        &merged.plan,
-        &summary,
-        merged.evidence_run,
-    )?;
-    write_run(
-        &merged.scenario,
-        &merged.plan,
-        summary,
-        &evidence_run,
-        &out,
-        a.format,
-        PathsFileArg::Csv,
-        a.json,
-        &a.reports,
-        carefund::voi::Value::Npv,
-    )
-}
-
-/// A standard error in the metric's unit: percentage points or money.
-fn show_se(metric: TargetMetric, se: f64, currency: carefund::Currency) -> String {
-    match metric {
-        TargetMetric::PBreakEven => format!("{:.2} percentage points", 100.0 * se),
-        TargetMetric::MeanCumNet => currency.money(se),
-    }
-}
-
-/// Refuse runs that would not fit in memory, saying how many paths would.
-fn check_memory(need: u64, paths: u64) -> anyhow::Result<()> {
-    let Some(available) = available_memory() else {
-        return Ok(());
+    let output = OutputOptions {
+        charts: charts(a.format),
+        paths_file: PathsFile::Csv,
+        workbook: a.reports.xlsx.is_some(),
+        page: a.reports.report.is_some(),
     };
-    let budget = available / 10 * 8;
-    if need > budget {
-        let per_path = (need / paths.max(1)).max(1);
-        return Err(BadInput(format!(
-            "--paths {paths} needs about {:.1} GB but only {:.1} GB is available; at most about {} paths would fit",
-            need as f64 / 1e9,
-            available as f64 / 1e9,
-            budget / per_path
-        ))
-        .into());
-    }
-    Ok(())
+    write_run(&outcome, &out, &output, a.json, &a.reports)
 }
 
 /// Refuse work that would not fit in memory: `what` (e.g. "--sobol-rows 1000000") needs
 /// `need` bytes. Called before anything large is allocated.
 pub(crate) fn check_memory_for(what: &str, need: u64) -> anyhow::Result<()> {
-    let Some(available) = available_memory() else {
+    let Some(available) = carefund::api::available_memory() else {
         return Ok(());
     };
     let budget = available / 10 * 8;
@@ -460,32 +266,6 @@ pub(crate) fn check_memory_for(what: &str, need: u64) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
-}
-
-/// Bytes a run of `paths` paths of `scenario` holds (the usual layout) when `runs` such
-/// runs are alive at once and the per-path summaries of `kept` more runs are kept.
-pub(crate) fn runs_memory(
-    scenario: &Scenario,
-    paths: u64,
-    threads: Option<usize>,
-    runs: u64,
-    kept: u64,
-) -> u64 {
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let one = carefund::engine::memory_estimate(scenario, paths, &Layout::default(), threads);
-    let summaries =
-        paths.saturating_mul(std::mem::size_of::<carefund::model::PathSummary>() as u64);
-    one.saturating_mul(runs)
-        .saturating_add(summaries.saturating_mul(kept))
-}
-
-/// Available memory from /proc/meminfo (Linux); `None` elsewhere.
-fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }
 
 /// `carefund check`.

@@ -90,7 +90,7 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     if tornado || swing_wanted || a.reports.wanted() {
         crate::run::check_memory_for(
             &format!("--paths {}", a.paths),
-            crate::run::runs_memory(&scenario, a.paths, a.threads, 2, 0),
+            carefund::api::runs_memory(&scenario, a.paths, a.threads, 2, 0),
         )?;
     }
     let mut report = Report::new(&scenario, output, a.seed, a.paths);

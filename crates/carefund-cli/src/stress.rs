@@ -120,7 +120,7 @@ fn check_memory(
     options(r).check()?;
     crate::run::check_memory_for(
         &format!("--paths {}", r.paths),
-        crate::run::runs_memory(scenario, r.paths, r.threads, runs, kept),
+        carefund::api::runs_memory(scenario, r.paths, r.threads, runs, kept),
     )
 }
 

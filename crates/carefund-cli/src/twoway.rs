@@ -35,7 +35,7 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
     options.check()?;
     crate::run::check_memory_for(
         &format!("--paths {}", a.paths),
-        crate::run::runs_memory(&scenario, a.paths, a.threads, 2, 0),
+        carefund::api::runs_memory(&scenario, a.paths, a.threads, 2, 0),
     )?;
     let total = (x.count * y.count) as u64;
     let bar = crate::progress::bar(

@@ -15,6 +15,34 @@ pub enum Error {
     /// Run options are invalid (for example zero paths).
     #[error("invalid run options: {0}")]
     Options(String),
+    /// An option of a request is out of range: which option (named by its field, never
+    /// by a command-line spelling), the value given and what is allowed.
+    #[error("`{}` must be {allowed} (got {value})", name.field())]
+    InvalidOption {
+        /// Which option.
+        name: Opt,
+        /// The value given, as text.
+        value: String,
+        /// What is allowed, in words ("between 1 and 100000000").
+        allowed: String,
+    },
+    /// A request would need more memory than this machine has available.
+    #[error("{}", memory_message(*name, value, *need, *available, *fits))]
+    Memory {
+        /// The option that sets the size.
+        name: Opt,
+        /// Its value, as text (with what else multiplies it, e.g. "400 for 12 areas").
+        value: String,
+        /// Bytes needed.
+        need: u64,
+        /// Bytes available.
+        available: u64,
+        /// How many would fit, when the size is a count of paths.
+        fits: Option<u64>,
+    },
+    /// The caller's [`Progress`](crate::api::Progress) asked the work to stop.
+    #[error("cancelled")]
+    Cancelled,
     /// Worker threads could not be started (a runtime failure, not bad input; see
     /// [`crate::threads`]).
     #[error("{0}")]
@@ -35,6 +63,78 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+}
+
+/// The options of the use-case requests ([`crate::api`]), by field: errors name them
+/// this way and a front end maps each to its own spelling (a command-line flag, a
+/// keyword argument).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Opt {
+    /// Number of paths.
+    Paths,
+    /// The most paths a run to a target standard error may use.
+    MaxPaths,
+    /// The target standard error.
+    TargetSe,
+    /// Worker threads.
+    Threads,
+    /// A shard of a run.
+    Shard,
+    /// How per-period percentiles are kept.
+    Percentiles,
+    /// Rows of the Sobol sample.
+    SobolRows,
+    /// Bootstrap resamples.
+    Bootstrap,
+    /// What an option is worth (value of information).
+    Value,
+}
+
+impl Opt {
+    /// The field's name: `paths`, `max_paths`, `target_se` …
+    pub fn field(self) -> &'static str {
+        match self {
+            Opt::Paths => "paths",
+            Opt::MaxPaths => "max_paths",
+            Opt::TargetSe => "target_se",
+            Opt::Threads => "threads",
+            Opt::Shard => "shard",
+            Opt::Percentiles => "percentiles",
+            Opt::SobolRows => "sobol_rows",
+            Opt::Bootstrap => "bootstrap",
+            Opt::Value => "value",
+        }
+    }
+}
+
+/// The text of [`Error::Memory`], naming the option as `option`.
+pub fn memory_text(
+    option: &str,
+    value: &str,
+    need: u64,
+    available: u64,
+    fits: Option<u64>,
+) -> String {
+    let head = format!(
+        "{option} {value} needs about {:.1} GB but only {:.1} GB is available",
+        need as f64 / 1e9,
+        available as f64 / 1e9
+    );
+    match fits {
+        Some(n) => format!("{head}; at most about {n} paths would fit"),
+        None => format!("{head}; ask for less"),
+    }
+}
+
+fn memory_message(name: Opt, value: &str, need: u64, available: u64, fits: Option<u64>) -> String {
+    memory_text(
+        &format!("`{}` =", name.field()),
+        value,
+        need,
+        available,
+        fits,
+    )
 }
 
 /// A `Result` with carefund's [`Error`].

@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::float_cmp)]
 
+pub mod api;
 pub mod chart;
 pub mod columns;
 pub mod convergence;
@@ -68,8 +69,9 @@ pub mod time;
 pub mod twoway;
 pub mod voi;
 
+pub use api::{OutputOptions, Progress, RunOutcome, RunRequest, run};
 pub use engine::{RunOptions, Simulation, simulate};
-pub use error::{Diagnostic, Error, Result};
+pub use error::{Diagnostic, Error, Opt, Result, memory_text};
 pub use evidence::Evidence;
 pub use fmt::Currency;
 pub use model::{Model, PathSummary, Quantity};
