@@ -4,7 +4,9 @@
 //! functions here are thin layers over the library's public use-case API, and the
 //! package adds pandas DataFrames (when pandas is installed) and tqdm progress bars.
 
+mod drive;
 mod error;
+mod run;
 mod scenario;
 
 use pyo3::prelude::*;
@@ -14,5 +16,7 @@ fn _carefund(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ScenarioError", m.py().get_type::<error::ScenarioError>())?;
     m.add_class::<scenario::Scenario>()?;
+    m.add_class::<run::RunResult>()?;
+    m.add_function(wrap_pyfunction!(run::run, m)?)?;
     Ok(())
 }
