@@ -116,9 +116,10 @@ impl Scenario {
             }
             pairs.push((name, x));
         }
-        let inner = overlay(&pairs)
-            .apply(&self.inner)
-            .map_err(|e| to_py(py, e))?;
+        let mut inner = self.inner.clone();
+        for (name, x) in &pairs {
+            inner = set(&inner, name, *x).map_err(|e| to_py(py, e))?;
+        }
         let mut values = self.values.clone();
         values.extend(pairs);
         Ok(Self {
@@ -199,23 +200,26 @@ impl Scenario {
     }
 }
 
-/// `values` as one stress overlay (`set = value` on each selector): names are resolved
-/// and checked by the library's own rules for input names, so a selector matching nothing
-/// or a value outside an input's range fails with the diagnostic a stress file would get.
-fn overlay(values: &[(String, f64)]) -> Overlay {
-    let ops = values
-        .iter()
-        .map(|(name, x)| {
-            let mut op = Op::new(name.clone(), Action::Set(Dist::Fixed(*x)));
-            op.origin = Origin {
-                file: "with_values".into(),
-                line: None,
-                column: None,
-            };
-            op
+/// `scenario` with the inputs `name` selects held at `x`, as a stress's `set = x`: names
+/// are resolved and checked by the library's own rules for input names, so a name that
+/// matches nothing or a value outside an input's range fails with the diagnostic a stress
+/// file would get (with the name as its key).
+fn set(scenario: &carefund::Scenario, name: &str, x: f64) -> carefund::Result<carefund::Scenario> {
+    let mut op = Op::new(name, Action::Set(Dist::Fixed(x)));
+    op.origin = Origin {
+        file: "with_values".into(),
+        line: None,
+        column: None,
+    };
+    Overlay::new("with_values", vec![op])
+        .apply(scenario)
+        .map_err(|e| match e {
+            carefund::Error::Input(mut d) if d.key.as_deref() == Some("select") => {
+                d.key = Some(name.to_string());
+                carefund::Error::Input(d)
+            }
+            other => other,
         })
-        .collect();
-    Overlay::new("with_values", ops)
 }
 
 /// Writes `value` at the TOML key an input name stands for: `scheme.<name>.<key>` in the
