@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use carefund::convergence::TargetMetric;
-use carefund::metric::MetricName;
-use carefund::stress::Metric as ReverseMetric;
-use carefund::twoway::Metric as TwowayMetric;
+use carefund::api::MetricName;
+use carefund::api::ReverseMetric;
+use carefund::api::TargetMetric;
+use carefund::api::TwowayMetric;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -56,7 +56,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 10_000)]
     pub paths: u64,
     /// Random seed; the same scenario, seed and paths give bit-identical results.
-    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    #[arg(long, default_value_t = carefund::api::RunOptions::default().seed)]
     pub seed: u64,
     /// Output directory [default: carefund-out/<scenario file stem>].
     #[arg(long)]
@@ -116,19 +116,19 @@ pub struct RunArgs {
     /// N files with `carefund merge`. The shard runs exactly the paths a single run gives
     /// it, with the same draws.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<carefund::engine::Shard>,
+    pub shard: Option<carefund::api::Shard>,
     /// Reports.
     #[command(flatten)]
     pub reports: ReportArgs,
 }
 
 /// Parse `K/N`.
-fn parse_shard(text: &str) -> Result<carefund::engine::Shard, String> {
+fn parse_shard(text: &str) -> Result<carefund::api::Shard, String> {
     let bad = || {
         format!("expected K/N with whole numbers, K from 0 to N − 1, such as 0/4 (got {text:?})")
     };
     let (k, n) = text.split_once('/').ok_or_else(bad)?;
-    let shard = carefund::engine::Shard {
+    let shard = carefund::api::Shard {
         index: k.trim().parse().map_err(|_| bad())?,
         count: n.trim().parse().map_err(|_| bad())?,
     };
@@ -232,7 +232,7 @@ pub struct PairedRunArgs {
     #[arg(long, default_value_t = 10_000)]
     pub paths: u64,
     /// Random seed, shared by every run (common random numbers).
-    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    #[arg(long, default_value_t = carefund::api::RunOptions::default().seed)]
     pub seed: u64,
     /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
     /// 1,024]. Results do not depend on it.
@@ -338,7 +338,7 @@ pub struct SensitivityArgs {
     #[arg(long, default_value_t = 200)]
     pub bootstrap: usize,
     /// Random seed; the same arguments give bit-identical results.
-    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    #[arg(long, default_value_t = carefund::api::RunOptions::default().seed)]
     pub seed: u64,
     /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
     /// 1,024]. Results do not depend on it.
@@ -401,7 +401,7 @@ pub struct NationalArgs {
     #[arg(long, default_value_t = 10_000)]
     pub paths: u64,
     /// Random seed; the same files, seed and paths give bit-identical results.
-    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    #[arg(long, default_value_t = carefund::api::RunOptions::default().seed)]
     pub seed: u64,
     /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
     /// 1,024]. Results do not depend on it.
@@ -445,7 +445,7 @@ pub struct TwowayArgs {
     #[arg(long, default_value_t = 10_000)]
     pub paths: u64,
     /// Random seed; the same arguments give bit-identical results.
-    #[arg(long, default_value_t = carefund::RunOptions::default().seed)]
+    #[arg(long, default_value_t = carefund::api::RunOptions::default().seed)]
     pub seed: u64,
     /// Worker threads [default: one per core; allowed: 1 to max(16, 4 × cores), at most
     /// 1,024]. Results do not depend on it.
@@ -510,7 +510,7 @@ metric_arg!(
 );
 
 /// `--xlsx` and `--report`, shared by every subcommand that writes reports.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ReportArgs {
     /// Also write an Excel workbook with native Excel charts to FILE: Summary, Fan chart,
     /// By year, By period, Assumptions, Paths and a sheet of this command's own results;
@@ -646,7 +646,7 @@ mod tests {
             .flat_map(|(sub, option, _)| spellings_in_help(sub, option))
             .collect();
         for v in &all {
-            let metric = carefund::metric::MetricName::parse(v)
+            let metric = carefund::api::MetricName::parse(v)
                 .unwrap_or_else(|| panic!("{v} is not a library metric name"));
             assert_eq!(metric.name(), v);
         }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use carefund::{Evidence, Scenario};
+use carefund::api::{Evidence, Scenario};
 
 use crate::files::{BadInput, Kind, read_input};
 

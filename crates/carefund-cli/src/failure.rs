@@ -1,7 +1,7 @@
 //! The library's typed errors in the command's words: each option under its flag, and
 //! the exit status (2 for bad input, 1 for a runtime failure).
 
-use carefund::{Error, Opt};
+use carefund::api::{Error, Opt};
 
 /// The flag that sets `name`.
 pub fn flag(name: Opt) -> &'static str {
@@ -34,7 +34,7 @@ fn cli_text(e: &Error) -> Option<String> {
             need,
             available,
             fits,
-        } => Some(carefund::memory_text(
+        } => Some(carefund::api::memory_text(
             flag(*name),
             value,
             *need,
@@ -61,6 +61,11 @@ pub fn message(e: &anyhow::Error) -> String {
 pub fn is_bad_input(e: &Error) -> bool {
     matches!(
         e,
-        Error::Input(_) | Error::Options(_) | Error::InvalidOption { .. } | Error::Memory { .. }
+        Error::Input(_)
+            | Error::Options(_)
+            | Error::InvalidOption { .. }
+            | Error::Memory { .. }
+            | Error::Invalid(_)
+            | Error::ShardMismatch(_)
     )
 }

@@ -21,7 +21,7 @@ impl std::error::Error for BadInput {}
 pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     let bad = e.chain().any(|c| {
         c.is::<BadInput>()
-            || c.downcast_ref::<carefund::Error>()
+            || c.downcast_ref::<carefund::api::Error>()
                 .is_some_and(crate::failure::is_bad_input)
     });
     ExitCode::from(if bad { 2 } else { 1 })
@@ -203,18 +203,6 @@ pub fn read_input(path: &Path, kind: Kind) -> anyhow::Result<String> {
     })
 }
 
-/// Write `files` (name, bytes) and the `reports` (path, bytes) as one commit: see
-/// [`crate::outdir`]. The output directory `dir` then holds either its previous complete
-/// set or the new one, never a mix or a half-written file, and a failure before the
-/// commit writes nothing.
-pub fn write_outputs(
-    dir: &Path,
-    files: &[(String, Vec<u8>)],
-    reports: &[(PathBuf, Vec<u8>)],
-) -> anyhow::Result<()> {
-    crate::outdir::commit(dir, files, &[], reports)
-}
-
 /// What [`write_outcome`] wrote: the output directory's file names (the manifest last)
 /// and the reports' paths.
 pub struct Written {
@@ -224,9 +212,11 @@ pub struct Written {
     pub reports: Vec<PathBuf>,
 }
 
-/// Write a library outcome's `files` as one commit (see [`write_outputs`]): files of
+/// Write a library outcome's `files` as one commit (see [`crate::outdir`]): files of
 /// the output directory into `dir` (streamed files piece by piece), the workbook and the
-/// page where `--xlsx` and `--report` say.
+/// page where `--xlsx` and `--report` say. The output directory then holds either its
+/// previous complete set or the new one, never a mix or a half-written file, and a
+/// failure before the commit writes nothing.
 pub fn write_outcome(
     dir: &Path,
     files: &[carefund::api::OutputFile<'_>],
@@ -271,6 +261,33 @@ pub fn write_outcome(
         names,
         reports: reports.into_iter().map(|(p, _)| p).collect(),
     })
+}
+
+/// Write a use case's `files` into `out` (the reports where `places` says), then print
+/// its `text` and what was written: `wrote OUT: names` (after `seed N · ` when `seed` is
+/// given) and a `wrote PATH` line per report.
+pub fn finish(
+    out: &Path,
+    text: &str,
+    files: &[carefund::api::OutputFile<'_>],
+    places: &crate::args::ReportArgs,
+    seed: Option<u64>,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let written = write_outcome(out, files, places)?;
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{text}")?;
+    let seed = seed.map_or(String::new(), |s| format!("seed {s} · "));
+    writeln!(
+        stdout,
+        "\n{seed}wrote {}: {}",
+        out.display(),
+        written.names.join(", ")
+    )?;
+    for path in &written.reports {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Refuse an output directory that cannot be created because it, or a directory above

@@ -54,7 +54,7 @@ impl Stages {
     }
 }
 
-impl carefund::Progress for Stages {
+impl carefund::api::Progress for Stages {
     fn stage(&self, name: &str, total: u64, unit: &str) {
         next_stage(&self.0, name, total, unit);
     }

@@ -2,11 +2,11 @@
 //! written, and committed together with the command's outputs (see [`crate::outdir`]), so
 //! a report that cannot be written leaves no output.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use carefund::report::Report;
+use carefund::api::{Charts, OutputOptions, PathsFile};
 
-use crate::args::ReportArgs;
+use crate::args::{ChartFormat, ReportArgs};
 use crate::files::BadInput;
 use crate::outdir::{resolve, same_file};
 
@@ -78,15 +78,18 @@ impl ReportArgs {
         Ok(())
     }
 
-    /// The requested reports as (path, bytes), rendered in memory.
-    pub fn render(&self, input: &dyn Report) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-        let mut reports = Vec::new();
-        if let Some(path) = &self.xlsx {
-            reports.push((path.clone(), input.workbook()?));
+    /// The files a command writes: charts in `format`, the per-path table, and the
+    /// reports asked for.
+    pub fn output(&self, format: ChartFormat) -> OutputOptions {
+        OutputOptions {
+            charts: match format {
+                ChartFormat::Png => Charts::Png,
+                ChartFormat::Svg => Charts::Svg,
+                ChartFormat::Both => Charts::Both,
+            },
+            paths_file: PathsFile::Csv,
+            workbook: self.xlsx.is_some(),
+            page: self.report.is_some(),
         }
-        if let Some(path) = &self.report {
-            reports.push((path.clone(), input.page()?));
-        }
-        Ok(reports)
     }
 }

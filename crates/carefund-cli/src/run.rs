@@ -6,17 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use carefund::api::{Charts, OutputOptions, PathsFile, ShardRequest};
-use carefund::columns::Percentiles;
-use carefund::convergence::Target;
-use carefund::engine::Shard;
-use carefund::scenario::Sampling;
-use carefund::shard::Source;
-use carefund::{RunOptions, RunOutcome, RunRequest, Scenario};
+use carefund::api::{
+    OutputOptions, PathsFile, Percentiles, RunOptions, RunOutcome, RunRequest, Sampling, Scenario,
+    Shard, ShardRequest, Source, Target,
+};
 
 use crate::args::{
-    ChartFormat, CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs,
-    SamplingArg,
+    CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs, SamplingArg,
 };
 use crate::files::{BadInput, read_text};
 
@@ -50,8 +46,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     options.check()?;
     crate::files::check_output_dir(&out)?;
-    let evpi_value = carefund::voi::Value::parse(&a.evpi_value).map_err(|e| match e {
-        carefund::Error::Options(m) => {
+    let evpi_value = carefund::api::Value::parse(&a.evpi_value).map_err(|e| match e {
+        carefund::api::Error::Options(m) => {
             anyhow::Error::from(BadInput(m.replacen("--value", "--evpi-value", 1)))
         }
         other => other.into(),
@@ -80,27 +76,16 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let outcome = {
         let bars = crate::progress::Stages::new(crate::progress::visible(a.json));
-        carefund::run(&scenario, &request, &bars)?
+        carefund::api::run(&scenario, &request, &bars)?
     };
     let output = OutputOptions {
-        charts: charts(a.format),
         paths_file: match a.paths_file {
             PathsFileArg::Csv => PathsFile::Csv,
             PathsFileArg::None => PathsFile::None,
         },
-        workbook: a.reports.xlsx.is_some(),
-        page: a.reports.report.is_some(),
+        ..a.reports.output(a.format)
     };
     write_run(&outcome, &out, &output, a.json, &a.reports)
-}
-
-/// The chart formats of `--format`.
-pub(crate) fn charts(format: ChartFormat) -> Charts {
-    match format {
-        ChartFormat::Png => Charts::Png,
-        ChartFormat::Svg => Charts::Svg,
-        ChartFormat::Both => Charts::Both,
-    }
 }
 
 /// The default output directory of a scenario file: `carefund-out/<file stem>`.
@@ -146,7 +131,7 @@ fn run_shard(
     a: &RunArgs,
     scenario: &Scenario,
     text: &str,
-    evidence: carefund::Evidence,
+    evidence: carefund::api::Evidence,
     options: &RunOptions,
     shard: Shard,
     out: &Path,
@@ -221,14 +206,10 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
             &mut text,
         )
         .map_err(|e| BadInput(format!("{name}: cannot read this shard file: {e}")))?;
-        let shard = carefund::shard::read(&text, &name)?;
+        let shard = carefund::api::read_shard(&text, &name)?;
         shards.push((name, shard));
     }
-    // The shards' problems are the user's input: exit 2, the message as is.
-    let outcome = carefund::api::merge(shards, &()).map_err(|e| match e {
-        carefund::Error::Options(m) => anyhow::Error::from(BadInput(m)),
-        other => other.into(),
-    })?;
+    let outcome = carefund::api::merge(shards, &())?;
     let out = a
         .out
         .clone()
@@ -241,90 +222,20 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         .collect();
     a.reports.check(&inputs, &out)?;
     crate::files::check_replaceable_dir(&out)?;
-    let output = OutputOptions {
-        charts: charts(a.format),
-        paths_file: PathsFile::Csv,
-        workbook: a.reports.xlsx.is_some(),
-        page: a.reports.report.is_some(),
-    };
+    let output = a.reports.output(a.format);
     write_run(&outcome, &out, &output, a.json, &a.reports)
-}
-
-/// Refuse work that would not fit in memory: `what` (e.g. "--sobol-rows 1000000") needs
-/// `need` bytes. Called before anything large is allocated.
-pub(crate) fn check_memory_for(what: &str, need: u64) -> anyhow::Result<()> {
-    let Some(available) = carefund::api::available_memory() else {
-        return Ok(());
-    };
-    let budget = available / 10 * 8;
-    if need > budget {
-        return Err(BadInput(format!(
-            "{what} needs about {:.1} GB but only {:.1} GB is available; ask for less",
-            need as f64 / 1e9,
-            available as f64 / 1e9
-        ))
-        .into());
-    }
-    Ok(())
 }
 
 /// `carefund check`.
 pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
     let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
-    let comparison = carefund::evidence::compare(&scenario, &evidence);
-    let mut warnings = carefund::summary::plan_warnings(&scenario);
-    warnings.extend(scenario.notes().iter().cloned());
-    let tl = scenario.timeline();
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{}: OK — {} scheme{}, {} years from {} in {} periods, {} uncertain inputs",
-        a.scenario.display(),
-        scenario.schemes().len(),
-        if scenario.schemes().len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        tl.horizon_years(),
-        tl.year_label(0),
-        tl.periods(),
-        scenario
-            .inputs()
-            .iter()
-            .filter(|i| !i.dist().is_fixed())
-            .count()
+    let outcome = carefund::api::check(
+        &scenario,
+        &a.scenario.display().to_string(),
+        Some(&evidence),
     )?;
-    let cur = scenario.currency();
-    let model = carefund::Model::new(&scenario);
-    let spending = carefund::summary::spending(&scenario, &model);
-    writeln!(
-        out,
-        "schemes cost {} a year, of which {} is new money, against a {} pool; the plan claims savings of {} a year; rated on {}",
-        cur.money(spending.scheme_cost),
-        cur.money(spending.new_money),
-        cur.money(spending.pooled),
-        cur.money(spending.claimed_savings),
-        scenario.credibility().basis.name()
-    )?;
-    if warnings.is_empty() {
-        writeln!(
-            out,
-            "no plan-level warnings{}",
-            match comparison.warnings.len() {
-                0 => String::new(),
-                1 => " (the evidence check below has one)".to_string(),
-                n => format!(" (the evidence check below has {n})"),
-            }
-        )?;
-    } else {
-        writeln!(out, "warnings:")?;
-        for w in warnings {
-            writeln!(out, "  ! {w}")?;
-        }
-    }
-    write!(out, "{}", carefund::evidence::comparison_text(&comparison))?;
+    write!(std::io::stdout().lock(), "{}", outcome.text())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -333,9 +244,9 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
     // Read and rewrite the plan first, so a bad plan leaves nothing written.
     let text = match &a.do_nothing {
         Some(plan) => {
-            carefund::voi::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?
+            carefund::api::do_nothing_toml(&read_text(plan)?, &plan.display().to_string())?
         }
-        None => carefund::EXAMPLE_SCENARIO.to_string(),
+        None => carefund::api::EXAMPLE_SCENARIO.to_string(),
     };
     if a.path.is_dir() {
         return Err(BadInput(format!(

@@ -1,17 +1,15 @@
 //! `carefund compare … --voi`: the value-of-information analysis of the scenarios as the
 //! options of a decision (the library does the work; this parses the options).
 
-use carefund::chart::Format;
-use carefund::voi::{self, Group, Value, VoiOptions};
-use carefund::{RunOptions, Scenario};
+use carefund::api::{Group, Value, VoiOptions};
 
 use crate::args::VoiArgs;
 use crate::files::BadInput;
 
 /// Library option errors are the user's input: exit status 2, the message as is.
-fn bad(e: carefund::Error) -> anyhow::Error {
+fn bad(e: carefund::api::Error) -> anyhow::Error {
     match e {
-        carefund::Error::Options(m) => BadInput(m).into(),
+        carefund::api::Error::Options(m) => BadInput(m).into(),
         other => other.into(),
     }
 }
@@ -37,44 +35,21 @@ fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
         .collect())
 }
 
-/// Output files: (name, bytes).
-type Files = Vec<(String, Vec<u8>)>;
-
-/// Parse the options, run the analysis and return its files, text and report (for the
-/// `--xlsx`/`--report` section).
-pub fn analyse(
-    a: &VoiArgs,
-    scenarios: &[Scenario],
-    options: &RunOptions,
-    formats: &[Format],
-) -> anyhow::Result<(Files, String, voi::VoiReport)> {
-    let opts = VoiOptions {
+/// The value-of-information options of `--voi`.
+pub fn options(a: &VoiArgs) -> anyhow::Result<VoiOptions> {
+    Ok(VoiOptions {
         value: Value::parse(&a.value).map_err(bad)?,
         scale: a.scale,
         groups: a
             .group
             .iter()
             .map(|g| Group::parse(g))
-            .collect::<carefund::Result<_>>()
+            .collect::<carefund::api::Result<_>>()
             .map_err(bad)?,
         admission_value: a.admission_value,
         weights: match &a.weights {
             Some(w) => parse_weights(w)?,
             None => Vec::new(),
         },
-    };
-    let r = voi::analyse(scenarios, options, &opts).map_err(bad)?;
-    let mut files = vec![
-        ("voi.json".to_string(), voi::report::json(&r)?),
-        ("voi.csv".to_string(), voi::report::csv(&r)?),
-        (
-            "acceptability.csv".to_string(),
-            voi::report::acceptability_csv(&r)?,
-        ),
-    ];
-    for &f in formats {
-        files.extend(voi::report::charts(&r, f)?);
-    }
-    let text = voi::report::text(&r);
-    Ok((files, text, r))
+    })
 }

@@ -40,6 +40,13 @@ pub enum Error {
         /// How many would fit, when the size is a count of paths.
         fits: Option<u64>,
     },
+    /// A request does not fit its inputs (value-of-information options that do not fit
+    /// the scenarios, for example); the message says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// Shard files that are not the shards of one run; the message names the files.
+    #[error("{0}")]
+    ShardMismatch(String),
     /// The caller's [`Progress`](crate::api::Progress) asked the work to stop.
     #[error("cancelled")]
     Cancelled,

@@ -262,8 +262,8 @@ pub fn run(
 /// the single run's with sketched percentiles.
 ///
 /// # Errors
-/// [`Error::Options`] naming the files when the shards are not all of one run, a shard
-/// appears twice or one is missing (see [`crate::shard::merge`]).
+/// [`Error::ShardMismatch`] naming the files when the shards are not all of one run, a
+/// shard appears twice or one is missing (see [`crate::shard::merge`]).
 ///
 /// ```
 /// use carefund::{Scenario, api};
@@ -286,7 +286,11 @@ pub fn run(
 /// ```
 pub fn merge(shards: Vec<(String, ShardFile)>, progress: &dyn Progress) -> Result<RunOutcome> {
     checkpoint(progress)?;
-    let merged = crate::shard::merge(shards)?;
+    // Every problem of the shards is the caller's input, named by file.
+    let merged = crate::shard::merge(shards).map_err(|e| match e {
+        Error::Options(m) => Error::ShardMismatch(m),
+        other => other,
+    })?;
     let summary = summarise(&merged.scenario, &merged.plan);
     let evidence = crate::evidence::outcome(
         &merged.scenario,
@@ -715,5 +719,123 @@ impl ShardOutcome {
             self.range.end,
             self.file.paths
         )
+    }
+}
+
+/// What checking a scenario found, without running it.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    /// The file the scenario was read from, as the caller names it.
+    pub file: String,
+    /// Schemes.
+    pub schemes: usize,
+    /// Years of the horizon.
+    pub horizon_years: u32,
+    /// The first year, as a label (`2015/16`).
+    pub first_year: String,
+    /// Periods of the horizon.
+    pub periods: usize,
+    /// Inputs that are uncertain.
+    pub uncertain: usize,
+    /// What the plan spends and claims each year.
+    pub spending: crate::summary::Spending,
+    /// The basis the plan is rated on, in words.
+    pub basis: &'static str,
+    /// The currency of every amount.
+    pub currency: crate::Currency,
+    /// Plan-level warnings and the scenario's notes.
+    pub warnings: Vec<String>,
+    /// The plan's assumptions beside the evidence.
+    pub comparison: crate::evidence::Comparison,
+}
+
+/// Check `scenario` (read from `file`) and compare its assumptions with `evidence`
+/// (`None`: the built-in evidence), without simulating.
+///
+/// # Errors
+/// [`Error::Input`] when a scheme's kind is not in the evidence.
+///
+/// ```
+/// let scenario = carefund::Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
+/// let outcome = carefund::api::check(&scenario, "example.toml", None)?;
+/// assert!(outcome.text().starts_with("example.toml: OK"));
+/// # Ok::<(), carefund::Error>(())
+/// ```
+pub fn check(scenario: &Scenario, file: &str, evidence: Option<&Evidence>) -> Result<CheckOutcome> {
+    let shipped;
+    let evidence = match evidence {
+        Some(e) => e,
+        None => {
+            shipped = Evidence::shipped()?;
+            &shipped
+        }
+    };
+    evidence.check_kinds(scenario)?;
+    let comparison = crate::evidence::compare(scenario, evidence);
+    let mut warnings = crate::summary::plan_warnings(scenario);
+    warnings.extend(scenario.notes().iter().cloned());
+    let tl = scenario.timeline();
+    let model = crate::Model::new(scenario);
+    Ok(CheckOutcome {
+        file: file.to_string(),
+        schemes: scenario.schemes().len(),
+        horizon_years: tl.horizon_years(),
+        first_year: tl.year_label(0),
+        periods: tl.periods(),
+        uncertain: scenario
+            .inputs()
+            .iter()
+            .filter(|i| !i.dist().is_fixed())
+            .count(),
+        spending: crate::summary::spending(scenario, &model),
+        basis: scenario.credibility().basis.name(),
+        currency: scenario.currency(),
+        warnings,
+        comparison,
+    })
+}
+
+impl CheckOutcome {
+    /// What `carefund check` prints.
+    pub fn text(&self) -> String {
+        let cur = self.currency;
+        let s = &self.spending;
+        let mut out = format!(
+            "{}: OK — {} scheme{}, {} years from {} in {} periods, {} uncertain inputs\n",
+            self.file,
+            self.schemes,
+            if self.schemes == 1 { "" } else { "s" },
+            self.horizon_years,
+            self.first_year,
+            self.periods,
+            self.uncertain
+        );
+        let _ = writeln!(
+            out,
+            "schemes cost {} a year, of which {} is new money, against a {} pool; the plan claims savings of {} a year; rated on {}",
+            cur.money(s.scheme_cost),
+            cur.money(s.new_money),
+            cur.money(s.pooled),
+            cur.money(s.claimed_savings),
+            self.basis
+        );
+        if self.warnings.is_empty() {
+            let _ = writeln!(
+                out,
+                "no plan-level warnings{}",
+                match self.comparison.warnings.len() {
+                    0 => String::new(),
+                    1 => " (the evidence check below has one)".to_string(),
+                    n => format!(" (the evidence check below has {n})"),
+                }
+            );
+        } else {
+            out.push_str("warnings:\n");
+            for w in &self.warnings {
+                let _ = writeln!(out, "  ! {w}");
+            }
+        }
+        out.push_str(&crate::evidence::comparison_text(&self.comparison));
+        out
     }
 }
