@@ -15,6 +15,8 @@ Tables are pandas DataFrames when pandas is installed, otherwise dicts of numpy 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
@@ -31,11 +33,18 @@ except ImportError:  # pragma: no cover - exercised by the no-pandas test in a s
     _pd = None
 
 __all__ = [
+    "Analysis",
     "Result",
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
+    "do_nothing",
+    "evpi",
+    "national",
     "run",
+    "sensitivity",
+    "stress",
 ]
 
 #: A progress callback: called with the stage's name (``"plan run"``), how many units
@@ -290,3 +299,229 @@ def run(
         progress,
     )
     return Result(inner, s)
+
+
+def _read_csv(data: bytes) -> Any:
+    """A CSV file the command writes, as a DataFrame or (without pandas) a dict of numpy
+    arrays: float64 where every cell is a number (empty cells NaN), text otherwise."""
+    if _pd is not None:
+        return _pd.read_csv(io.BytesIO(data))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    header, body = rows[0], rows[1:]
+    columns: Dict[str, np.ndarray] = {}
+    for k, name in enumerate(header):
+        cells = [r[k] if k < len(r) else "" for r in body]
+        try:
+            columns[name] = np.array([float(c) if c != "" else np.nan for c in cells], dtype=np.float64)
+        except ValueError:
+            columns[name] = np.array(cells, dtype=object)
+    return columns
+
+
+class Analysis:
+    """The results of :func:`stress`, :func:`compare`, :func:`evpi`,
+    :func:`sensitivity` or :func:`national`: the command's text, its JSON files as dicts
+    and its CSV files as DataFrames (dicts of numpy arrays without pandas), and
+    :meth:`write` for every file the command writes.
+
+    ``analysis.data["stress"]`` is ``stress.json``; ``analysis.tables["stress"]`` is
+    ``stress.csv`` (file names without their extension).
+    """
+
+    def __init__(self, inner: "_carefund.Analysis", kind: str) -> None:
+        self._inner = inner
+        self.kind = kind
+        self._files: Optional[Dict[str, bytes]] = None
+
+    def __repr__(self) -> str:
+        return f"<carefund.Analysis {self.kind}: data {sorted(self.data)}, tables {sorted(self.tables)}>"
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """What the command prints."""
+        return self._inner.text()
+
+    @property
+    def files(self) -> Dict[str, bytes]:
+        """The JSON and CSV files the command writes, by name, as bytes."""
+        if self._files is None:
+            self._files = dict(self._inner.tables())
+        return self._files
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        """Every JSON file, parsed, by name without ``.json``."""
+        return {n[: -len(".json")]: json.loads(b) for n, b in self.files.items() if n.endswith(".json")}
+
+    @property
+    def tables(self) -> Dict[str, Any]:
+        """Every CSV file as a table, by name without ``.csv``."""
+        return {n[: -len(".csv")]: _read_csv(b) for n, b in self.files.items() if n.endswith(".csv")}
+
+    def write(self, out_dir: PathLike, *, charts: str = "png", workbook: bool = False, page: bool = False) -> List[str]:
+        """Write every file the command writes (tables and charts; ``workbook``/``page``
+        add ``report.xlsx``/``report.html``) into ``out_dir``, which must not exist or be
+        empty. Returns the names written."""
+        return self._inner.write(os.fspath(out_dir), charts, workbook, page)
+
+
+def _text_of(path: PathLike) -> "tuple[str, str]":
+    with open(path, encoding="utf-8") as f:
+        return f.read(), os.fspath(path)
+
+
+def stress(
+    scenario: Union[Scenario, PathLike],
+    pack: Optional[str] = "sceptical",
+    *,
+    file: Optional[PathLike] = None,
+    paths: int = 10_000,
+    seed: int = 20_150_401,
+    threads: Optional[int] = None,
+    progress: Union[None, bool, ProgressCallback] = None,
+) -> Analysis:
+    """Stress a scenario as ``carefund stress`` does: the base run and every stress of a
+    built-in ``pack`` (``"sceptical"``) or of a stress ``file`` on the same paths.
+    ``data["stress"]`` and ``tables["stress"]`` hold each stress's change to the headline
+    metrics with its paired standard error."""
+    s = _scenario(scenario)
+    f = _text_of(file) if file is not None else None
+    return Analysis(
+        _call(lambda cb: _carefund.stress(s, None if f else pack, f, paths, seed, threads, cb), progress),
+        "stress",
+    )
+
+
+def compare(
+    scenarios: "List[Union[Scenario, PathLike]]",
+    *,
+    paths: int = 10_000,
+    seed: int = 20_150_401,
+    threads: Optional[int] = None,
+    voi: bool = False,
+    value: str = "npv",
+    scale: float = 1.0,
+    groups: Optional[Dict[str, str]] = None,
+    admission_value: float = 0.0,
+    weights: Optional[List[float]] = None,
+    progress: Union[None, bool, ProgressCallback] = None,
+) -> Analysis:
+    """Compare scenarios as ``carefund compare`` does: every scenario on the same paths,
+    each pair's differences with paired standard errors (``tables["compare"]``). With
+    ``voi=True``, also the value of information of choosing between them (``voi.json``,
+    ``voi.csv``, ``acceptability.csv``), with ``value``, ``scale``, ``groups`` (name ->
+    glob of input names), ``admission_value`` and ``weights`` as ``--voi``'s options."""
+    ss = [_scenario(s) for s in scenarios]
+    g = [f"{k}={v}" for k, v in (groups or {}).items()]
+    return Analysis(
+        _call(
+            lambda cb: _carefund.compare(
+                ss, paths, seed, threads, voi, value, scale, g, admission_value, list(weights or []), cb
+            ),
+            progress,
+        ),
+        "compare",
+    )
+
+
+def do_nothing(scenario: Union[Scenario, PathLike]) -> Scenario:
+    """The "do nothing" option of a scenario (``carefund init --do-nothing``): no scheme
+    costs or avoids anything and the plan claims nothing."""
+    return _carefund.do_nothing(_scenario(scenario))
+
+
+def evpi(
+    scenario: Union[Scenario, PathLike, "List[Union[Scenario, PathLike]]"],
+    *,
+    value: str = "npv",
+    paths: int = 10_000,
+    seed: int = 20_150_401,
+    threads: Optional[int] = None,
+    scale: float = 1.0,
+    groups: Optional[Dict[str, str]] = None,
+    admission_value: float = 0.0,
+    weights: Optional[List[float]] = None,
+    progress: Union[None, bool, ProgressCallback] = None,
+) -> Analysis:
+    """The value of information of a decision, as ``carefund compare --voi``: between
+    the given scenarios, or for one scenario between funding its plan and doing nothing
+    (:func:`do_nothing`). ``data["voi"]`` holds the EVPI and the EVPPI of every input and
+    group; ``tables["voi"]`` and ``tables["acceptability"]`` the tables."""
+    if isinstance(scenario, (list, tuple)):
+        options = [_scenario(s) for s in scenario]
+    else:
+        plan = _scenario(scenario)
+        options = [plan, do_nothing(plan)]
+    return compare(
+        options,
+        paths=paths,
+        seed=seed,
+        threads=threads,
+        voi=True,
+        value=value,
+        scale=scale,
+        groups=groups,
+        admission_value=admission_value,
+        weights=weights,
+        progress=progress,
+    )
+
+
+def sensitivity(
+    scenario: Union[Scenario, PathLike],
+    output: str = "cum_net",
+    method: str = "all",
+    *,
+    paths: int = 10_000,
+    seed: int = 20_150_401,
+    threads: Optional[int] = None,
+    sobol_rows: Optional[int] = None,
+    bootstrap: Optional[int] = None,
+    progress: Union[None, bool, ProgressCallback] = None,
+) -> Analysis:
+    """Which inputs drive an ``output`` (``"cum_net"``, ``"npv"``, ``"avoided"``), as
+    ``carefund sensitivity``: ``method`` ``"tornado"``, ``"swing"``, ``"sobol"`` or
+    ``"all"``; the tables are ``tornado``, ``swing`` and ``sobol``."""
+    s = _scenario(scenario)
+    return Analysis(
+        _call(
+            lambda cb: _carefund.sensitivity(s, output, method, paths, seed, threads, sobol_rows, bootstrap, cb),
+            progress,
+        ),
+        "sensitivity",
+    )
+
+
+def national(
+    areas: Any,
+    template: Union[Scenario, PathLike],
+    *,
+    paths: int = 10_000,
+    seed: int = 20_150_401,
+    threads: Optional[int] = None,
+    effect_correlation: Optional[float] = None,
+    growth_correlation: Optional[float] = None,
+    progress: Union[None, bool, ProgressCallback] = None,
+) -> Analysis:
+    """Every local plan at once, as ``carefund national``: ``template`` applied to each
+    row of ``areas`` (a path to an areas CSV file, or a DataFrame with its columns:
+    ``area``, ``pooled``, ``baseline_admissions``, ``target_reduction`` and optional
+    override columns). ``tables["areas"]`` has one row per area, ``data["national"]`` the
+    national totals; the correlations default to the template's ``[national]``."""
+    t = _scenario(template)
+    if _pd is not None and isinstance(areas, _pd.DataFrame):
+        text, origin = areas.to_csv(index=False), "<DataFrame>"
+    else:
+        text, origin = _text_of(areas)
+    return Analysis(
+        _call(
+            lambda cb: _carefund.national(
+                t.to_toml(), t.origin, text, origin, paths, seed, threads, effect_correlation, growth_correlation, cb
+            ),
+            progress,
+        ),
+        "national",
+    )

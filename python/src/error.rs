@@ -5,7 +5,7 @@
 //! (`file`, `line`, `column`, `key`, `value`, `problem`, `allowed`, `suggestion`), so a
 //! notebook can point at the offending key without parsing the message.
 
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use carefund::{Diagnostic, Error};
@@ -40,7 +40,11 @@ pub fn scenario_error(py: Python<'_>, d: &Diagnostic) -> PyErr {
 pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
     match e {
         Error::Input(d) => scenario_error(py, &d),
-        Error::Options(m) => PyValueError::new_err(m),
+        e @ (Error::Options(_)
+        | Error::InvalidOption { .. }
+        | Error::Invalid(_)
+        | Error::ShardMismatch(_)) => PyValueError::new_err(e.to_string()),
+        e @ Error::Memory { .. } => PyMemoryError::new_err(e.to_string()),
         other => PyRuntimeError::new_err(other.to_string()),
     }
 }

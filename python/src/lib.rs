@@ -4,6 +4,7 @@
 //! functions here are thin layers over the library's public use-case API, and the
 //! package adds pandas DataFrames (when pandas is installed) and tqdm progress bars.
 
+mod analyses;
 mod drive;
 mod error;
 mod run;
@@ -18,5 +19,11 @@ fn _carefund(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<scenario::Scenario>()?;
     m.add_class::<run::RunResult>()?;
     m.add_function(wrap_pyfunction!(run::run, m)?)?;
+    m.add_class::<analyses::Analysis>()?;
+    m.add_function(wrap_pyfunction!(analyses::stress, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::compare, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::do_nothing, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::national, m)?)?;
     Ok(())
 }

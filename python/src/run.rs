@@ -8,7 +8,7 @@ use pyo3::exceptions::{PyFileExistsError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use carefund::api::{Charts, Contents, OutputOptions, PathsFile};
+use carefund::api::{Charts, Contents, OutputFile, OutputOptions, PathsFile};
 use carefund::columns::Percentiles;
 use carefund::scenario::Sampling;
 use carefund::{Quantity, RunOutcome, RunRequest};
@@ -142,17 +142,7 @@ impl RunResult {
         workbook: bool,
         page: bool,
     ) -> PyResult<Vec<String>> {
-        let charts = match charts {
-            "png" => Charts::Png,
-            "svg" => Charts::Svg,
-            "both" => Charts::Both,
-            "none" => Charts::None,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "charts = {other:?}: allowed: \"png\", \"svg\", \"both\", \"none\""
-                )));
-            }
-        };
+        let charts = charts_of(charts)?;
         let options = OutputOptions {
             charts,
             paths_file: if paths_file {
@@ -164,22 +154,38 @@ impl RunResult {
             page,
         };
         let outcome = &self.outcome;
-        py.detach(|| write_files(outcome, &out_dir, &options))
+        py.detach(|| write_files(&out_dir, || outcome.files(&options)))
     }
+}
+
+/// The chart formats named by `charts`.
+pub fn charts_of(charts: &str) -> PyResult<Charts> {
+    Ok(match charts {
+        "png" => Charts::Png,
+        "svg" => Charts::Svg,
+        "both" => Charts::Both,
+        "none" => Charts::None,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "charts = {other:?}: allowed: \"png\", \"svg\", \"both\", \"none\""
+            )));
+        }
+    })
 }
 
 /// Writes every file into a sibling directory, then renames it to `out`: a failure
 /// leaves no partial output behind.
-fn write_files(outcome: &RunOutcome, out: &Path, options: &OutputOptions) -> PyResult<Vec<String>> {
+pub fn write_files<'a>(
+    out: &Path,
+    render: impl FnOnce() -> carefund::Result<Vec<OutputFile<'a>>>,
+) -> PyResult<Vec<String>> {
     let shown = out.display().to_string();
     if out.exists() && std::fs::read_dir(out).map_or(true, |mut d| d.next().is_some()) {
         return Err(PyFileExistsError::new_err(format!(
             "{shown}: exists and is not empty; write into a new directory"
         )));
     }
-    let files = outcome
-        .files(options)
-        .map_err(|e| Python::attach(|py| to_py(py, e)))?;
+    let files = render().map_err(|e| Python::attach(|py| to_py(py, e)))?;
     let name = out
         .file_name()
         .map_or("out".into(), |n| n.to_string_lossy().into_owned());

@@ -70,7 +70,7 @@ impl Scenario {
     /// `[[correlation]]` group: a scenario file cannot correlate a fixed input (its
     /// partners keep drawing their correlated uniforms, as in `carefund twoway`), so no
     /// file says the same.
-    fn to_toml(&self, py: Python<'_>) -> PyResult<String> {
+    pub fn to_toml(&self, py: Python<'_>) -> PyResult<String> {
         if self.values.is_empty() {
             return Ok(self.text.clone());
         }
@@ -164,7 +164,8 @@ impl Scenario {
 }
 
 impl Scenario {
-    fn checked(py: Python<'_>, text: String, origin: &str) -> PyResult<Self> {
+    /// Checks `text` as a scenario named `origin`.
+    pub fn checked(py: Python<'_>, text: String, origin: &str) -> PyResult<Self> {
         let inner = carefund::Scenario::from_toml(&text, origin).map_err(|e| to_py(py, e))?;
         Ok(Self {
             text,
