@@ -566,6 +566,25 @@ impl Columns {
     }
 }
 
+impl RunOutcome {
+    /// The per-path columns by value, taken out of the outcome (built now if
+    /// [`RunOutcome::columns`] was never called; built again if it is called after): for
+    /// a caller that hands them on whole, as the Python package moves each into a numpy
+    /// array without copying it.
+    pub fn take_columns(&mut self) -> Columns {
+        self.columns
+            .take()
+            .unwrap_or_else(|| Columns::of(&self.scenario, &self.simulation))
+    }
+}
+
+impl Columns {
+    /// The columns by value, results first, as (name, values).
+    pub fn into_columns(self) -> Vec<(String, Vec<f64>)> {
+        self.names.into_iter().zip(self.values).collect()
+    }
+}
+
 /// What one shard of a run is asked to do (`carefund run --shard K/N`).
 #[derive(Debug, Clone)]
 pub struct ShardRequest {
