@@ -27,6 +27,14 @@ fn the_command_uses_only_the_librarys_use_case_api() {
             }
         }
     }
-    assert!(files >= 10, "found only {files} source files in {}", src.display());
-    assert!(offences.is_empty(), "reaches past carefund::api:\n{}", offences.join("\n"));
+    assert!(
+        files >= 10,
+        "found only {files} source files in {}",
+        src.display()
+    );
+    assert!(
+        offences.is_empty(),
+        "reaches past carefund::api:\n{}",
+        offences.join("\n")
+    );
 }

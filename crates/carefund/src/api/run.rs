@@ -153,7 +153,7 @@ pub struct RunOutcome {
 /// asked. Stages reported to `progress`: `plan run` and `evidence run`, in paths.
 ///
 /// # Errors
-/// [`Error::Options`] or [`Error::InvalidOption`] for bad options
+/// [`Error::InvalidOption`] for bad options
 /// ([`RunRequest::check`]); [`Error::Memory`] when the runs would not fit in memory;
 /// [`Error::Input`] when a scheme's kind is not in the evidence; [`Error::Threads`] when
 /// worker threads cannot be started; [`Error::Cancelled`] when `progress` asks to stop.
@@ -286,11 +286,7 @@ pub fn run(
 /// ```
 pub fn merge(shards: Vec<(String, ShardFile)>, progress: &dyn Progress) -> Result<RunOutcome> {
     checkpoint(progress)?;
-    // Every problem of the shards is the caller's input, named by file.
-    let merged = crate::shard::merge(shards).map_err(|e| match e {
-        Error::Options(m) => Error::ShardMismatch(m),
-        other => other,
-    })?;
+    let merged = crate::shard::merge(shards)?;
     let summary = summarise(&merged.scenario, &merged.plan);
     let evidence = crate::evidence::outcome(
         &merged.scenario,
@@ -612,7 +608,7 @@ pub struct ShardOutcome {
 /// of both runs).
 ///
 /// # Errors
-/// [`Error::Options`] for bad options or a shard that does not fit the paths;
+/// [`Error::InvalidOption`] for bad options or a shard that does not fit the paths;
 /// [`Error::Memory`] when the shard would not fit in memory; errors of
 /// [`crate::shard::run`].
 pub fn shard(
