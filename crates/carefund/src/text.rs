@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::fmt::group;
+/// Kept here for callers; the formatter lives in [`crate::fmt`].
+pub use crate::fmt::group;
 use crate::summary::Summary;
 
 /// Render the summary for a terminal (UTF-8, at most about 100 columns).

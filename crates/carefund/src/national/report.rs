@@ -35,8 +35,6 @@ fn range(s: &Stats, f: &dyn Fn(f64) -> String) -> String {
 pub fn render(n: &National) -> String {
     let mut o = String::new();
     let m = &n.meta;
-    let t = &n.totals;
-    let money = |x: f64| m.currency.money(x);
     let _ = writeln!(
         o,
         "{} — {} areas × {} paths, seed {}, {} thread{}",
@@ -52,7 +50,6 @@ pub fn render(n: &National) -> String {
         "national factors: effect correlation {}, growth correlation {} (one-factor Gaussian copula)",
         m.factors.effect_correlation, m.factors.growth_correlation
     );
-    let last = n.periods.last().map_or("", |p| p.label.as_str());
     let _ = writeln!(o, "\nAreas per rating");
     for r in &n.ratings {
         let _ = writeln!(
@@ -63,12 +60,23 @@ pub fn render(n: &National) -> String {
             100.0 * r.areas as f64 / m.areas.max(1) as f64
         );
     }
+    totals_lines(&mut o, n);
+
+    area_lines(&mut o, n);
+    o
+}
+
+/// The national totals over areas, per future.
+fn totals_lines(o: &mut String, n: &National) {
+    let t = &n.totals;
+    let money = |x: f64| n.meta.currency.money(x);
+    let last = n.periods.last().map_or("", |p| p.label.as_str());
     let row = |o: &mut String, label: &str, value: String| {
         let _ = writeln!(o, "  {label:<40}{value}");
     };
     let _ = writeln!(o, "\nNational totals (sums over areas, per future)");
     row(
-        &mut o,
+        o,
         "P(national year-1 reduction met)",
         format!(
             "{} ± {} (plans claim {} fewer admissions in year 1)",
@@ -78,17 +86,17 @@ pub fn render(n: &National) -> String {
         ),
     );
     row(
-        &mut o,
+        o,
         "Avoided admissions, year 1",
         range(&t.avoided_year1, &group),
     );
     row(
-        &mut o,
+        o,
         "Avoided admissions, whole horizon",
         range(&t.avoided, &group),
     );
     row(
-        &mut o,
+        o,
         "Pool / scheme cost / new money",
         format!(
             "{} / {} / {} a year (sum over areas)",
@@ -98,7 +106,7 @@ pub fn render(n: &National) -> String {
         ),
     );
     row(
-        &mut o,
+        o,
         "P(claimed savings arrive)",
         format!(
             "{} ± {} gross, {} ± {} as cash (plans claim {} over the horizon)",
@@ -109,11 +117,11 @@ pub fn render(n: &National) -> String {
             money(t.claimed_savings_total)
         ),
     );
-    row(&mut o, "Gross savings", range(&t.gross, &money));
-    row(&mut o, "Cashable savings", range(&t.cashable, &money));
-    row(&mut o, "New money spent", range(&t.new_money, &money));
+    row(o, "Gross savings", range(&t.gross, &money));
+    row(o, "Cashable savings", range(&t.cashable, &money));
+    row(o, "New money spent", range(&t.new_money, &money));
     row(
-        &mut o,
+        o,
         "P(every hospital covered)",
         format!(
             "{} ± {}",
@@ -122,24 +130,28 @@ pub fn render(n: &National) -> String {
         ),
     );
     row(
-        &mut o,
+        o,
         &format!("P(national break even by {last})"),
         format!("{} ± {}", pct(t.p_break_even), pct(t.p_break_even_se)),
     );
     row(
-        &mut o,
+        o,
         "Cumulative net at the horizon",
         range(&t.cum_net, &money),
     );
-    row(&mut o, "NPV of system net", range(&t.npv, &money));
-    row(&mut o, "P4P released", range(&t.released, &money));
-    row(&mut o, "P4P withheld", range(&t.withheld, &money));
+    row(o, "NPV of system net", range(&t.npv, &money));
+    row(o, "P4P released", range(&t.released, &money));
+    row(o, "P4P withheld", range(&t.withheld, &money));
     row(
-        &mut o,
+        o,
         "Contingency paid to hospitals",
         range(&t.contingency, &money),
     );
+}
 
+/// The areas by rating: all of them when ten or fewer, else the first and last five.
+fn area_lines(o: &mut String, n: &National) {
+    let money = |x: f64| n.meta.currency.money(x);
     let mut ranked: Vec<&super::AreaResult> = n.areas.iter().collect();
     ranked.sort_by(|a, b| {
         a.rating
@@ -172,18 +184,17 @@ pub fn render(n: &National) -> String {
     );
     if ranked.len() <= 10 {
         for a in &ranked {
-            show(&mut o, a);
+            show(o, a);
         }
     } else {
         for a in &ranked[..5] {
-            show(&mut o, a);
+            show(o, a);
         }
         let _ = writeln!(o, "  …");
         for a in &ranked[ranked.len() - 5..] {
-            show(&mut o, a);
+            show(o, a);
         }
     }
-    o
 }
 
 /// `national.json`: the [`National`] results (meta, totals, ratings, areas, periods).

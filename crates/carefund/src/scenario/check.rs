@@ -366,63 +366,8 @@ impl Ctx<'_> {
                 }
                 Ok(Dist::ci90(a[0], a[1]))
             }
-            "normal" => {
-                let shape = "{ normal = { mean = m, sd = s } } with s ≥ 0, optional min < max";
-                let f = self.fields(v, &["mean", "sd", "min", "max"], span, key, shape)?;
-                let (Some(mean), Some(sd)) = (f[0], f[1]) else {
-                    return Err(rule("a normal needs `mean` and `sd`", shape));
-                };
-                let (min, max) = (
-                    f[2].unwrap_or(f64::NEG_INFINITY),
-                    f[3].unwrap_or(f64::INFINITY),
-                );
-                if sd < 0.0 {
-                    return Err(rule("sd must not be negative", shape));
-                }
-                if min >= max {
-                    return Err(rule("min must be below max", shape));
-                }
-                if sd == 0.0 {
-                    if mean < min || mean > max {
-                        return Err(rule(
-                            "with sd = 0 the mean must lie between min and max",
-                            shape,
-                        ));
-                    }
-                    return Ok(Dist::Fixed(mean));
-                }
-                let mass = crate::dist::std_cdf((max - mean) / sd)
-                    - crate::dist::std_cdf((min - mean) / sd);
-                if mass < 1e-9 {
-                    return Err(rule(
-                        "[min, max] holds no probability of this normal",
-                        shape,
-                    ));
-                }
-                Ok(Dist::Normal { mean, sd, min, max })
-            }
-            "lognormal" => {
-                let shape = "{ lognormal = { median = m, p90 = q } } with 0 < m < q, or { lognormal = { mean = m, sd = s } } with m > 0, s > 0";
-                let f = self.fields(v, &["median", "p90", "mean", "sd"], span, key, shape)?;
-                match (f[0], f[1], f[2], f[3]) {
-                    (Some(median), Some(p90), None, None) => {
-                        if median <= 0.0 || p90 <= median {
-                            return Err(rule("needs 0 < median < p90", shape));
-                        }
-                        Ok(Dist::lognormal_median_p90(median, p90))
-                    }
-                    (None, None, Some(mean), Some(sd)) => {
-                        if mean <= 0.0 || sd <= 0.0 {
-                            return Err(rule("needs mean > 0 and sd > 0", shape));
-                        }
-                        Ok(Dist::lognormal_mean_sd(mean, sd))
-                    }
-                    _ => Err(rule(
-                        "give either `median` and `p90`, or `mean` and `sd`",
-                        shape,
-                    )),
-                }
-            }
+            "normal" => self.normal(v, span, key),
+            "lognormal" => self.lognormal(v, span, key),
             "beta" => {
                 // Outside [0.001, 10000] statrs' Beta inverse CDF can loop for minutes
                 // or panic (issue 8, found by the fuzz test); no real input needs more.
@@ -456,6 +401,79 @@ impl Ctx<'_> {
                 .allowed(FORMS_HELP)
                 .suggestion(did_you_mean(other, FORMS.iter().copied()))
                 .into()),
+        }
+    }
+
+    /// `{ normal = { mean, sd, min?, max? } }`: truncated when bounded; `sd = 0` is fixed.
+    fn normal(&self, v: &Value, span: &Range<usize>, key: &str) -> Result<Dist> {
+        let rule = |problem: &str, shape: &str| -> crate::Error {
+            self.diag(span.clone(), key, problem)
+                .value(self.written(span))
+                .allowed(shape.to_string())
+                .into()
+        };
+        let shape = "{ normal = { mean = m, sd = s } } with s ≥ 0, optional min < max";
+        let f = self.fields(v, &["mean", "sd", "min", "max"], span, key, shape)?;
+        let (Some(mean), Some(sd)) = (f[0], f[1]) else {
+            return Err(rule("a normal needs `mean` and `sd`", shape));
+        };
+        let (min, max) = (
+            f[2].unwrap_or(f64::NEG_INFINITY),
+            f[3].unwrap_or(f64::INFINITY),
+        );
+        if sd < 0.0 {
+            return Err(rule("sd must not be negative", shape));
+        }
+        if min >= max {
+            return Err(rule("min must be below max", shape));
+        }
+        if sd == 0.0 {
+            if mean < min || mean > max {
+                return Err(rule(
+                    "with sd = 0 the mean must lie between min and max",
+                    shape,
+                ));
+            }
+            return Ok(Dist::Fixed(mean));
+        }
+        let mass =
+            crate::dist::std_cdf((max - mean) / sd) - crate::dist::std_cdf((min - mean) / sd);
+        if mass < 1e-9 {
+            return Err(rule(
+                "[min, max] holds no probability of this normal",
+                shape,
+            ));
+        }
+        Ok(Dist::Normal { mean, sd, min, max })
+    }
+
+    /// `{ lognormal = { median, p90 } }` or `{ lognormal = { mean, sd } }`.
+    fn lognormal(&self, v: &Value, span: &Range<usize>, key: &str) -> Result<Dist> {
+        let rule = |problem: &str, shape: &str| -> crate::Error {
+            self.diag(span.clone(), key, problem)
+                .value(self.written(span))
+                .allowed(shape.to_string())
+                .into()
+        };
+        let shape = "{ lognormal = { median = m, p90 = q } } with 0 < m < q, or { lognormal = { mean = m, sd = s } } with m > 0, s > 0";
+        let f = self.fields(v, &["median", "p90", "mean", "sd"], span, key, shape)?;
+        match (f[0], f[1], f[2], f[3]) {
+            (Some(median), Some(p90), None, None) => {
+                if median <= 0.0 || p90 <= median {
+                    return Err(rule("needs 0 < median < p90", shape));
+                }
+                Ok(Dist::lognormal_median_p90(median, p90))
+            }
+            (None, None, Some(mean), Some(sd)) => {
+                if mean <= 0.0 || sd <= 0.0 {
+                    return Err(rule("needs mean > 0 and sd > 0", shape));
+                }
+                Ok(Dist::lognormal_mean_sd(mean, sd))
+            }
+            _ => Err(rule(
+                "give either `median` and `p90`, or `mean` and `sd`",
+                shape,
+            )),
         }
     }
 
@@ -1160,33 +1178,7 @@ fn correlations(
         }
         let mut ix = [0usize; 2];
         for (k, name) in list.iter().enumerate() {
-            let i = names
-                .iter()
-                .position(|n| *n == name.get_ref())
-                .ok_or_else(|| {
-                    ctx.diag(name.span(), "correlation.inputs", "unknown input")
-                        .value(format!("\"{}\"", name.get_ref()))
-                        .allowed(
-                            "an uncertain input of this scenario: ".to_string()
-                                + &uncertain_names(inputs, name.get_ref()).join(", "),
-                        )
-                        .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
-                })?;
-            if inputs[i].is_fixed() {
-                return Err(ctx
-                    .diag(
-                        name.span(),
-                        "correlation.inputs",
-                        "this input is fixed, so it cannot be correlated",
-                    )
-                    .value(format!("\"{}\"", name.get_ref()))
-                    .allowed(
-                        "an input with a distribution: ".to_string()
-                            + &uncertain_names(inputs, name.get_ref()).join(", "),
-                    )
-                    .into());
-            }
-            ix[k] = i;
+            ix[k] = correlated_input(ctx, inputs, &names, name)?;
         }
         if ix[0] == ix[1] {
             return Err(ctx
@@ -1257,6 +1249,42 @@ fn correlations(
                 .into())
         }
     }
+}
+
+/// The index of the input a `[[correlation]]` names: one with a distribution.
+fn correlated_input(
+    ctx: &Ctx<'_>,
+    inputs: &[Input],
+    names: &[&str],
+    name: &Spanned<String>,
+) -> Result<usize> {
+    let i = names
+        .iter()
+        .position(|n| *n == name.get_ref())
+        .ok_or_else(|| {
+            ctx.diag(name.span(), "correlation.inputs", "unknown input")
+                .value(format!("\"{}\"", name.get_ref()))
+                .allowed(
+                    "an uncertain input of this scenario: ".to_string()
+                        + &uncertain_names(inputs, name.get_ref()).join(", "),
+                )
+                .suggestion(did_you_mean(name.get_ref(), names.iter().copied()))
+        })?;
+    if inputs[i].is_fixed() {
+        return Err(ctx
+            .diag(
+                name.span(),
+                "correlation.inputs",
+                "this input is fixed, so it cannot be correlated",
+            )
+            .value(format!("\"{}\"", name.get_ref()))
+            .allowed(
+                "an input with a distribution: ".to_string()
+                    + &uncertain_names(inputs, name.get_ref()).join(", "),
+            )
+            .into());
+    }
+    Ok(i)
 }
 
 /// The uncertain inputs' names, quoted, closest to `near` first; at most ten, then how

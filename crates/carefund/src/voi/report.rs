@@ -130,6 +130,28 @@ fn is_noise(row: &Row) -> bool {
 /// The terminal report: EVPI, the ranked EVPPIs and plain-words lines.
 pub fn text(r: &VoiReport) -> String {
     let mut t = String::new();
+    let d = &r.evpi;
+    options_lines(&mut t, r);
+    let _ = writeln!(t, "EVPI: {} (SE {})", amount(r, d.evpi), amount(r, d.se));
+    let all_zero = r
+        .groups
+        .iter()
+        .chain(&r.inputs)
+        .all(|row| row.estimate.evppi.abs() == 0.0);
+    evppi_lines(&mut t, r, all_zero);
+    plain_words(&mut t, r);
+    if all_zero {
+        return t;
+    }
+    let _ = writeln!(
+        t,
+        "  (EVPPI bias: upward from fitting noise, about one SE for an input that does not matter; downward where the smoother is too stiff. Values within 2 SE of 0 are not distinguishable from 0.)"
+    );
+    t
+}
+
+/// The options, their means and how often each is best.
+fn options_lines(t: &mut String, r: &VoiReport) {
     let money = |x: f64| r.currency.money(x);
     let d = &r.evpi;
     let _ = writeln!(
@@ -160,12 +182,11 @@ pub fn text(r: &VoiReport) -> String {
             o
         );
     }
-    let _ = writeln!(t, "EVPI: {} (SE {})", amount(r, d.evpi), amount(r, d.se));
-    let all_zero = r
-        .groups
-        .iter()
-        .chain(&r.inputs)
-        .all(|row| row.estimate.evppi.abs() == 0.0);
+}
+
+/// The EVPPI of the groups and of the first inputs (`all_zero`: every EVPPI is 0).
+fn evppi_lines(t: &mut String, r: &VoiReport, all_zero: bool) {
+    let money = |x: f64| r.currency.money(x);
     if all_zero {
         let _ = writeln!(
             t,
@@ -215,6 +236,11 @@ pub fn text(r: &VoiReport) -> String {
             r.inputs.len() - shown_inputs
         );
     }
+}
+
+/// What the numbers mean for the decision, in words.
+fn plain_words(t: &mut String, r: &VoiReport) {
+    let d = &r.evpi;
     let _ = writeln!(t, "In plain words:");
     let best = r.options.get(d.best).map_or("", String::as_str);
     if d.evpi <= 0.0 || d.p_best[d.best] >= 0.999 {
@@ -261,14 +287,6 @@ pub fn text(r: &VoiReport) -> String {
             );
         }
     }
-    if all_zero {
-        return t;
-    }
-    let _ = writeln!(
-        t,
-        "  (EVPPI bias: upward from fitting noise, about one SE for an input that does not matter; downward where the smoother is too stiff. Values within 2 SE of 0 are not distinguishable from 0.)"
-    );
-    t
 }
 
 /// Short legend labels "A: name", "B: name", …: when names share a long prefix (a plan
