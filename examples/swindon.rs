@@ -1,6 +1,7 @@
-//! Run the shipped Swindon scenario from Rust and print the verdict.
+//! Run the shipped Swindon scenario from Rust, print the verdict and list the files the
+//! command would write.
 
-use carefund::{RunOptions, Scenario, simulate, summarise};
+use carefund::api::{OutputOptions, RunRequest, Scenario, run};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = concat!(
@@ -9,19 +10,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let text = std::fs::read_to_string(path)?;
     let scenario = Scenario::from_toml(&text, "swindon-2015.toml")?;
-    let options = RunOptions {
-        paths: 10_000,
-        seed: 1,
-        threads: None,
-    };
-    let sim = simulate(&scenario, &options, &|_paths_done| {})?;
-    let summary = summarise(&scenario, &sim);
+    let outcome = run(&scenario, &RunRequest::new(10_000, 1), &())?;
+    print!("{}", outcome.text());
+    let summary = &outcome.summary;
     println!(
-        "{}: P(break even) = {:.3} ± {:.3}",
-        summary.rating, summary.headline.p_break_even, summary.headline.p_break_even_se
+        "P(break even) = {:.3} ± {:.3}",
+        summary.headline.p_break_even, summary.headline.p_break_even_se
     );
-    for reason in &summary.reasons {
-        println!("  - {reason}");
+    let cum_net: &[f64] = outcome.path_column("cum_net").unwrap_or_default();
+    println!("{} paths of cumulative net", cum_net.len());
+    for file in outcome.files(&OutputOptions::default())? {
+        println!("{} ({:?})", file.name, file.role);
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 
 use carefund::api::{Error, Opt};
 
-/// The flag that sets `name`.
+/// The flag that sets `name` (`run` spells [`Opt::Value`] `--evpi-value`: see
+/// [`with_flag`]).
 pub fn flag(name: Opt) -> &'static str {
     match name {
         Opt::Paths => "--paths",
@@ -15,6 +16,10 @@ pub fn flag(name: Opt) -> &'static str {
         Opt::SobolRows => "--sobol-rows",
         Opt::Bootstrap => "--bootstrap",
         Opt::Value => "--value",
+        Opt::Group => "--group",
+        Opt::Scale => "--scale",
+        Opt::AdmissionValue => "--admission-value",
+        Opt::Confidence => "the confidence level",
         _ => "an option",
     }
 }
@@ -27,7 +32,7 @@ fn cli_text(e: &Error) -> Option<String> {
             name,
             value,
             allowed,
-        } => Some(format!("{} must be {allowed} (got {value})", flag(*name))),
+        } => Some(invalid(*name, flag(*name), value, allowed)),
         Error::Memory {
             name,
             value,
@@ -42,6 +47,33 @@ fn cli_text(e: &Error) -> Option<String> {
             *fits,
         )),
         _ => None,
+    }
+}
+
+/// `--paths must be between 1 and 100000000 (got 0)` for a number out of range;
+/// `--group x: expected NAME=GLOB, …` for a value that does not parse or fit.
+fn invalid(name: Opt, flag: &str, value: &str, allowed: &str) -> String {
+    match name {
+        Opt::Value
+        | Opt::Group
+        | Opt::Scale
+        | Opt::AdmissionValue
+        | Opt::Shard
+        | Opt::Percentiles => format!("{flag} {value}: expected {allowed}"),
+        _ => format!("{flag} must be {allowed} (got {value})"),
+    }
+}
+
+/// `e` with the option `name` spelt `flag` (for a subcommand whose flag differs from
+/// [`flag`]'s, such as `run --evpi-value`).
+pub fn with_flag(e: Error, name: Opt, spelt: &str) -> anyhow::Error {
+    match e {
+        Error::InvalidOption {
+            name: n,
+            value,
+            allowed,
+        } if n == name => crate::files::BadInput(invalid(n, spelt, &value, &allowed)).into(),
+        other => other.into(),
     }
 }
 

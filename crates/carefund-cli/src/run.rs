@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use carefund::api::{
-    OutputOptions, PathsFile, Percentiles, RunOptions, RunOutcome, RunRequest, Sampling, Scenario,
-    Shard, ShardRequest, Source, Target,
+    Opt, OutputOptions, PathsFile, Percentiles, RunOptions, RunOutcome, RunRequest, Sampling,
+    Scenario, Shard, ShardRequest, Source, Target,
 };
 
 use crate::args::{
@@ -46,12 +46,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     options.check()?;
     crate::files::check_output_dir(&out)?;
-    let evpi_value = carefund::api::Value::parse(&a.evpi_value).map_err(|e| match e {
-        carefund::api::Error::Options(m) => {
-            anyhow::Error::from(BadInput(m.replacen("--value", "--evpi-value", 1)))
-        }
-        other => other.into(),
-    })?;
+    let evpi_value = carefund::api::Value::parse(&a.evpi_value)
+        .map_err(|e| crate::failure::with_flag(e, Opt::Value, "--evpi-value"))?;
     if let Some(shard) = a.shard {
         return run_shard(a, &scenario, &text, evidence, &options, shard, &out);
     }

@@ -6,14 +6,6 @@ use carefund::api::{Group, Value, VoiOptions};
 use crate::args::VoiArgs;
 use crate::files::BadInput;
 
-/// Library option errors are the user's input: exit status 2, the message as is.
-fn bad(e: carefund::api::Error) -> anyhow::Error {
-    match e {
-        carefund::api::Error::Options(m) => BadInput(m).into(),
-        other => other.into(),
-    }
-}
-
 fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
     let bad = || {
         BadInput(format!(
@@ -38,14 +30,13 @@ fn parse_weights(s: &str) -> anyhow::Result<Vec<f64>> {
 /// The value-of-information options of `--voi`.
 pub fn options(a: &VoiArgs) -> anyhow::Result<VoiOptions> {
     Ok(VoiOptions {
-        value: Value::parse(&a.value).map_err(bad)?,
+        value: Value::parse(&a.value)?,
         scale: a.scale,
         groups: a
             .group
             .iter()
             .map(|g| Group::parse(g))
-            .collect::<carefund::api::Result<_>>()
-            .map_err(bad)?,
+            .collect::<carefund::api::Result<_>>()?,
         admission_value: a.admission_value,
         weights: match &a.weights {
             Some(w) => parse_weights(w)?,

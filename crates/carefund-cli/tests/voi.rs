@@ -235,7 +235,7 @@ fn run_evpi_value_picks_the_net_benefit_and_rejects_unknown_ones() {
         ],
         &dir.0,
     );
-    bad(&out, &["--evpi-value x", "allowed: npv"], &dir.0);
+    bad(&out, &["--evpi-value x", "one of npv"], &dir.0);
 }
 
 /// Issue 16: `compare --voi --xlsx --report` carries the value-of-information analysis:

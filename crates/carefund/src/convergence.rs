@@ -17,7 +17,7 @@
 use serde::Serialize;
 
 use crate::engine::{BLOCK, MAX_PATHS, RunOptions, Simulation, simulate};
-use crate::error::{Error, Result};
+use crate::error::{Error, Opt, Result};
 use crate::scenario::{Sampling, Scenario};
 use crate::stats::{Stats, proportion};
 
@@ -105,7 +105,7 @@ pub struct Convergence {
 /// multiple of [`BLOCK`].
 ///
 /// # Errors
-/// [`Error::Options`] for a target that is not a positive finite number, a cap below the
+/// [`Error::InvalidOption`] for a target that is not a positive finite number, a cap below the
 /// first batch or above [`MAX_PATHS`], or a Latin hypercube scenario; and whatever
 /// [`simulate`] returns.
 pub fn simulate_to_target(
@@ -115,22 +115,28 @@ pub fn simulate_to_target(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Simulation, Convergence)> {
     if !(target.se.is_finite() && target.se > 0.0) {
-        return Err(Error::Options(format!(
-            "--target-se must be a positive number (got {})",
-            target.se
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::TargetSe,
+            value: target.se.to_string(),
+            allowed: "a positive number".into(),
+        });
     }
     if target.max_paths < options.paths || target.max_paths > MAX_PATHS {
-        return Err(Error::Options(format!(
-            "--max-paths must be between --paths ({}) and {MAX_PATHS} (got {})",
-            options.paths, target.max_paths
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::MaxPaths,
+            value: target.max_paths.to_string(),
+            allowed: format!(
+                "between the paths of the first round ({}) and {MAX_PATHS}",
+                options.paths
+            ),
+        });
     }
     if scenario.sampling() == Sampling::LatinHypercube {
-        return Err(Error::Options(
-            "--target-se cannot be combined with Latin hypercube sampling: its strata depend on \
-             the number of paths, so adding paths would replace the sample rather than extend it; \
-             use --sampling monte-carlo, or run LHS with a fixed --paths"
+        return Err(Error::Invalid(
+            "a target standard error cannot be combined with Latin hypercube sampling: its \
+             strata depend on the number of paths, so adding paths would replace the sample \
+             rather than extend it; sample by Monte Carlo, or run Latin hypercube sampling \
+             with a fixed number of paths"
                 .into(),
         ));
     }

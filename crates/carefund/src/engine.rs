@@ -53,14 +53,15 @@ impl RunOptions {
     /// options before other, slower checks).
     ///
     /// # Errors
-    /// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread count
+    /// [`Error::InvalidOption`] for zero paths, more than [`MAX_PATHS`], or a thread count
     /// outside [`crate::threads::check`]'s bound.
     pub fn check(&self) -> Result<()> {
         if self.paths == 0 || self.paths > MAX_PATHS {
-            return Err(Error::Options(format!(
-                "--paths must be between 1 and {MAX_PATHS} (got {})",
-                self.paths
-            )));
+            return Err(Error::InvalidOption {
+                name: crate::error::Opt::Paths,
+                value: self.paths.to_string(),
+                allowed: format!("between 1 and {MAX_PATHS}"),
+            });
         }
         crate::threads::check(self.threads)
     }
@@ -97,21 +98,25 @@ impl Shard {
     /// Check the shard against a run of `paths` paths.
     ///
     /// # Errors
-    /// [`Error::Options`] for a zero count, an index not below the count, or more shards
+    /// [`Error::InvalidOption`] for a zero count, an index not below the count, or more shards
     /// than blocks of [`BLOCK`] paths.
     pub fn check(&self, paths: u64) -> Result<()> {
         if self.count == 0 || self.index >= self.count {
-            return Err(Error::Options(format!(
-                "--shard {}/{}: K must be between 0 and N − 1 (shards are numbered from 0, like Slurm array and Kubernetes job indices)",
-                self.index, self.count
-            )));
+            return Err(Error::InvalidOption {
+                name: crate::error::Opt::Shard,
+                value: format!("{}/{}", self.index, self.count),
+                allowed: "K/N with K between 0 and N − 1 (shards are numbered from 0, like Slurm array and Kubernetes job indices)".into(),
+            });
         }
         let blocks = paths.div_ceil(BLOCK as u64);
         if self.count > blocks {
-            return Err(Error::Options(format!(
-                "--shard {}/{}: {paths} paths make only {blocks} blocks of {BLOCK} paths; use at most {blocks} shards",
-                self.index, self.count
-            )));
+            return Err(Error::InvalidOption {
+                name: crate::error::Opt::Shard,
+                value: format!("{}/{}", self.index, self.count),
+                allowed: format!(
+                    "K/N with N at most {blocks} ({paths} paths make only {blocks} blocks of {BLOCK} paths)"
+                ),
+            });
         }
         Ok(())
     }
@@ -297,7 +302,7 @@ impl Simulation {
     /// the sketches are merged exactly).
     ///
     /// # Errors
-    /// [`Error::Options`] if the parts do not cover the run's blocks exactly once, in any
+    /// [`Error::ShardMismatch`] if the parts do not cover the run's blocks exactly once, in any
     /// order, or do not fit `scenario`.
     /// `threads` is recorded as the threads used (the shards' own; results do not
     /// depend on it).
@@ -311,7 +316,7 @@ impl Simulation {
         let periods = scenario.timeline.periods();
         let width = Quantity::COUNT * periods;
         let n = usize::try_from(options.paths)
-            .map_err(|_| Error::Options("too many paths for this machine".into()))?;
+            .map_err(|_| Error::Invalid("too many paths for this machine".into()))?;
         parts.sort_by_key(|p| p.first_block);
         let mut next = 0;
         let mut summaries = Vec::with_capacity(n);
@@ -325,7 +330,7 @@ impl Simulation {
                 || p.moments.len() != blocks * width
                 || p.sketches.len() != width
             {
-                return Err(Error::Options(format!(
+                return Err(Error::ShardMismatch(format!(
                     "the shards do not fit together: expected one starting at path {}, found one starting at path {} with {} paths",
                     next * BLOCK,
                     p.first_block * BLOCK,
@@ -340,7 +345,7 @@ impl Simulation {
             }
         }
         if summaries.len() != n {
-            return Err(Error::Options(format!(
+            return Err(Error::ShardMismatch(format!(
                 "the shards hold {} of the run's {n} paths; a shard is missing",
                 summaries.len()
             )));
@@ -409,7 +414,7 @@ pub use crate::columns::SKETCH_BYTES;
 /// threads, in no particular order of blocks).
 ///
 /// # Errors
-/// [`Error::Options`] for zero paths, more than [`MAX_PATHS`], or a thread count outside
+/// [`Error::InvalidOption`] for zero paths, more than [`MAX_PATHS`], or a thread count outside
 /// [`crate::threads::check`]'s bound; [`Error::Threads`] if the worker threads cannot be
 /// started.
 pub fn simulate(
@@ -433,7 +438,7 @@ struct Worker {
 /// optionally one shard of the paths (always sketched).
 ///
 /// # Errors
-/// As [`simulate`], and [`Error::Options`] for a bad shard or exact percentiles asked of
+/// As [`simulate`], and [`Error::InvalidOption`] for a bad shard or exact percentiles asked of
 /// a shard.
 pub fn simulate_with(
     scenario: &Scenario,
@@ -443,7 +448,7 @@ pub fn simulate_with(
 ) -> Result<Simulation> {
     options.check()?;
     let n = usize::try_from(options.paths)
-        .map_err(|_| Error::Options("too many paths for this machine".into()))?;
+        .map_err(|_| Error::Invalid("too many paths for this machine".into()))?;
     let periods = scenario.timeline.periods();
     let k = scenario.inputs.len();
     let width = Quantity::COUNT * periods;
@@ -451,9 +456,11 @@ pub fn simulate_with(
         Some(shard) => {
             shard.check(options.paths)?;
             if layout.percentiles == Percentiles::Exact {
-                return Err(Error::Options(
-                    "a shard keeps sketched percentiles so that shards can be merged; drop --percentiles exact".into(),
-                ));
+                return Err(Error::InvalidOption {
+                    name: crate::error::Opt::Percentiles,
+                    value: "exact".into(),
+                    allowed: "sketch or auto in a shard (shards keep sketches so that they can be merged)".into(),
+                });
             }
             shard.blocks(n.div_ceil(BLOCK))
         }

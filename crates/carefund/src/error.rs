@@ -12,7 +12,8 @@ pub enum Error {
     /// A scenario (or other input) file is malformed or breaks a rule of the model.
     #[error("{0}")]
     Input(Box<Diagnostic>),
-    /// Run options are invalid (for example zero paths).
+    /// Run options are invalid. Kept for callers that match on it; the library itself
+    /// reports [`Error::InvalidOption`], [`Error::Invalid`] and [`Error::ShardMismatch`].
     #[error("invalid run options: {0}")]
     Options(String),
     /// An option of a request is out of range: which option (named by its field, never
@@ -94,8 +95,16 @@ pub enum Opt {
     SobolRows,
     /// Bootstrap resamples.
     Bootstrap,
-    /// What an option is worth (value of information).
+    /// What each path is worth (value of information).
     Value,
+    /// A named group of inputs (value of information).
+    Group,
+    /// How many decisions a value of information applies to.
+    Scale,
+    /// The money placed on each avoided admission.
+    AdmissionValue,
+    /// The confidence level of intervals.
+    Confidence,
 }
 
 impl Opt {
@@ -111,6 +120,10 @@ impl Opt {
             Opt::SobolRows => "sobol_rows",
             Opt::Bootstrap => "bootstrap",
             Opt::Value => "value",
+            Opt::Group => "group",
+            Opt::Scale => "scale",
+            Opt::AdmissionValue => "admission_value",
+            Opt::Confidence => "confidence",
         }
     }
 }

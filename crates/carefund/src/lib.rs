@@ -15,17 +15,23 @@
 //!     ─project→ per-period ledger ─summarise→ Summary ─chart/export→ bytes
 //! ```
 //!
+//! One call per use case ([`api`]): a request in, an outcome out that prints and writes
+//! exactly what the `carefund` command does.
+//!
 //! ```
-//! use carefund::{RunOptions, Scenario, simulate, summarise};
+//! use carefund::{RunRequest, Scenario};
 //!
 //! let scenario = Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
-//! let options = RunOptions { paths: 2_000, seed: 7, threads: Some(1) };
-//! let sim = simulate(&scenario, &options, &|_done| {})?;
-//! let summary = summarise(&scenario, &sim);
+//! let outcome = carefund::run(&scenario, &RunRequest::new(2_000, 7).threads(1), &())?;
+//! let summary = &outcome.summary;
 //! println!("{}: P(break even) = {:.2}", summary.rating, summary.headline.p_break_even);
-//! assert!(summary.headline.p_break_even >= 0.0);
+//! assert!(outcome.text().contains("P(break even)"));
+//! assert_eq!(outcome.path_column("npv").map(<[f64]>::len), Some(2_000));
 //! # Ok::<(), carefund::Error>(())
 //! ```
+//!
+//! The layers underneath stay public for other uses: [`simulate`] runs the engine and
+//! [`summarise`] reduces its paths to a [`Summary`].
 //!
 //! Reproducibility: the same scenario, seed and number of paths give bit-identical
 //! results on any number of threads ([`rng`] explains the streams).

@@ -32,7 +32,7 @@ const OLD_FORMATS: &[&str] = &["carefund-shard/1"];
 /// earlier format.
 ///
 /// # Errors
-/// [`Error::Options`] naming `name` for text that is not a shard file, a shard of an
+/// [`Error::ShardMismatch`] naming `name` for text that is not a shard file, a shard of an
 /// earlier format, or a shard whose sketches are inconsistent.
 pub fn read(text: &str, name: &str) -> Result<ShardFile> {
     #[derive(Deserialize)]
@@ -45,21 +45,21 @@ pub fn read(text: &str, name: &str) -> Result<ShardFile> {
     match tag.as_deref() {
         Some(FORMAT) => {}
         Some(old) if OLD_FORMATS.contains(&old) => {
-            return Err(Error::Options(format!(
+            return Err(Error::ShardMismatch(format!(
                 "{name}: a shard file of an earlier carefund (format {old:?}, DDSketch \
                  percentiles) cannot be merged by this version (format {FORMAT:?}); run the \
                  shards again with this version"
             )));
         }
         Some(other) => {
-            return Err(Error::Options(format!(
+            return Err(Error::ShardMismatch(format!(
                 "{name}: not a carefund shard file (format {other:?}, expected {FORMAT:?})"
             )));
         }
         None => {}
     }
     serde_json::from_str(text).map_err(|e| {
-        Error::Options(format!(
+        Error::ShardMismatch(format!(
             "{name}: not a carefund shard file ({e}); shard files are written by carefund run --shard K/N"
         ))
     })
@@ -114,7 +114,7 @@ fn inputs(
         "latin-hypercube" => Sampling::LatinHypercube,
         "monte-carlo" => Sampling::MonteCarlo,
         other => {
-            return Err(Error::Options(format!(
+            return Err(Error::ShardMismatch(format!(
                 "unknown sampling method {other:?} (allowed: monte-carlo, latin-hypercube)"
             )));
         }
@@ -131,7 +131,7 @@ fn inputs(
 /// (up to twice the shard's).
 ///
 /// # Errors
-/// [`Error::Options`] for a bad shard or options, or a `source` that is not the
+/// [`Error::InvalidOption`] for a bad shard or options, [`Error::Invalid`] for a `source` that is not the
 /// scenario's file; errors of the evidence check as [`crate::evidence::evaluate`].
 pub fn run(
     scenario: &Scenario,
@@ -144,7 +144,7 @@ pub fn run(
 ) -> Result<ShardFile> {
     let (check, _) = inputs(source, scenario.sampling().name(), evidence_source)?;
     if check.hash() != scenario.hash() {
-        return Err(Error::Options(format!(
+        return Err(Error::Invalid(format!(
             "{}: the text given is not the scenario that was loaded",
             source.file
         )));
@@ -160,7 +160,7 @@ pub fn run(
     let evidence_run = simulate_with(&ev, options, &layout, &|d| progress(done + d))?;
     let parts = |s: &Simulation| {
         s.shard_parts()
-            .ok_or_else(|| Error::Options("a shard must keep sketched percentiles".into()))
+            .ok_or_else(|| Error::Invalid("a shard must keep sketched percentiles".into()))
     };
     Ok(ShardFile {
         format: FORMAT.into(),
@@ -195,28 +195,28 @@ pub struct Merged {
 /// (for messages); the order does not matter.
 ///
 /// # Errors
-/// [`Error::Options`], naming the files, when the shards are not all of one run (format,
+/// [`Error::ShardMismatch`], naming the files, when the shards are not all of one run (format,
 /// carefund version, scenario, evidence, seed, paths, sampling or shard count differ), a
 /// shard appears twice, or shards are missing (naming their indices); and, naming the
 /// file and the field, when a shard's embedded scenario text does not have its recorded
 /// hash ([`check_header`]) or its parts hold impossible values ([`check_parts`]).
 pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
     let Some((first_name, first)) = shards.first() else {
-        return Err(Error::Options(
-            "carefund merge needs at least one shard file".into(),
+        return Err(Error::ShardMismatch(
+            "merging needs at least one shard file".into(),
         ));
     };
     let first_name = first_name.clone();
     for (name, s) in &shards {
         if s.format != FORMAT {
-            return Err(Error::Options(format!(
+            return Err(Error::ShardMismatch(format!(
                 "{name}: not a carefund shard file (format {:?}, expected {FORMAT:?})",
                 s.format
             )));
         }
         check_header(name, s)?;
         let differs = |what: &str, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
-            Error::Options(format!(
+            Error::ShardMismatch(format!(
                 "{name} and {first_name} are shards of different runs: {what} {a} vs {b}"
             ))
         };
@@ -261,13 +261,13 @@ pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
     let mut seen: Vec<Option<&str>> = vec![None; usize::try_from(count).unwrap_or(0)];
     for (name, s) in &shards {
         let Some(slot) = seen.get_mut(usize::try_from(s.shard.index).unwrap_or(usize::MAX)) else {
-            return Err(Error::Options(format!(
+            return Err(Error::ShardMismatch(format!(
                 "{name}: shard {}/{} is out of range",
                 s.shard.index, s.shard.count
             )));
         };
         if let Some(other) = slot {
-            return Err(Error::Options(format!(
+            return Err(Error::ShardMismatch(format!(
                 "{name} and {other} are both shard {}/{count}",
                 s.shard.index
             )));
@@ -281,7 +281,7 @@ pub fn merge(shards: Vec<(String, ShardFile)>) -> Result<Merged> {
         .map(|(k, _)| k as u64)
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Options(missing_message(&missing, count)));
+        return Err(Error::ShardMismatch(missing_message(&missing, count)));
     }
     let (scenario, evidence) = inputs(&first.scenario, &first.sampling, first.evidence.as_ref())?;
     let options = RunOptions {
@@ -320,10 +320,13 @@ pub const MAX_MAGNITUDE: f64 = 1e150;
 /// (an edited text with the hash kept is refused).
 ///
 /// # Errors
-/// [`Error::Options`] naming the file `name` and the field.
+/// [`Error::ShardMismatch`] naming the file `name` and the field.
 pub fn check_header(name: &str, s: &ShardFile) -> Result<()> {
-    let bad =
-        |field: &str, problem: String| Err(Error::Options(format!("{name}: `{field}`: {problem}")));
+    let bad = |field: &str, problem: String| {
+        Err(Error::ShardMismatch(format!(
+            "{name}: `{field}`: {problem}"
+        )))
+    };
     if s.paths == 0 || s.paths > crate::engine::MAX_PATHS {
         return bad(
             "paths",
@@ -370,7 +373,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// per column, and finite per-path summaries of at most [`MAX_MAGNITUDE`].
 ///
 /// # Errors
-/// [`Error::Options`] naming the file `name`, the field and the value.
+/// [`Error::ShardMismatch`] naming the file `name`, the field and the value.
 pub fn check_parts(
     name: &str,
     part: &str,
@@ -379,7 +382,7 @@ pub fn check_parts(
     width: usize,
 ) -> Result<()> {
     let bad = |field: String, problem: String| {
-        Err(Error::Options(format!(
+        Err(Error::ShardMismatch(format!(
             "{name}: `{part}.{field}`: {problem}"
         )))
     };
@@ -476,7 +479,7 @@ pub fn check_parts(
 /// Check a shard's sketches: one per column, each counting every path the shard holds.
 fn check_sketches(name: &str, part: &str, p: &ShardParts, width: usize, held: usize) -> Result<()> {
     if p.sketches.len() != width {
-        return Err(Error::Options(format!(
+        return Err(Error::ShardMismatch(format!(
             "{name}: `{part}.sketches`: {} sketches; expected one per column ({width})",
             p.sketches.len()
         )));
@@ -487,7 +490,7 @@ fn check_sketches(name: &str, part: &str, p: &ShardParts, width: usize, held: us
         .enumerate()
         .find(|(_, sk)| sk.count() != held)
     {
-        return Err(Error::Options(format!(
+        return Err(Error::ShardMismatch(format!(
             "{name}: `{part}.sketches[{c}]`: counts {} values; this shard holds {held} paths",
             sk.count()
         )));

@@ -20,7 +20,7 @@
 //! A thread pool that the operating system cannot start is a runtime failure,
 //! [`Error::Threads`], not bad input.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Opt, Result};
 
 /// The most worker threads any machine accepts.
 pub const MAX_THREADS: usize = 1024;
@@ -50,23 +50,29 @@ pub fn cap_for(cores: usize) -> usize {
 /// Check a requested thread count against the rule.
 ///
 /// # Errors
-/// [`Error::Options`] for `Some(0)` or more than [`max_threads`], stating the bound.
+/// [`Error::InvalidOption`] for `Some(0)` or more than [`max_threads`], stating the bound.
 pub fn check(requested: Option<usize>) -> Result<()> {
     let Some(n) = requested else {
         return Ok(());
     };
     let rule = format!("max({MIN_CAP}, {PER_CORE} × available cores), at most {MAX_THREADS}");
     if n == 0 {
-        return Err(Error::Options(format!(
-            "--threads must be between 1 and {rule} (got 0)"
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::Threads,
+            value: "0".into(),
+            allowed: format!("between 1 and {rule}"),
+        });
     }
     let cap = max_threads();
     if n > cap {
-        return Err(Error::Options(format!(
-            "--threads must be between 1 and {cap} on this machine ({rule}; {} cores here) (got {n})",
-            available_cores()
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::Threads,
+            value: n.to_string(),
+            allowed: format!(
+                "between 1 and {cap} on this machine ({rule}; {} cores here)",
+                available_cores()
+            ),
+        });
     }
     Ok(())
 }
@@ -81,7 +87,7 @@ pub fn count(requested: Option<usize>, pieces: usize) -> usize {
 /// [`count`]`(requested, pieces)` threads.
 ///
 /// # Errors
-/// [`Error::Options`] from [`check`]; [`Error::Threads`] if the threads cannot be
+/// [`Error::InvalidOption`] from [`check`]; [`Error::Threads`] if the threads cannot be
 /// started.
 pub fn pool(requested: Option<usize>, pieces: usize) -> Result<rayon::ThreadPool> {
     check(requested)?;
@@ -113,15 +119,23 @@ mod tests {
         assert!(check(Some(1)).is_ok());
         assert!(check(Some(cap)).is_ok());
         match check(Some(0)) {
-            Err(Error::Options(m)) => assert!(m.contains("between 1 and max(16, 4 ×"), "{m}"),
+            Err(Error::InvalidOption {
+                name: Opt::Threads,
+                allowed,
+                ..
+            }) => assert!(allowed.contains("between 1 and max(16, 4 ×"), "{allowed}"),
             other => panic!("--threads 0: {other:?}"),
         }
         for bad in [cap + 1, usize::MAX] {
             match check(Some(bad)) {
-                Err(Error::Options(m)) => {
+                Err(Error::InvalidOption {
+                    name: Opt::Threads,
+                    allowed,
+                    ..
+                }) => {
                     assert!(
-                        m.contains(&format!("between 1 and {cap} on this machine")),
-                        "{m}"
+                        allowed.contains(&format!("between 1 and {cap} on this machine")),
+                        "{allowed}"
                     );
                 }
                 other => panic!("--threads {bad}: {other:?}"),

@@ -306,7 +306,7 @@ fn target_se_adds_paths_deterministically() {
     lhs.set_sampling(Sampling::LatinHypercube);
     let e = simulate_to_target(&lhs, &options(200, 4), &target, &|_| {}).expect_err("refused");
     assert!(
-        matches!(e, Error::Options(ref m) if m.contains("Latin hypercube")),
+        matches!(e, Error::Invalid(ref m) if m.contains("Latin hypercube")),
         "{e}"
     );
 }

@@ -4,7 +4,7 @@
 use super::output::{OutputFile, OutputOptions, outputs, reports};
 use super::progress::{Progress, checkpoint};
 use crate::engine::RunOptions;
-use crate::error::{Error, Opt, Result};
+use crate::error::{Opt, Result};
 use crate::scenario::Scenario;
 use crate::stress::{
     self, Comparison, Factor, Overlay, ReverseOptions, ReverseResult, StressReport,
@@ -46,7 +46,7 @@ pub struct StressOutcome {
 /// `stress runs`, in runs, the base first).
 ///
 /// # Errors
-/// An overlay that does not apply; bad options; [`Error::Memory`] when the runs would not
+/// An overlay that does not apply; bad options; [`Error::Memory`](crate::Error::Memory) when the runs would not
 /// fit in memory.
 ///
 /// ```
@@ -97,7 +97,7 @@ impl StressOutcome {
     /// `stress.json`, `stress.csv`, the charts, then the reports `options` asks for.
     ///
     /// # Errors
-    /// [`Error::Export`] or [`Error::Chart`] naming the file that could not be made.
+    /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
     pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
         let mut files = vec![
             (
@@ -148,7 +148,7 @@ pub struct ReverseOutcome {
 /// `reverse search`, in runs at most).
 ///
 /// # Errors
-/// A bad range, factor or options; [`Error::Memory`] when the runs would not fit.
+/// A bad range, factor or options; [`Error::Memory`](crate::Error::Memory) when the runs would not fit.
 ///
 /// ```
 /// use carefund::{RunOptions, Scenario, api, stress::{Factor, ReverseOptions}};
@@ -210,7 +210,7 @@ impl ReverseOutcome {
     /// `reverse.json` and `reverse.csv` (a reverse search has no charts or reports).
     ///
     /// # Errors
-    /// [`Error::Export`] if a table cannot be written.
+    /// [`Error::Export`](crate::Error::Export) if a table cannot be written.
     pub fn files(&self, _options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
         Ok(outputs(vec![
             (
@@ -249,8 +249,9 @@ pub struct CompareOutcome {
 /// scenarios); then, if asked, the value of information of choosing between them.
 ///
 /// # Errors
-/// [`Error::Options`] for fewer than two scenarios or bad options; [`Error::Invalid`]
-/// for value-of-information options that do not fit the scenarios; [`Error::Memory`]
+/// [`Error::Invalid`](crate::Error::Invalid) for fewer than two scenarios; [`Error::InvalidOption`](crate::Error::InvalidOption) for bad
+/// options; [`Error::Invalid`](crate::Error::Invalid)
+/// for value-of-information options that do not fit the scenarios; [`Error::Memory`](crate::Error::Memory)
 /// when the runs would not fit.
 ///
 /// ```
@@ -283,13 +284,7 @@ pub fn compare(
     let voi = match &request.voi {
         Some(v) => {
             checkpoint(progress)?;
-            // Options that do not fit the scenarios are the caller's input, as they are.
-            Some(
-                crate::voi::analyse(scenarios, &request.options, v).map_err(|e| match e {
-                    Error::Options(m) => Error::Invalid(m),
-                    other => other,
-                })?,
-            )
+            Some(crate::voi::analyse(scenarios, &request.options, v)?)
         }
         None => None,
     };
@@ -315,7 +310,7 @@ impl CompareOutcome {
     /// first scenario, with the comparison as a section).
     ///
     /// # Errors
-    /// [`Error::Export`] or [`Error::Chart`] naming the file that could not be made.
+    /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
     pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
         let c = &self.comparison;
         let mut files = vec![
@@ -374,7 +369,7 @@ pub struct TwowayOutcome {
 /// A metric over a grid of two inputs (stage `two-way grid`, in cells).
 ///
 /// # Errors
-/// Both axes naming one input, an unknown input, bad options; [`Error::Memory`] when a
+/// Both axes naming one input, an unknown input, bad options; [`Error::Memory`](crate::Error::Memory) when a
 /// cell's runs would not fit.
 ///
 /// ```
@@ -422,7 +417,7 @@ impl TwowayOutcome {
     /// `twoway.csv`, `twoway.json` and the heatmap in each format (no reports).
     ///
     /// # Errors
-    /// [`Error::Export`] or [`Error::Chart`] naming the file that could not be made.
+    /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
     pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
         Ok(outputs(crate::twoway::files(
             &self.grid,

@@ -42,6 +42,19 @@ pub trait Progress: Sync {
     }
     /// Whether the caller wants the work stopped. Polled between stages; a use case
     /// that finds it true returns [`crate::Error::Cancelled`].
+    ///
+    /// ```
+    /// struct Stop;
+    /// impl carefund::Progress for Stop {
+    ///     fn cancelled(&self) -> bool {
+    ///         true
+    ///     }
+    /// }
+    /// let scenario = carefund::Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
+    /// let stopped = carefund::run(&scenario, &carefund::RunRequest::new(100, 1), &Stop);
+    /// assert!(matches!(stopped, Err(carefund::Error::Cancelled)));
+    /// # Ok::<(), carefund::Error>(())
+    /// ```
     fn cancelled(&self) -> bool {
         false
     }

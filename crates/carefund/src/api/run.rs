@@ -153,7 +153,7 @@ pub struct RunOutcome {
 /// asked. Stages reported to `progress`: `plan run` and `evidence run`, in paths.
 ///
 /// # Errors
-/// [`Error::Options`] or [`Error::InvalidOption`] for bad options
+/// [`Error::InvalidOption`] for bad options
 /// ([`RunRequest::check`]); [`Error::Memory`] when the runs would not fit in memory;
 /// [`Error::Input`] when a scheme's kind is not in the evidence; [`Error::Threads`] when
 /// worker threads cannot be started; [`Error::Cancelled`] when `progress` asks to stop.
@@ -286,11 +286,7 @@ pub fn run(
 /// ```
 pub fn merge(shards: Vec<(String, ShardFile)>, progress: &dyn Progress) -> Result<RunOutcome> {
     checkpoint(progress)?;
-    // Every problem of the shards is the caller's input, named by file.
-    let merged = crate::shard::merge(shards).map_err(|e| match e {
-        Error::Options(m) => Error::ShardMismatch(m),
-        other => other,
-    })?;
+    let merged = crate::shard::merge(shards)?;
     let summary = summarise(&merged.scenario, &merged.plan);
     let evidence = crate::evidence::outcome(
         &merged.scenario,
@@ -317,6 +313,17 @@ impl RunOutcome {
     /// What `carefund run` prints before the list of files it wrote: the verdict
     /// ([`crate::text::render`]), then the EVPI, the convergence of a run to a target and
     /// a note on sketched percentiles, when there are any.
+    ///
+    /// ```
+    /// use carefund::{RunRequest, Scenario, voi::Value};
+    ///
+    /// let scenario = Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
+    /// let outcome = carefund::run(&scenario, &RunRequest::new(300, 5).evpi(Value::Npv), &())?;
+    /// let text = outcome.text();
+    /// assert!(text.starts_with(&carefund::text::render(&outcome.summary)));
+    /// assert!(text.contains("EVPI, fund vs do nothing"));
+    /// # Ok::<(), carefund::Error>(())
+    /// ```
     pub fn text(&self) -> String {
         let summary = &self.summary;
         let currency = summary.meta.currency;
@@ -360,7 +367,15 @@ impl RunOutcome {
         out
     }
 
-    /// `summary.json`, as text.
+    /// `summary.json`, as text: the bytes [`RunOutcome::files`] writes.
+    ///
+    /// ```
+    /// let scenario = carefund::Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
+    /// let outcome = carefund::run(&scenario, &carefund::RunRequest::new(200, 5), &())?;
+    /// let files = outcome.files(&carefund::OutputOptions::default())?;
+    /// assert_eq!(outcome.json()?.as_bytes(), files[0].to_bytes()?.as_slice());
+    /// # Ok::<(), carefund::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::Export`] if it cannot be serialised.
@@ -448,6 +463,17 @@ impl RunOutcome {
 
     /// One per-path column by name (`npv`, `cum_net`, … or an input's name such as
     /// `scheme.Reablement.effect`), one value per path in path order.
+    ///
+    /// ```
+    /// let scenario = carefund::Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
+    /// let outcome = carefund::run(&scenario, &carefund::RunRequest::new(200, 5), &())?;
+    /// let npv = outcome.path_column("npv").expect("a result column");
+    /// assert_eq!(npv[7], outcome.simulation.path_summaries()[7].npv);
+    /// let first_input = scenario.inputs()[0].name();
+    /// assert_eq!(outcome.path_column(first_input).map(<[f64]>::len), Some(200));
+    /// assert!(outcome.path_column("no such column").is_none());
+    /// # Ok::<(), carefund::Error>(())
+    /// ```
     pub fn path_column(&self, name: &str) -> Option<&[f64]> {
         self.columns().get(name)
     }
@@ -630,8 +656,21 @@ pub struct ShardOutcome {
 /// Run one shard of a run and its evidence run (stage `shard runs`, counting the paths
 /// of both runs).
 ///
+/// ```
+/// use carefund::api::{Shard, ShardRequest, Source, shard};
+///
+/// let text = carefund::EXAMPLE_SCENARIO;
+/// let scenario = carefund::Scenario::from_toml(text, "example.toml")?;
+/// let source = Source { file: "example.toml".into(), text: text.into() };
+/// let request = ShardRequest::new(3_000, 1, Shard { index: 1, count: 2 }, source);
+/// let outcome = shard(&scenario, &request, &())?;
+/// assert_eq!(outcome.file_name(), "shard-1-of-2.json");
+/// assert_eq!(outcome.text(), "seed 1 · shard 1/2: paths 1024..3000 of 3000");
+/// # Ok::<(), carefund::Error>(())
+/// ```
+///
 /// # Errors
-/// [`Error::Options`] for bad options or a shard that does not fit the paths;
+/// [`Error::InvalidOption`] for bad options or a shard that does not fit the paths;
 /// [`Error::Memory`] when the shard would not fit in memory; errors of
 /// [`crate::shard::run`].
 pub fn shard(

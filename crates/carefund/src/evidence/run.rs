@@ -194,7 +194,7 @@ fn pct(x: f64) -> String {
 ///
 /// # Errors
 /// [`Error::Input`](crate::Error::Input) for a kind not in `evidence`;
-/// [`Error::Options`](crate::Error::Options) as [`simulate_with`].
+/// [`Error::InvalidOption`](crate::Error::InvalidOption) as [`simulate_with`].
 pub fn evaluate(
     scenario: &Scenario,
     evidence: &Evidence,

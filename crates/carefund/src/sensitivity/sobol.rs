@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Output, free_inputs, short_label};
-use crate::error::{Error, Result};
+use crate::error::{Error, Opt, Result};
 use crate::model::{Model, Quantity};
 use crate::rng::{open_uniform, stream, stream_key};
 use crate::sample::Sampler;
@@ -115,7 +115,7 @@ pub struct SobolResult {
 /// depend on the thread count.
 ///
 /// # Errors
-/// [`Error::Options`] for `dims = 0`, rows outside 16 to [`MAX_ROWS`], resamples outside
+/// [`Error::Invalid`] or [`Error::InvalidOption`] for `dims = 0`, rows outside 16 to [`MAX_ROWS`], resamples outside
 /// 20 to [`MAX_BOOTSTRAP`], a
 /// confidence level outside (0, 1), a thread pool that cannot start, or an output that
 /// does not vary (variance 0 or not finite).
@@ -151,27 +151,30 @@ where
 {
     let o = options;
     if dims == 0 {
-        return Err(Error::Options(
+        return Err(Error::Invalid(
             "Sobol indices need at least one input".into(),
         ));
     }
     if !(16..=MAX_ROWS).contains(&o.rows) {
-        return Err(Error::Options(format!(
-            "Sobol sampling takes 16 to {MAX_ROWS} rows (--sobol-rows; got {})",
-            o.rows
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::SobolRows,
+            value: o.rows.to_string(),
+            allowed: format!("between 16 and {MAX_ROWS}"),
+        });
     }
     if !(20..=MAX_BOOTSTRAP).contains(&o.bootstrap) {
-        return Err(Error::Options(format!(
-            "the bootstrap takes 20 to {MAX_BOOTSTRAP} resamples (--bootstrap; got {})",
-            o.bootstrap
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::Bootstrap,
+            value: o.bootstrap.to_string(),
+            allowed: format!("between 20 and {MAX_BOOTSTRAP}"),
+        });
     }
     if !(o.confidence > 0.0 && o.confidence < 1.0) {
-        return Err(Error::Options(format!(
-            "the confidence level must be between 0 and 1 (got {})",
-            o.confidence
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::Confidence,
+            value: o.confidence.to_string(),
+            allowed: "between 0 and 1".into(),
+        });
     }
     let pool = crate::threads::pool(o.threads, o.rows)?;
     let (key_a, key_b) = (stream_key(o.seed, "sobol.A"), stream_key(o.seed, "sobol.B"));
@@ -207,7 +210,7 @@ where
     let mean = moments.mean;
     let variance = moments.sd * moments.sd;
     if !(variance.is_finite() && variance > 0.0) {
-        return Err(Error::Options(
+        return Err(Error::Invalid(
             "the output does not vary over the Sobol sample, so it has no variance to share out"
                 .into(),
         ));
@@ -329,7 +332,7 @@ pub struct SobolScenario {
 ///   part of `1 − Σ S_i` (with interactions).
 ///
 /// # Errors
-/// As [`sobol_indices`]; [`Error::Options`] when no input is uncertain.
+/// As [`sobol_indices`]; [`Error::Invalid`] or [`Error::InvalidOption`] when no input is uncertain.
 pub fn sobol_scenario(
     scenario: &Scenario,
     output: Output,
@@ -351,7 +354,7 @@ pub fn sobol_scenario_with(
 ) -> Result<SobolScenario> {
     let free = free_inputs(scenario);
     if free.is_empty() {
-        return Err(Error::Options(
+        return Err(Error::Invalid(
             "the scenario has no uncertain input, so there is nothing to attribute".into(),
         ));
     }

@@ -99,20 +99,20 @@ pub struct Comparison {
 /// Run every scenario on the same seed and paths and compare them pairwise.
 ///
 /// # Errors
-/// [`Error::Options`] for fewer than two scenarios; invalid run options.
+/// [`Error::Invalid`] for fewer than two scenarios; invalid run options.
 pub fn compare(
     scenarios: &[Scenario],
     options: &RunOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Comparison> {
     if scenarios.len() < 2 {
-        return Err(Error::Options(
+        return Err(Error::Invalid(
             "compare needs at least two scenarios".into(),
         ));
     }
     let currency = scenarios[0].currency();
     if let Some(other) = scenarios.iter().find(|s| s.currency() != currency) {
-        return Err(Error::Options(format!(
+        return Err(Error::Invalid(format!(
             "scenarios in different currencies cannot be compared: {} is in {}, {} in {} (amounts are never converted)",
             scenarios[0].origin(),
             currency,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::evppi::{Estimate, evppi};
 use super::{Decision, Value, decide};
 use crate::engine::{RunOptions, Simulation, simulate};
-use crate::error::{Error, Result};
+use crate::error::{Error, Opt, Result};
 use crate::scenario::Scenario;
 use crate::stress::glob;
 
@@ -24,16 +24,18 @@ impl Group {
     /// Parse `NAME=GLOB`, e.g. `effects=scheme.*.effect`.
     ///
     /// # Errors
-    /// [`Error::Options`] without `=`, or with an empty name or glob.
+    /// [`Error::InvalidOption`] or [`Error::Invalid`] without `=`, or with an empty name or glob.
     pub fn parse(s: &str) -> Result<Self> {
         match s.split_once('=') {
             Some((n, p)) if !n.trim().is_empty() && !p.trim().is_empty() => Ok(Self {
                 name: n.trim().to_string(),
                 pattern: p.trim().to_string(),
             }),
-            _ => Err(Error::Options(format!(
-                "--group {s}: expected NAME=GLOB, e.g. effects='scheme.*.effect'"
-            ))),
+            _ => Err(Error::InvalidOption {
+                name: Opt::Group,
+                value: s.to_string(),
+                allowed: "NAME=GLOB, e.g. effects='scheme.*.effect'".into(),
+            }),
         }
     }
 }
@@ -158,7 +160,7 @@ fn input_columns(scenarios: &[Scenario], sims: &[Simulation]) -> Vec<(String, Ve
 /// Run each scenario (an option) on the same seed and paths and analyse the decision.
 ///
 /// # Errors
-/// [`Error::Options`] for fewer than two scenarios, a scale that is not a positive
+/// [`Error::InvalidOption`] or [`Error::Invalid`] for fewer than two scenarios, a scale that is not a positive
 /// finite number, a group whose glob matches no uncertain input, too few paths for a
 /// regression; whatever [`simulate`] returns.
 pub fn analyse(
@@ -167,15 +169,16 @@ pub fn analyse(
     voi: &VoiOptions,
 ) -> Result<VoiReport> {
     if scenarios.len() < 2 {
-        return Err(Error::Options(
+        return Err(Error::Invalid(
             "value of information needs at least two options (scenarios)".into(),
         ));
     }
     if !(voi.scale.is_finite() && voi.scale > 0.0) {
-        return Err(Error::Options(format!(
-            "--scale {}: expected a positive number (decisions the result applies to)",
-            voi.scale
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::Scale,
+            value: voi.scale.to_string(),
+            allowed: "a positive number (decisions the result applies to)".into(),
+        });
     }
     options.check()?;
     let sims = scenarios
@@ -183,10 +186,11 @@ pub fn analyse(
         .map(|s| simulate(s, options, &|_| {}))
         .collect::<Result<Vec<_>>>()?;
     if !(voi.admission_value.is_finite() && voi.admission_value >= 0.0) {
-        return Err(Error::Options(format!(
-            "--admission-value {}: expected an amount ≥ 0 per avoided admission",
-            voi.admission_value
-        )));
+        return Err(Error::InvalidOption {
+            name: Opt::AdmissionValue,
+            value: voi.admission_value.to_string(),
+            allowed: "an amount ≥ 0 per avoided admission".into(),
+        });
     }
     let money: Vec<Vec<f64>> = sims
         .iter()
@@ -214,16 +218,19 @@ pub fn analyse(
             .filter(|&k| glob(&g.pattern, &columns[k].0))
             .collect();
         if hits.is_empty() {
-            return Err(Error::Options(format!(
-                "--group {}={}: the glob matches no uncertain input; uncertain inputs: {}",
-                g.name,
-                g.pattern,
-                columns
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            return Err(Error::InvalidOption {
+                name: Opt::Group,
+                value: format!("{}={}", g.name, g.pattern),
+                allowed: format!(
+                    "a glob matching at least one uncertain input (`{}` matches no uncertain input); uncertain inputs: {}",
+                    g.pattern,
+                    columns
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
         }
         group_members.push((g.name.clone(), hits));
     }

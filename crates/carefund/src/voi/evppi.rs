@@ -54,7 +54,7 @@ pub struct Estimate {
 fn check_options(nb: &[Vec<f64>]) -> Result<usize> {
     let n = nb.first().map_or(0, Vec::len);
     if nb.len() < 2 || n == 0 || nb.iter().any(|v| v.len() != n) {
-        return Err(Error::Options(format!(
+        return Err(Error::Invalid(format!(
             "value of information needs at least two options with the same non-zero number of paths (found {} option(s))",
             nb.len()
         )));
@@ -140,7 +140,7 @@ fn design(x: &[&[f64]], n: usize) -> Result<Option<Design>> {
         });
     }
     Design::new(n, &blocks).map(Some).ok_or_else(|| {
-        Error::Options("the EVPPI regression could not be solved (singular design)".into())
+        Error::Invalid("the EVPPI regression could not be solved (singular design)".into())
     })
 }
 
@@ -148,12 +148,12 @@ fn design(x: &[&[f64]], n: usize) -> Result<Option<Design>> {
 /// paths), with `seed` for the standard error's draws.
 ///
 /// # Errors
-/// [`Error::Options`] for fewer than two options, mismatched lengths, an input column
+/// [`Error::Invalid`] for fewer than two options, mismatched lengths, an input column
 /// of the wrong length, or a regression that cannot be solved.
 pub fn evppi(nb: &[Vec<f64>], x: &[&[f64]], seed: u64) -> Result<Estimate> {
     let n = check_options(nb)?;
     if x.is_empty() || x.iter().any(|c| c.len() != n) {
-        return Err(Error::Options(format!(
+        return Err(Error::Invalid(format!(
             "EVPPI needs one value per path ({n}) for each of at least one input"
         )));
     }
@@ -166,8 +166,8 @@ pub fn evppi(nb: &[Vec<f64>], x: &[&[f64]], seed: u64) -> Result<Estimate> {
         return Ok(zero);
     };
     if design.columns() * 2 > n {
-        return Err(Error::Options(format!(
-            "EVPPI of {} input(s) needs more paths than {n} (the regression has {} terms); add --paths",
+        return Err(Error::Invalid(format!(
+            "EVPPI of {} input(s) needs more paths than {n} (the regression has {} terms); run more paths",
             x.len(),
             design.columns()
         )));
@@ -183,7 +183,7 @@ pub fn evppi(nb: &[Vec<f64>], x: &[&[f64]], seed: u64) -> Result<Estimate> {
             continue;
         }
         let fit = design.fit(&inb).ok_or_else(|| {
-            Error::Options("the EVPPI regression could not be solved (singular design)".into())
+            Error::Invalid("the EVPPI regression could not be solved (singular design)".into())
         })?;
         fits.push(fit);
     }

@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::dist::Dist;
 use crate::engine::{RunOptions, simulate};
-use crate::error::{Error, Result};
+use crate::error::{Error, Opt, Result};
 use crate::scenario::{Scenario, idx};
 use crate::stats::Stats;
 
@@ -97,17 +97,16 @@ impl Value {
     /// The value by name.
     ///
     /// # Errors
-    /// [`Error::Options`] naming the allowed values.
+    /// [`Error::InvalidOption`] naming the allowed values.
     pub fn parse(s: &str) -> Result<Self> {
         Self::ALL
             .iter()
             .find(|(_, n)| *n == s)
             .map(|(v, _)| *v)
-            .ok_or_else(|| {
-                Error::Options(format!(
-                    "--value {s}: unknown value; allowed: {}",
-                    Self::ALL.map(|(_, n)| n).join(", ")
-                ))
+            .ok_or_else(|| Error::InvalidOption {
+                name: Opt::Value,
+                value: s.to_string(),
+                allowed: format!("one of {}", Self::ALL.map(|(_, n)| n).join(", ")),
             })
     }
 
@@ -145,11 +144,11 @@ pub struct Decision {
 /// SE = sd(regret)/√n. `P(d best)` = mean over paths of `1[NB_d = max] / #ties`.
 ///
 /// # Errors
-/// [`Error::Options`] for fewer than two options or paths of different or zero length.
+/// [`Error::Invalid`] for fewer than two options or paths of different or zero length.
 pub fn decide(nb: &[Vec<f64>]) -> Result<Decision> {
     let n = nb.first().map_or(0, Vec::len);
     if nb.len() < 2 || n == 0 || nb.iter().any(|v| v.len() != n) {
-        return Err(Error::Options(format!(
+        return Err(Error::Invalid(format!(
             "EVPI needs at least two options with the same non-zero number of paths (found {})",
             nb.iter()
                 .map(|v| v.len().to_string())
@@ -188,10 +187,10 @@ pub fn decide(nb: &[Vec<f64>]) -> Result<Decision> {
 /// on average; SE = sd(regret)/√n.
 ///
 /// # Errors
-/// [`Error::Options`] if the two slices differ in length or are empty.
+/// [`Error::Invalid`] if the two slices differ in length or are empty.
 pub fn evpi(a: &[f64], b: &[f64]) -> Result<Evpi> {
     if a.len() != b.len() || a.is_empty() {
-        return Err(Error::Options(format!(
+        return Err(Error::Invalid(format!(
             "EVPI needs the same non-zero number of paths for both options (found {} and {})",
             a.len(),
             b.len()

@@ -628,7 +628,7 @@ fn zero_paths_and_zero_threads_are_option_errors() {
     for options in bad {
         let result = simulate(&scenario, &options, &|_| {});
         assert!(
-            matches!(result, Err(Error::Options(_))),
+            matches!(result, Err(Error::InvalidOption { .. })),
             "{options:?} must be an options error"
         );
     }

@@ -470,7 +470,8 @@ proptest! {
                     return Err(TestCaseError::fail(format!("{e}\nedits {edits:?}")));
                 }
             }
-            Err(Error::Options(m)) => prop_assert!(!m.is_empty()),
+            Err(Error::ShardMismatch(m) | Error::Invalid(m)) => prop_assert!(!m.is_empty()),
+            Err(Error::InvalidOption { allowed, .. }) => prop_assert!(!allowed.is_empty()),
             Err(Error::Input(d)) => prop_assert!(!d.problem.is_empty()),
             Err(other) => prop_assert!(false, "not an input error: {other}"),
         }
