@@ -20,7 +20,7 @@ import io
 import json
 import os
 import sys
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
@@ -396,7 +396,7 @@ def stress(
 
 
 def compare(
-    scenarios: "List[Union[Scenario, PathLike]]",
+    scenarios: "Sequence[Union[Scenario, PathLike]]",
     *,
     paths: int = 10_000,
     seed: int = 20_150_401,

@@ -80,3 +80,57 @@ def run(
     evidence: Optional[Tuple[str, str]],
     progress: _Progress,
 ) -> RunResult: ...
+
+class Analysis:
+    """The results of an analysis, held in Rust (wrapped by ``carefund.Analysis``)."""
+
+    def text(self) -> str: ...
+    def tables(self) -> List[Tuple[str, bytes]]: ...
+    def write(self, out_dir: str, charts: str, workbook: bool, page: bool) -> List[str]: ...
+
+def stress(
+    scenario: Scenario,
+    pack: Optional[str],
+    file: Optional[Tuple[str, str]],
+    paths: int,
+    seed: int,
+    threads: Optional[int],
+    progress: _Progress,
+) -> Analysis: ...
+def compare(
+    scenarios: List[Scenario],
+    paths: int,
+    seed: int,
+    threads: Optional[int],
+    voi: bool,
+    value: str,
+    scale: float,
+    groups: List[str],
+    admission_value: float,
+    weights: List[float],
+    progress: _Progress,
+) -> Analysis: ...
+def do_nothing(scenario: Scenario) -> Scenario: ...
+def sensitivity(
+    scenario: Scenario,
+    output: str,
+    method: str,
+    paths: int,
+    seed: int,
+    threads: Optional[int],
+    sobol_rows: Optional[int],
+    bootstrap: Optional[int],
+    progress: _Progress,
+) -> Analysis: ...
+def national(
+    template: str,
+    template_origin: str,
+    areas: str,
+    areas_origin: str,
+    paths: int,
+    seed: int,
+    threads: Optional[int],
+    effect_correlation: Optional[float],
+    growth_correlation: Optional[float],
+    progress: _Progress,
+) -> Analysis: ...

@@ -27,6 +27,9 @@ const TICK: Duration = Duration::from_millis(100);
 #[derive(Default)]
 struct Shared {
     stage: Mutex<String>,
+    /// Stages that ended since the caller last looked: (name, done, total) at their end,
+    /// so that every stage is reported to its end however short.
+    ended: Mutex<Vec<(String, u64, u64)>>,
     total: AtomicU64,
     done: AtomicU64,
     cancel: AtomicBool,
@@ -34,7 +37,19 @@ struct Shared {
 
 impl Progress for Shared {
     fn stage(&self, name: &str, total: u64, _unit: &str) {
-        *self.stage.lock().unwrap_or_else(PoisonError::into_inner) = name.to_string();
+        let mut stage = self.stage.lock().unwrap_or_else(PoisonError::into_inner);
+        if !stage.is_empty() {
+            let ended = (
+                std::mem::take(&mut *stage),
+                self.done.load(Ordering::Relaxed),
+                self.total.load(Ordering::Relaxed),
+            );
+            self.ended
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(ended);
+        }
+        *stage = name.to_string();
         self.total.store(total, Ordering::Relaxed);
         self.done.store(0, Ordering::Relaxed);
     }
@@ -50,21 +65,27 @@ impl Progress for Shared {
 }
 
 impl Shared {
-    /// Call `callback(stage, done, total)` with what was last reported.
+    /// Call `callback(stage, done, total)` with the end of every stage that ended since
+    /// the last call, then with where the current stage is.
     fn report(&self, callback: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         let Some(callback) = callback else {
             return Ok(());
         };
-        let stage = self
-            .stage
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        // Under the stage's lock, so that a stage cannot end between the two reads.
+        let (ended, stage, done, total) = {
+            let stage = self.stage.lock().unwrap_or_else(PoisonError::into_inner);
+            let ended =
+                std::mem::take(&mut *self.ended.lock().unwrap_or_else(PoisonError::into_inner));
+            let done = self.done.load(Ordering::Relaxed);
+            let total = self.total.load(Ordering::Relaxed);
+            (ended, stage.clone(), done, total)
+        };
+        for (name, done, total) in ended {
+            callback.call1((name, done, total))?;
+        }
         if stage.is_empty() {
             return Ok(());
         }
-        let done = self.done.load(Ordering::Relaxed);
-        let total = self.total.load(Ordering::Relaxed);
         callback.call1((stage, done, total)).map(drop)
     }
 }

@@ -136,12 +136,11 @@ def test_a_million_paths_cross_into_numpy_without_a_second_copy():
     reset_peak_rss()
     paths = r.paths
     peak = peak_rss_bytes() - before
-    after = rss_bytes() - before
     columns = r.columns()
     nbytes = sum(a.nbytes for a in columns.values())
     print(
         f"1,000,000 paths, {len(columns)} columns: arrays {nbytes / 1e6:.0f} MB, "
-        f"RSS +{after / 1e6:.0f} MB, peak +{peak / 1e6:.0f} MB"
+        f"peak resident memory +{peak / 1e6:.0f} MB while they cross"
     )
     assert nbytes == 1_000_000 * 8 * len(columns)
     # The columns are made once in Rust and handed over: memory grows by about their
