@@ -49,15 +49,11 @@ mod portfolio;
 mod simulate;
 
 pub use portfolio::{Area, Portfolio};
-pub(crate) use portfolio::template_factors;
 pub use simulate::{
     AreaResult, National, NationalMeta, NationalPath, NationalPeriod, NationalTotals, RatingCount,
     simulate,
 };
 
-use serde::Serialize;
-
-use crate::error::{Error, Result};
 use crate::rng::stream_key;
 use crate::summary::Rating;
 /// Stream name of the national shock to scheme effectiveness.
@@ -70,34 +66,7 @@ pub const REQUIRED_COLUMNS: [&str; 4] =
 /// Sections whose keys an override column may set (`<section>.<key>`).
 const OVERRIDE_SECTIONS: [&str; 5] = ["fund", "demand", "costs", "plan", "p4p"];
 
-/// The correlations of the national factors (latent normal correlation between areas).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
-pub struct Factors {
-    /// ρ_e: correlation of scheme effectiveness between areas, in [0, 1].
-    pub effect_correlation: f64,
-    /// ρ_g: correlation of demand growth between areas, in [0, 1].
-    pub growth_correlation: f64,
-}
-
-impl Factors {
-    /// Check both correlations lie in [0, 1].
-    ///
-    /// # Errors
-    /// [`Error::Options`] naming the option and its value.
-    pub fn checked(self) -> Result<Self> {
-        for (name, r) in [
-            ("effect correlation", self.effect_correlation),
-            ("growth correlation", self.growth_correlation),
-        ] {
-            if !(0.0..=1.0).contains(&r) {
-                return Err(Error::Options(format!(
-                    "the {name} must be between 0 and 1 (got {r})"
-                )));
-            }
-        }
-        Ok(self)
-    }
-}
+pub use crate::scenario::national::Factors;
 
 /// The seed of area `area` under the national seed `seed`.
 ///

@@ -2,8 +2,7 @@
 //! each row written into the template and checked like any scenario file (docs/model.md
 //! §10; the module above has the rules).
 
-use serde::Deserialize;
-use toml::{Spanned, Table, Value};
+use toml::{Table, Value};
 
 use super::{Factors, OVERRIDE_SECTIONS, REQUIRED_COLUMNS};
 use crate::error::{Diagnostic, Error, Result, did_you_mean};
@@ -50,18 +49,6 @@ pub struct Portfolio {
     pub(super) factors: Factors,
 }
 
-#[derive(Debug, Deserialize)]
-struct TemplateNational {
-    national: Option<Spanned<RawNational>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNational {
-    effect_correlation: Option<Spanned<f64>>,
-    growth_correlation: Option<Spanned<f64>>,
-}
-
 impl Portfolio {
     /// Build a portfolio from the template's TOML text and the areas' CSV text. `origin`s
     /// name the files in messages (the library reads no files).
@@ -82,7 +69,7 @@ impl Portfolio {
         areas_origin: &str,
     ) -> Result<Self> {
         let template = Scenario::from_toml(template_text, template_origin)?;
-        let factors = template_factors(template_text, template_origin)?;
+        let factors = crate::scenario::national::factors(template_text, template_origin)?;
         let table: Table = toml::from_str(template_text).map_err(|e| {
             Error::from(Diagnostic::new(
                 template_origin,
@@ -124,37 +111,6 @@ impl Portfolio {
     pub fn area_scenario(&self, i: usize) -> Option<&Scenario> {
         self.areas.get(i).map(|a| &a.scenario)
     }
-}
-
-pub(crate) fn template_factors(text: &str, origin: &str) -> Result<Factors> {
-    let raw: TemplateNational = toml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::new(origin, format!("bad [national] table: {}", e.message()))
-            .allowed("effect_correlation and growth_correlation, numbers from 0 to 1");
-        if let Some(span) = e.span() {
-            d = d.at(text, Some(span.start));
-        }
-        Error::from(d)
-    })?;
-    let Some(national) = raw.national else {
-        return Ok(Factors::default());
-    };
-    let n = national.get_ref();
-    let get = |v: &Option<Spanned<f64>>, key: &str| -> Result<f64> {
-        match v {
-            None => Ok(0.0),
-            Some(v) if (0.0..=1.0).contains(v.get_ref()) => Ok(*v.get_ref()),
-            Some(v) => Err(Diagnostic::new(origin, "value out of range")
-                .key(format!("national.{key}"))
-                .value(v.get_ref().to_string())
-                .allowed("a latent correlation between areas from 0 to 1")
-                .at(text, Some(v.span().start))
-                .into()),
-        }
-    };
-    Ok(Factors {
-        effect_correlation: get(&n.effect_correlation, "effect_correlation")?,
-        growth_correlation: get(&n.growth_correlation, "growth_correlation")?,
-    })
 }
 
 /// Where a column's value goes in the template.

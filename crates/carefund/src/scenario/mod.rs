@@ -6,6 +6,7 @@
 //! commented example ([`EXAMPLE`]).
 
 pub(crate) mod check;
+pub mod national;
 pub(crate) mod raw;
 pub mod workbook;
 

@@ -133,7 +133,7 @@ fn check(t: &Translation, origin: &str) -> Result<Scenario> {
     };
     let scenario = Scenario::from_toml(&t.text, origin).map_err(relocated)?;
     // The Scenario sheet's national rows, checked here so that a bad one names its cell.
-    crate::national::template_factors(&t.text, origin).map_err(relocated)?;
+    super::national::factors(&t.text, origin).map_err(relocated)?;
     Ok(scenario)
 }
 
