@@ -16,6 +16,7 @@
 
 mod layout;
 mod read;
+#[cfg(feature = "report")]
 mod write;
 
 use std::ops::Range;
@@ -114,6 +115,7 @@ pub fn from_xlsx(bytes: &[u8], origin: &str) -> Result<Scenario> {
 /// # Errors
 /// [`Error::Input`] for a scenario that does not pass the check (the diagnostic names
 /// the TOML file and line), and [`Error::Export`] if the workbook cannot be assembled.
+#[cfg(feature = "report")]
 pub fn from_toml(text: &str, origin: &str, sources: bool) -> Result<Vec<u8>> {
     super::check::load(text, origin)?;
     write::workbook(text, origin, sources)
@@ -270,5 +272,5 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
             .map_or(rest.len(), |(i, _)| i)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "report"))]
 mod tests;
