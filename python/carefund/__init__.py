@@ -175,7 +175,7 @@ class Result:
 
     @property
     def summary(self) -> Dict[str, Any]:
-        """``summary.json`` as a dict (see docs/outputs.md for every field)."""
+        """``summary.json`` as a dict (docs/model.md §5 says what each number is)."""
         if self._summary is None:
             self._summary = json.loads(self.summary_json)
         return self._summary
