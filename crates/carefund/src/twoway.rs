@@ -396,13 +396,7 @@ pub fn grid_chart(g: &Grid) -> Heatmap {
 /// cannot be drawn.
 #[cfg(feature = "report")]
 pub fn files(g: &Grid, formats: &[Format]) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = vec![("twoway.csv".to_string(), grid_csv(g).into_bytes())];
-    let mut json = serde_json::to_vec_pretty(g).map_err(|e| Error::Export {
-        what: "twoway.json",
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
-    out.push(("twoway.json".into(), json));
+    let mut out = data_files(g)?;
     let chart = grid_chart(g);
     for &f in formats {
         let bytes = heatmap(&chart, f).map_err(|source| Error::Chart {
@@ -412,6 +406,22 @@ pub fn files(g: &Grid, formats: &[Format]) -> Result<Vec<(String, Vec<u8>)>> {
         out.push((format!("twoway.{}", f.extension()), bytes));
     }
     Ok(out)
+}
+
+/// `twoway.csv` and `twoway.json`: the grid's numbers, without the chart.
+///
+/// # Errors
+/// [`Error::Export`] if the JSON cannot be written.
+pub fn data_files(g: &Grid) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut json = serde_json::to_vec_pretty(g).map_err(|e| Error::Export {
+        what: "twoway.json",
+        message: e.to_string(),
+    })?;
+    json.push(b'\n');
+    Ok(vec![
+        ("twoway.csv".to_string(), grid_csv(g).into_bytes()),
+        ("twoway.json".into(), json),
+    ])
 }
 
 /// The grid as a text table for the terminal: one row per y value, one column per x.

@@ -1,6 +1,8 @@
 //! The sensitivity analysis of one scenario and the national portfolio run.
 
-use super::output::{OutputFile, OutputOptions, outputs, reports};
+#[cfg(feature = "report")]
+use super::output::reports;
+use super::output::{OutputFile, OutputOptions, outputs};
 use super::progress::{Progress, checkpoint};
 use crate::engine::RunOptions;
 use crate::error::{Error, Opt, Result};
@@ -206,10 +208,17 @@ impl SensitivityOutcome {
     /// # Errors
     /// [`Error::Export`] or [`Error::Chart`] naming the file that could not be made.
     pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
+        #[cfg(not(feature = "report"))]
+        let files = {
+            let _ = options;
+            outputs(sensitivity::report::tables(&self.report)?)
+        };
+        #[cfg(feature = "report")]
         let mut files = outputs(sensitivity::report::files(
             &self.report,
             options.charts.formats(),
         )?);
+        #[cfg(feature = "report")]
         if let Some(summary) = &self.base {
             let mut input = crate::report::ReportInput::new(&self.scenario, summary);
             input
@@ -295,17 +304,25 @@ impl NationalOutcome {
     pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
         use crate::national::report;
         let n = &self.national;
+        #[cfg_attr(not(feature = "report"), allow(unused_mut))]
         let mut files = vec![
             ("national.json".to_string(), report::json(n)?),
             ("areas.csv".to_string(), report::areas_csv(n)?),
             ("national-paths.csv".to_string(), report::paths_csv(n)?),
         ];
+        #[cfg(feature = "report")]
         for &format in options.charts.formats() {
             files.extend(report::charts(n, format)?);
         }
+        #[cfg_attr(not(feature = "report"), allow(unused_mut))]
         let mut files = outputs(files);
-        let input = crate::report::NationalInput::new(n, &self.template);
-        files.extend(reports(&input, options)?);
+        #[cfg(feature = "report")]
+        files.extend(reports(
+            &crate::report::NationalInput::new(n, &self.template),
+            options,
+        )?);
+        #[cfg(not(feature = "report"))]
+        let _ = options;
         Ok(files)
     }
 }

@@ -2,10 +2,12 @@
 
 use std::io::Write;
 
+#[cfg(feature = "report")]
 use crate::chart::Format;
 use crate::error::Result;
 
-/// Which chart formats are drawn.
+/// Which chart formats are drawn. Without the `report` feature no chart is drawn,
+/// whatever this says: [`OutputOptions`] then gives the data files only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Charts {
     /// PNG images.
@@ -21,6 +23,7 @@ pub enum Charts {
 
 impl Charts {
     /// The formats, in the order they are drawn.
+    #[cfg(feature = "report")]
     pub fn formats(self) -> &'static [Format] {
         match self {
             Charts::Png => &[Format::Png],
@@ -41,7 +44,9 @@ pub enum PathsFile {
     None,
 }
 
-/// Which files an outcome renders.
+/// Which files an outcome renders. The charts, the workbook and the HTML page need the
+/// library's default `report` feature; without it an outcome's `files` are its text,
+/// CSV and JSON files only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OutputOptions {
     /// Chart formats.
@@ -132,6 +137,7 @@ pub(crate) fn outputs(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile<'static>>
 }
 
 /// The reports `options` asks for, rendered from `report`.
+#[cfg(feature = "report")]
 pub(crate) fn reports(
     report: &dyn crate::report::Report,
     options: &OutputOptions,

@@ -1,7 +1,9 @@
 //! The use cases of paired runs on common random numbers (docs/model.md §9): stress,
 //! reverse stress, compare (with value of information) and the two-way grid.
 
-use super::output::{OutputFile, OutputOptions, outputs, reports};
+#[cfg(feature = "report")]
+use super::output::reports;
+use super::output::{OutputFile, OutputOptions, outputs};
 use super::progress::{Progress, checkpoint};
 use crate::engine::RunOptions;
 use crate::error::{Opt, Result};
@@ -99,6 +101,7 @@ impl StressOutcome {
     /// # Errors
     /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
     pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
+        #[cfg_attr(not(feature = "report"), allow(unused_mut))]
         let mut files = vec![
             (
                 "stress.json".to_string(),
@@ -109,15 +112,23 @@ impl StressOutcome {
                 stress::report::stress_csv(&self.report)?,
             ),
         ];
+        #[cfg(feature = "report")]
         for &f in options.charts.formats() {
             files.extend(stress::figures::stress_charts(&self.report, f)?);
         }
+        #[cfg_attr(not(feature = "report"), allow(unused_mut))]
         let mut files = outputs(files);
-        let mut input = crate::report::ReportInput::new(&self.scenario, &self.report.base.summary);
-        input
-            .sections
-            .push(crate::report::sections::stress(&self.report));
-        files.extend(reports(&input, options)?);
+        #[cfg(feature = "report")]
+        {
+            let mut input =
+                crate::report::ReportInput::new(&self.scenario, &self.report.base.summary);
+            input
+                .sections
+                .push(crate::report::sections::stress(&self.report));
+            files.extend(reports(&input, options)?);
+        }
+        #[cfg(not(feature = "report"))]
+        let _ = options;
         Ok(files)
     }
 }
@@ -317,6 +328,7 @@ impl CompareOutcome {
             ("compare.json".to_string(), stress::report::compare_json(c)?),
             ("compare.csv".to_string(), stress::report::compare_csv(c)?),
         ];
+        #[cfg(feature = "report")]
         for &f in options.charts.formats() {
             files.extend(stress::figures::compare_charts(c, f)?);
         }
@@ -329,11 +341,16 @@ impl CompareOutcome {
                     crate::voi::report::acceptability_csv(r)?,
                 ),
             ]);
+            #[cfg(feature = "report")]
             for &f in options.charts.formats() {
                 files.extend(crate::voi::report::charts(r, f)?);
             }
         }
+        #[cfg_attr(not(feature = "report"), allow(unused_mut))]
         let mut files = outputs(files);
+        #[cfg(not(feature = "report"))]
+        let _ = options;
+        #[cfg(feature = "report")]
         if let (Some(first), Some(scenario)) = (c.scenarios.first(), self.scenarios.first()) {
             let mut input = crate::report::ReportInput::new(scenario, &first.summary);
             input.sections.push(crate::report::sections::compare(c));
@@ -419,9 +436,15 @@ impl TwowayOutcome {
     /// # Errors
     /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
     pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
-        Ok(outputs(crate::twoway::files(
+        #[cfg(feature = "report")]
+        return Ok(outputs(crate::twoway::files(
             &self.grid,
             options.charts.formats(),
-        )?))
+        )?));
+        #[cfg(not(feature = "report"))]
+        {
+            let _ = options;
+            Ok(outputs(crate::twoway::data_files(&self.grid)?))
+        }
     }
 }

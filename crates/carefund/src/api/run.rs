@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::output::{Contents, FileRole, OutputFile, OutputOptions, PathsFile, outputs, reports};
+#[cfg(feature = "report")]
+use super::output::reports;
+use super::output::{Contents, FileRole, OutputFile, OutputOptions, PathsFile, outputs};
 use super::progress::{Progress, checkpoint};
 use crate::columns::Percentiles;
 use crate::convergence::{Convergence, Target, TargetMetric, simulate_to_target};
@@ -431,6 +433,7 @@ impl RunOutcome {
             "evidence.csv",
             crate::evidence::csv(&self.evidence.block.comparison)?,
         ));
+        #[cfg(feature = "report")]
         for &format in options.charts.formats() {
             files.extend(outputs(crate::figures::run_charts(
                 summary,
@@ -443,14 +446,17 @@ impl RunOutcome {
                 format,
             )?));
         }
-        let mut report = crate::report::ReportInput::new(&self.scenario, summary)
-            .with_simulation(&self.simulation);
-        if let Some(block) = &summary.evidence {
-            report
-                .sections
-                .push(crate::report::sections::evidence(block, summary));
+        #[cfg(feature = "report")]
+        {
+            let mut report = crate::report::ReportInput::new(&self.scenario, summary)
+                .with_simulation(&self.simulation);
+            if let Some(block) = &summary.evidence {
+                report
+                    .sections
+                    .push(crate::report::sections::evidence(block, summary));
+            }
+            files.extend(reports(&report, options)?);
         }
-        files.extend(reports(&report, options)?);
         Ok(files)
     }
 

@@ -1,6 +1,8 @@
 //! What goes where in a scenario workbook: the sheets, their rows and columns, and the
 //! distribution forms with one column per parameter. The reader and the writer both
 //! follow these tables, so the two cannot drift apart.
+// Labels, notes and headers are written only with the `report` feature (the writer).
+#![cfg_attr(not(feature = "report"), allow(dead_code))]
 
 /// How a value is written in a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
