@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use carefund::scenario::workbook;
+use carefund::api::workbook;
 
 use crate::args::ConvertArgs;
 use crate::files::{BadInput, read_input, read_text};

@@ -173,9 +173,9 @@ fn too_big(path: &Path, kind: Kind, bytes: Option<u64>) -> BadInput {
 /// and checked, and its TOML translation returned (errors name the sheet and cell), so
 /// every command that takes a scenario also takes a workbook.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    if carefund::scenario::workbook::is_workbook(&path.display().to_string()) {
+    if carefund::api::workbook::is_workbook(&path.display().to_string()) {
         let bytes = read_bytes(path, Kind::Scenario)?;
-        return Ok(carefund::scenario::workbook::to_toml(
+        return Ok(carefund::api::workbook::to_toml(
             &bytes,
             &path.display().to_string(),
         )?);

@@ -254,7 +254,7 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
     // A workbook is laid out before anything is written; the example's comments explain
     // TOML, so its Source cells are left for the user (the notes explain each input).
     let bytes = match &a.xlsx {
-        Some(x) => carefund::scenario::workbook::from_toml(
+        Some(x) => carefund::api::workbook::from_toml(
             &text,
             &x.display().to_string(),
             a.do_nothing.is_some(),

@@ -46,7 +46,7 @@ pub use crate::error::{Error, Opt, Result, memory_text};
 pub use crate::evidence::Evidence;
 pub use crate::metric::MetricName;
 pub use crate::national::{Factors, Portfolio};
-pub use crate::scenario::{EXAMPLE as EXAMPLE_SCENARIO, Sampling, Scenario};
+pub use crate::scenario::{EXAMPLE as EXAMPLE_SCENARIO, Sampling, Scenario, workbook};
 pub use crate::sensitivity::Output;
 pub use crate::shard::{ShardFile, Source, read as read_shard};
 pub use crate::stress::{
