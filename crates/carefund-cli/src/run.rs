@@ -16,9 +16,16 @@ use crate::args::{
 };
 use crate::files::{BadInput, read_text};
 
+/// The scenario in the file `path`: every subcommand loads its scenarios here.
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
+    Ok(load_with_text(path)?.0)
+}
+
+/// [`load`], and the file's text (a shard records it).
+pub(crate) fn load_with_text(path: &Path) -> anyhow::Result<(Scenario, String)> {
     let text = read_text(path)?;
-    Ok(Scenario::from_toml(&text, &path.display().to_string())?)
+    let scenario = Scenario::from_toml(&text, &path.display().to_string())?;
+    Ok((scenario, text))
 }
 
 /// `carefund run`.
@@ -26,8 +33,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
     // Repair what a killed run left beside OUT first, even if this run fails.
     crate::outdir::recover(crate::outdir::parent_of(&out));
-    let text = read_text(&a.scenario)?;
-    let mut scenario = Scenario::from_toml(&text, &a.scenario.display().to_string())?;
+    let (mut scenario, text) = load_with_text(&a.scenario)?;
     let sampling = a.sampling.map(|s| match s {
         SamplingArg::Lhs => Sampling::LatinHypercube,
         SamplingArg::MonteCarlo => Sampling::MonteCarlo,

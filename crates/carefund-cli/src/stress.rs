@@ -5,16 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use carefund::api::{self, Factor, ReverseOptions, RunOptions, Scenario};
+use carefund::api::{self, Factor, ReverseOptions, RunOptions};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReportArgs, ReverseArgs, StressArgs};
-use crate::files::{BadInput, Kind, finish, read_input, read_text};
+use crate::files::{BadInput, Kind, finish, read_input};
 use crate::progress::{Stages, visible};
-
-fn load(path: &Path) -> anyhow::Result<Scenario> {
-    let text = read_text(path)?;
-    Ok(Scenario::from_toml(&text, &path.display().to_string())?)
-}
+use crate::run::load;
 
 fn options(r: &PairedRunArgs) -> RunOptions {
     RunOptions {
