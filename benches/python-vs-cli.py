@@ -45,8 +45,8 @@ def main():
     print(f"{'paths':>10} {'carefund run (CLI)':>20} {'carefund.run':>14} {'run + write':>13}")
     scenario = carefund.Scenario.from_file(SWINDON)
     with tempfile.TemporaryDirectory() as tmp:
+        k = iter(range(10**6))  # a new output directory for every run
         for paths in (10_000, 1_000_000):
-            k = iter(range(10**6))
 
             def cli():
                 out = os.path.join(tmp, f"cli-{next(k)}")
