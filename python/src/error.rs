@@ -40,10 +40,9 @@ pub fn scenario_error(py: Python<'_>, d: &Diagnostic) -> PyErr {
 pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
     match e {
         Error::Input(d) => scenario_error(py, &d),
-        e @ (Error::Options(_)
-        | Error::InvalidOption { .. }
-        | Error::Invalid(_)
-        | Error::ShardMismatch(_)) => PyValueError::new_err(e.to_string()),
+        e @ (Error::InvalidOption { .. } | Error::Invalid(_) | Error::ShardMismatch(_)) => {
+            PyValueError::new_err(e.to_string())
+        }
         e @ Error::Memory { .. } => PyMemoryError::new_err(e.to_string()),
         other => PyRuntimeError::new_err(other.to_string()),
     }

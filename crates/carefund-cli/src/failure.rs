@@ -20,6 +20,8 @@ pub fn flag(name: Opt) -> &'static str {
         Opt::Scale => "--scale",
         Opt::AdmissionValue => "--admission-value",
         Opt::Confidence => "the confidence level",
+        Opt::EffectCorrelation => "--effect-correlation",
+        Opt::GrowthCorrelation => "--growth-correlation",
         _ => "an option",
     }
 }
@@ -94,7 +96,6 @@ pub fn is_bad_input(e: &Error) -> bool {
     matches!(
         e,
         Error::Input(_)
-            | Error::Options(_)
             | Error::InvalidOption { .. }
             | Error::Memory { .. }
             | Error::Invalid(_)

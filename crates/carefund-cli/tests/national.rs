@@ -101,7 +101,8 @@ fn command_line_correlations_override_the_template_and_are_checked() {
     assert_eq!(bad.status.code(), Some(2));
     let err = text(&bad.stderr);
     assert!(
-        err.starts_with("error: ") && err.contains("effect correlation"),
+        err.starts_with("error: ")
+            && err.contains("--effect-correlation must be between 0 and 1 (got 1.5)"),
         "{err}"
     );
 }

@@ -12,10 +12,6 @@ pub enum Error {
     /// A scenario (or other input) file is malformed or breaks a rule of the model.
     #[error("{0}")]
     Input(Box<Diagnostic>),
-    /// Run options are invalid. Kept for callers that match on it; the library itself
-    /// reports [`Error::InvalidOption`], [`Error::Invalid`] and [`Error::ShardMismatch`].
-    #[error("invalid run options: {0}")]
-    Options(String),
     /// An option of a request is out of range: which option (named by its field, never
     /// by a command-line spelling), the value given and what is allowed.
     #[error("`{}` must be {allowed} (got {value})", name.field())]
@@ -106,6 +102,10 @@ pub enum Opt {
     AdmissionValue,
     /// The confidence level of intervals.
     Confidence,
+    /// The correlation of scheme effectiveness between areas (national runs).
+    EffectCorrelation,
+    /// The correlation of demand growth between areas (national runs).
+    GrowthCorrelation,
 }
 
 impl Opt {
@@ -125,6 +125,8 @@ impl Opt {
             Opt::Scale => "scale",
             Opt::AdmissionValue => "admission_value",
             Opt::Confidence => "confidence",
+            Opt::EffectCorrelation => "effect_correlation",
+            Opt::GrowthCorrelation => "growth_correlation",
         }
     }
 }

@@ -89,7 +89,7 @@ impl Portfolio {
     /// Replace the national factors (e.g. from command-line options).
     ///
     /// # Errors
-    /// [`Error::Options`] for a correlation outside [0, 1].
+    /// [`Error::InvalidOption`] for a correlation outside [0, 1].
     pub fn with_factors(mut self, factors: Factors) -> Result<Self> {
         self.factors = factors.checked()?;
         Ok(self)

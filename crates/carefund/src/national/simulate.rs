@@ -320,7 +320,7 @@ impl National {
 /// `progress` receives the number of area-paths done out of `areas × paths`.
 ///
 /// # Errors
-/// [`Error::Options`] from [`RunOptions::check`]; [`Error::Threads`] if the worker threads cannot be
+/// [`Error::InvalidOption`] from [`RunOptions::check`]; [`Error::Threads`] if the worker threads cannot be
 /// started.
 pub fn simulate(
     portfolio: &Portfolio,
@@ -328,8 +328,11 @@ pub fn simulate(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<National> {
     options.check()?;
-    let n = usize::try_from(options.paths)
-        .map_err(|_| Error::Options("too many paths for this machine".into()))?;
+    let n = usize::try_from(options.paths).map_err(|_| Error::InvalidOption {
+        name: crate::error::Opt::Paths,
+        value: options.paths.to_string(),
+        allowed: "a number this machine can address".into(),
+    })?;
     let pool = crate::threads::pool(options.threads, n.div_ceil(BLOCK))?;
     let tl = portfolio.template.timeline();
     let periods = tl.periods();

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Opt, Result};
 
 /// The correlations of the national factors (latent normal correlation between areas).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -20,16 +20,18 @@ impl Factors {
     /// Check both correlations lie in [0, 1].
     ///
     /// # Errors
-    /// [`Error::Options`] naming the option and its value.
+    /// [`Error::InvalidOption`] naming the correlation and its value.
     pub fn checked(self) -> Result<Self> {
         for (name, r) in [
-            ("effect correlation", self.effect_correlation),
-            ("growth correlation", self.growth_correlation),
+            (Opt::EffectCorrelation, self.effect_correlation),
+            (Opt::GrowthCorrelation, self.growth_correlation),
         ] {
             if !(0.0..=1.0).contains(&r) {
-                return Err(Error::Options(format!(
-                    "the {name} must be between 0 and 1 (got {r})"
-                )));
+                return Err(Error::InvalidOption {
+                    name,
+                    value: r.to_string(),
+                    allowed: "between 0 and 1".into(),
+                });
             }
         }
         Ok(self)

@@ -392,7 +392,7 @@ proptest! {
                 prop_assert!(d.file == "areas.csv" || d.file == "england-2015.toml", "{d}");
                 prop_assert!(!d.problem.is_empty(), "empty problem: {d}");
             }
-            Err(Error::Options(m)) => prop_assert!(!m.is_empty()),
+            Err(Error::InvalidOption { allowed, .. }) => prop_assert!(!allowed.is_empty()),
             Err(other) => prop_assert!(false, "not an input error: {other}\n{csv}"),
         }
     }
