@@ -245,7 +245,7 @@ fn apply_one(input: &mut Input, op: &Op) -> Result<()> {
             Action::Set(other) => {
                 return Err(bad(
                     "a success probability is set to a plain probability".into(),
-                    format!("{other:?}"),
+                    other.describe(),
                     "a number from 0 to 1".into(),
                 ));
             }
