@@ -22,8 +22,8 @@ use rust_xlsxwriter::Workbook;
 
 use super::content::HeadlineRow;
 use super::html::{
-    assumptions_section, class_of, escape, figure, money_definitions, open_page, section_html,
-    svg_text, table_html, verdict_box, wrap,
+    Page, Part, assumptions_section, charts_of, class_of, escape, money_definitions, svg_figure,
+    verdict_box, wrap, write_page,
 };
 use super::xlsx::{
     Fan, Formats, KeyValue, assumptions_sheet, err, fan_sheet, key_value_sheet, list_sheet,
@@ -670,19 +670,61 @@ fn project(t: &Table, title: &str, keep: &[usize]) -> Table {
 /// # Errors
 /// [`crate::Error::Chart`] if a chart cannot be drawn.
 pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
+    Ok(write_page(&national_page(input)?))
+}
+
+/// The national report as a [`Page`], written by the run's writer.
+fn national_page(input: &NationalInput) -> Result<Page> {
+    let n = input.national;
+    let m = &n.meta;
+    let mut methods_html = String::new();
+    methods(&mut methods_html, input);
+    Ok(Page {
+        title: format!(
+            "{}: national credibility of the savings forecasts",
+            m.template_name
+        ),
+        version: m.carefund_version.to_string(),
+        currency: m.currency,
+        header: national_header(input),
+        parts: vec![
+            Part::Fixed("headline", national_headline(n)),
+            Part::Fixed("charts", national_charts(n)?),
+            Part::Extra(areas_section(n)),
+            assumptions_section(
+                input.template,
+                "The template's assumptions, shared by every area except where the areas file overrides them. Every uncertain \
+                 input is drawn once per simulated future; the national shocks below then tie areas together.",
+            ),
+            Part::Html("methods", methods_html),
+        ],
+        footer: format!(
+            "<footer><p>Produced by carefund {} from the template {} (SHA-256 <code>{}</code>) and the areas file {} \
+             (SHA-256 <code>{}</code>). The same files, seed and number of paths reproduce every figure exactly: \
+             <code>carefund national --areas {} --template {} --seed {} --paths {} --effect-correlation {} \
+             --growth-correlation {}</code>.</p></footer>",
+            escape(m.carefund_version),
+            escape(&m.template_file),
+            escape(&m.template_hash),
+            escape(&m.areas_file),
+            escape(&m.areas_hash),
+            escape(&m.areas_file),
+            escape(&m.template_file),
+            m.seed,
+            m.paths,
+            m.factors.effect_correlation,
+            m.factors.growth_correlation
+        ),
+    })
+}
+
+/// The page's header, the template's description and the verdict box.
+fn national_header(input: &NationalInput) -> String {
     let n = input.national;
     let m = &n.meta;
     let t = &n.totals;
     let last = last_period(n);
-    let mut o = String::with_capacity(300_000);
-    open_page(
-        &mut o,
-        &format!(
-            "{}: national credibility of the savings forecasts",
-            m.template_name
-        ),
-        m.carefund_version,
-    );
+    let mut o = String::new();
     let _ = write!(
         o,
         "<header><p class=\"kicker\">National portfolio: credibility of pooled-fund savings forecasts</p>\n<h1>{}</h1>\n\
@@ -716,10 +758,11 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
         &v.reasons,
         &[],
     );
+    o
+}
 
-    o.push_str(
-        "<section aria-labelledby=\"headline\">\n<h2 id=\"headline\">National figures</h2>\n",
-    );
+/// The national totals and the areas per rating.
+fn national_headline(n: &National) -> Section {
     let mut headline = Table::new(
         "National totals: sums over areas in each simulated future",
         &["Metric", "Value", "± standard error"],
@@ -733,44 +776,48 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
          more paths shrink it as 1/√paths."
             .into(),
     );
-    table_html(&mut o, &headline, m.currency);
-    table_html(&mut o, &ratings_table(n), m.currency);
-    o.push_str("</section>\n");
+    Section {
+        title: "National figures".into(),
+        tables: vec![headline, ratings_table(n)],
+        ..Section::default()
+    }
+}
 
-    o.push_str("<section aria-labelledby=\"charts\">\n<h2 id=\"charts\">Charts</h2>\n");
-    let mut k = 0;
+/// The national fan, the areas per rating and every area's P(break even), as SVG.
+fn national_charts(n: &National) -> Result<Section> {
+    let last = last_period(n);
     let fan_svg = chart::fan_chart(&report::fan(n), Format::Svg).map_err(wrap("national-fan"))?;
-    figure(
-        &mut o,
-        &mut k,
-        &svg_text(fan_svg),
-        "National cumulative system net (cashable savings minus scheme spend, summed over areas), in millions: the median \
-         future and the bands holding the middle 50%, 80% and 90% of futures.",
-        &fan_alt(n),
-    );
     let ratings_svg =
         chart::columns(&report::ratings(n), Format::Svg).map_err(wrap("national-ratings"))?;
-    figure(
-        &mut o,
-        &mut k,
-        &svg_text(ratings_svg),
-        "Areas per credibility rating.",
-        &ratings_alt(n),
-    );
     let ranked_svg = chart::ranked(&report::ranked_break_even(n), Format::Svg)
         .map_err(wrap("national-break-even"))?;
-    figure(
-        &mut o,
-        &mut k,
-        &svg_text(ranked_svg),
-        &format!(
-            "Every area's P(break even by {last}), best first, with ± 2 standard errors; the lines mark the rating thresholds."
+    Ok(charts_of(vec![
+        svg_figure(
+            fan_svg,
+            "National cumulative system net (cashable savings minus scheme spend, summed over areas), in millions: the median \
+             future and the bands holding the middle 50%, 80% and 90% of futures."
+                .into(),
+            fan_alt(n),
         ),
-        &ranked_alt(n),
-    );
-    o.push_str("</section>\n");
+        svg_figure(
+            ratings_svg,
+            "Areas per credibility rating.".into(),
+            ratings_alt(n),
+        ),
+        svg_figure(
+            ranked_svg,
+            format!(
+                "Every area's P(break even by {last}), best first, with ± 2 standard errors; the lines mark the rating thresholds."
+            ),
+            ranked_alt(n),
+        ),
+    ]))
+}
 
-    // The areas, best first; the workbook's Areas sheet has every column in file order.
+/// The areas, best first; the workbook's Areas sheet has every column in file order.
+fn areas_section(n: &National) -> Section {
+    let m = &n.meta;
+    let last = last_period(n);
     let full = areas_table(n);
     let mut ranked = full.clone();
     let mut order: Vec<usize> = (0..n.areas.len()).collect();
@@ -785,54 +832,17 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
         "Cumulative net by {last}. The workbook's Areas sheet adds each area's mean and spread, avoided admissions, \
          inputs and seed."
     ));
-    let mut ids = std::collections::BTreeSet::new();
-    for fixed in ["verdict", "headline", "charts", "assumptions", "methods"] {
-        ids.insert(fixed.to_string());
+    Section {
+        title: "Areas".into(),
+        paragraphs: vec![format!(
+            "Each area is the template with its own pooled fund, baseline admissions and target reduction (and any \
+             override columns of {}) written in, run for {} futures.",
+            m.areas_file,
+            group(m.paths as f64)
+        )],
+        tables: vec![areas],
+        charts: Vec::new(),
     }
-    section_html(
-        &mut o,
-        &mut k,
-        &Section {
-            title: "Areas".into(),
-            paragraphs: vec![format!(
-                "Each area is the template with its own pooled fund, baseline admissions and target reduction (and any \
-                 override columns of {}) written in, run for {} futures.",
-                m.areas_file,
-                group(m.paths as f64)
-            )],
-            tables: vec![areas],
-            charts: Vec::new(),
-        },
-        &mut ids,
-        m.currency,
-    );
-
-    assumptions_section(
-        &mut o,
-        input.template,
-        "The template's assumptions, shared by every area except where the areas file overrides them. Every uncertain \
-         input is drawn once per simulated future; the national shocks below then tie areas together.",
-    );
-    methods(&mut o, input);
-    let _ = write!(
-        o,
-        "<footer><p>Produced by carefund {} from the template {} (SHA-256 <code>{}</code>) and the areas file {} \
-         (SHA-256 <code>{}</code>). The same files, seed and number of paths reproduce every figure exactly: \
-         <code>carefund national --areas {} --template {} --seed {} --paths {} --effect-correlation {} \
-         --growth-correlation {}</code>.</p></footer>\n</main>\n</body>\n</html>\n",
-        escape(m.carefund_version),
-        escape(&m.template_file),
-        escape(&m.template_hash),
-        escape(&m.areas_file),
-        escape(&m.areas_hash),
-        escape(&m.areas_file),
-        escape(&m.template_file),
-        m.seed,
-        m.paths,
-        m.factors.effect_correlation,
-        m.factors.growth_correlation
-    );
-    Ok(o.into_bytes())
 }
 
 fn methods(o: &mut String, input: &NationalInput) {
