@@ -18,17 +18,12 @@
 
 use std::fmt::Write;
 
-use rust_xlsxwriter::Workbook;
-
 use super::content::HeadlineRow;
 use super::html::{
     Page, Part, assumptions_section, charts_of, class_of, escape, money_definitions, svg_figure,
     verdict_box, wrap, write_page,
 };
-use super::xlsx::{
-    Fan, Formats, KeyValue, assumptions_sheet, err, fan_sheet, key_value_sheet, list_sheet,
-    new_sheet, section_sheet,
-};
+use super::xlsx::{Book, Fan, KeyValue, Sheet, write_book};
 use super::{Cell, NativeChart, NativeKind, Section, SectionChart, Table, percent};
 use crate::chart::{self, Format};
 use crate::error::Result;
@@ -523,14 +518,6 @@ fn seed_cell(seed: u64) -> Cell {
 pub fn national_xlsx(input: &NationalInput) -> Result<Vec<u8>> {
     let n = input.national;
     let m = &n.meta;
-    let f = Formats::new(m.currency);
-    let mut wb = Workbook::new();
-    let mut names = std::collections::BTreeSet::new();
-
-    let (mut summary, _) = new_sheet("Summary", &mut names)?;
-    let (mut fan_ws, fan_name) = new_sheet("Fan chart", &mut names)?;
-    let chart = fan_sheet(&fan(n), &f, &mut fan_ws, &fan_name)?;
-
     let t = |x: &str| Cell::text(x);
     let e = Cell::Empty;
     let mut rows = vec![
@@ -617,31 +604,18 @@ pub fn national_xlsx(input: &NationalInput) -> Result<Vec<u8>> {
     for h in national_rows(n) {
         rows.push(KeyValue::new(h.label, h.value, h.se, h.key));
     }
-    key_value_sheet(
-        &mut summary,
-        &f,
-        &format!("carefund national report: {}", m.template_name),
-        "national.json key",
-        &rows,
-    )?;
-    summary.insert_chart(2, 5, &chart).map_err(err)?;
-    wb.push_worksheet(summary);
-    wb.push_worksheet(fan_ws);
-
-    let (mut ws, _) = new_sheet("Areas", &mut names)?;
-    list_sheet(&areas_table(n), &f, &mut ws)?;
-    wb.push_worksheet(ws);
-
-    let ratings = ratings_section(n);
-    let (mut ws, name) = new_sheet(&ratings.title, &mut names)?;
-    section_sheet(&ratings, &f, &mut ws, &name)?;
-    wb.push_worksheet(ws);
-
-    let (mut ws, _) = new_sheet("Assumptions", &mut names)?;
-    assumptions_sheet(input.template, &f, &mut ws)?;
-    wb.push_worksheet(ws);
-
-    wb.save_to_buffer().map_err(err)
+    write_book(&Book {
+        currency: m.currency,
+        title: format!("carefund national report: {}", m.template_name),
+        json_key: "national.json key".into(),
+        rows,
+        fan: fan(n),
+        sheets: vec![
+            Sheet::List("Areas".into(), areas_table(n)),
+            Sheet::Section(ratings_section(n)),
+            Sheet::Assumptions(input.template),
+        ],
+    })
 }
 
 /// The columns `keep` of `t`, in that order.
