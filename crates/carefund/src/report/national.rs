@@ -18,7 +18,7 @@
 
 use std::fmt::Write;
 
-use super::content::HeadlineRow;
+use super::content::{HeadlineRow, Rows};
 use super::html::{
     Page, Part, assumptions_section, charts_of, class_of, escape, money_definitions, svg_figure,
     verdict_box, wrap, write_page,
@@ -64,152 +64,117 @@ fn last_period(n: &National) -> String {
 pub fn national_rows(n: &National) -> Vec<HeadlineRow> {
     let t = &n.totals;
     let last = last_period(n);
-    let row = |label: String, value: Cell, se: Cell, key: &'static str| HeadlineRow {
-        label,
-        value,
-        se,
-        key,
-    };
-    vec![
-        row(
-            "Pooled funds, year 1 (sum over areas, a year)".into(),
-            Cell::Money(t.pooled),
-            Cell::Empty,
+    Rows::default()
+        .money(
+            "Pooled funds, year 1 (sum over areas, a year)",
+            t.pooled,
             "totals.pooled",
-        ),
-        row(
-            "Schemes' cost (a year, before additionality)".into(),
-            Cell::Money(t.scheme_cost),
-            Cell::Empty,
+        )
+        .money(
+            "Schemes' cost (a year, before additionality)",
+            t.scheme_cost,
             "totals.scheme_cost",
-        ),
-        row(
-            "New money (a year, before overruns)".into(),
-            Cell::Money(t.new_money_per_year),
-            Cell::Empty,
+        )
+        .money(
+            "New money (a year, before overruns)",
+            t.new_money_per_year,
             "totals.new_money_per_year",
-        ),
-        row(
-            "Plans' claimed savings, whole horizon".into(),
-            Cell::Money(t.claimed_savings_total),
-            Cell::Empty,
+        )
+        .money(
+            "Plans' claimed savings, whole horizon",
+            t.claimed_savings_total,
             "totals.claimed_savings_total",
-        ),
-        row(
-            "P(claimed savings arrive, gross)".into(),
-            Cell::Percent(t.p_savings_claim_met),
-            Cell::Percent(t.p_savings_claim_met_se),
+        )
+        .share(
+            "P(claimed savings arrive, gross)",
+            t.p_savings_claim_met,
+            t.p_savings_claim_met_se,
             "totals.p_savings_claim_met",
-        ),
-        row(
-            "P(claimed savings arrive as cash)".into(),
-            Cell::Percent(t.p_savings_claim_cashable),
-            Cell::Percent(t.p_savings_claim_cashable_se),
+        )
+        .share(
+            "P(claimed savings arrive as cash)",
+            t.p_savings_claim_cashable,
+            t.p_savings_claim_cashable_se,
             "totals.p_savings_claim_cashable",
-        ),
-        row(
-            "P(every hospital covered by its contingency)".into(),
-            Cell::Percent(t.p_hospital_covered),
-            Cell::Percent(t.p_hospital_covered_se),
+        )
+        .share(
+            "P(every hospital covered by its contingency)",
+            t.p_hospital_covered,
+            t.p_hospital_covered_se,
             "totals.p_hospital_covered",
-        ),
-        row(
+        )
+        .share(
             format!("P(national break even by {last})"),
-            Cell::Percent(t.p_break_even),
-            Cell::Percent(t.p_break_even_se),
+            t.p_break_even,
+            t.p_break_even_se,
             "totals.p_break_even",
-        ),
-        row(
-            "P(national year-1 reduction met)".into(),
-            Cell::Percent(t.p_target_met_year1),
-            Cell::Percent(t.p_target_met_year1_se),
+        )
+        .share(
+            "P(national year-1 reduction met)",
+            t.p_target_met_year1,
+            t.p_target_met_year1_se,
             "totals.p_target_met_year1",
-        ),
-        row(
-            "Plans' claimed avoided admissions, year 1 (sum over areas)".into(),
+        )
+        .row(
+            "Plans' claimed avoided admissions, year 1 (sum over areas)",
             Cell::Count(t.plan_year1),
             Cell::Empty,
             "totals.plan_year1",
-        ),
-        row(
-            format!("National cumulative net by {last}, mean"),
-            Cell::Money(t.cum_net.mean),
-            Cell::Money(t.cum_net.se),
-            "totals.cum_net.mean",
-        ),
-        row(
-            format!("National cumulative net by {last}, median"),
-            Cell::Money(t.cum_net.p50),
-            Cell::Empty,
-            "totals.cum_net.p50",
-        ),
-        row(
-            format!("National cumulative net by {last}, P5"),
-            Cell::Money(t.cum_net.p5),
-            Cell::Empty,
-            "totals.cum_net.p5",
-        ),
-        row(
-            format!("National cumulative net by {last}, P95"),
-            Cell::Money(t.cum_net.p95),
-            Cell::Empty,
-            "totals.cum_net.p95",
-        ),
-        row(
-            "NPV of national system net, mean".into(),
-            Cell::Money(t.npv.mean),
-            Cell::Money(t.npv.se),
+        )
+        .spread(
+            &format!("National cumulative net by {last}"),
+            &t.cum_net,
+            [
+                "totals.cum_net.mean",
+                "totals.cum_net.p50",
+                "totals.cum_net.p5",
+                "totals.cum_net.p95",
+            ],
+        )
+        .mean(
+            "NPV of national system net, mean",
+            &t.npv,
             "totals.npv.mean",
-        ),
-        row(
-            "NPV of national system net, P5".into(),
-            Cell::Money(t.npv.p5),
-            Cell::Empty,
-            "totals.npv.p5",
-        ),
-        row(
-            "NPV of national system net, P95".into(),
-            Cell::Money(t.npv.p95),
-            Cell::Empty,
-            "totals.npv.p95",
-        ),
-        row(
-            "Avoided admissions, year 1, mean".into(),
+        )
+        .tails(
+            "NPV of national system net",
+            &t.npv,
+            ["totals.npv.p5", "totals.npv.p95"],
+        )
+        .row(
+            "Avoided admissions, year 1, mean",
             Cell::Count(t.avoided_year1.mean),
             Cell::Count(t.avoided_year1.se),
             "totals.avoided_year1.mean",
-        ),
-        row(
-            "Avoided admissions, all years, mean".into(),
+        )
+        .row(
+            "Avoided admissions, all years, mean",
             Cell::Count(t.avoided.mean),
             Cell::Count(t.avoided.se),
             "totals.avoided.mean",
-        ),
-        row(
-            "Avoided admissions, all years, median".into(),
+        )
+        .row(
+            "Avoided admissions, all years, median",
             Cell::Count(t.avoided.p50),
             Cell::Empty,
             "totals.avoided.p50",
-        ),
-        row(
-            "Pay for performance released, mean".into(),
-            Cell::Money(t.released.mean),
-            Cell::Money(t.released.se),
+        )
+        .mean(
+            "Pay for performance released, mean",
+            &t.released,
             "totals.released.mean",
-        ),
-        row(
-            "Pay for performance withheld, mean".into(),
-            Cell::Money(t.withheld.mean),
-            Cell::Money(t.withheld.se),
+        )
+        .mean(
+            "Pay for performance withheld, mean",
+            &t.withheld,
             "totals.withheld.mean",
-        ),
-        row(
-            "Contingency paid to hospitals, mean".into(),
-            Cell::Money(t.contingency.mean),
-            Cell::Money(t.contingency.se),
+        )
+        .mean(
+            "Contingency paid to hospitals, mean",
+            &t.contingency,
             "totals.contingency.mean",
-        ),
-    ]
+        )
+        .done()
 }
 
 /// The verdict of a national run: a heading, the class of its colour bar (the rating
