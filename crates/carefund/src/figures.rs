@@ -262,7 +262,7 @@ pub fn evidence_intervals(summary: &Summary) -> Option<chart::IntervalChart> {
     if e.comparison.schemes.is_empty() {
         return None;
     }
-    let pc = |i: &crate::evidence::Interval| (100.0 * i.p10, 100.0 * i.central, 100.0 * i.p90);
+    let pc = |i: &crate::summary::Interval| (100.0 * i.p10, 100.0 * i.central, 100.0 * i.p90);
     Some(chart::IntervalChart {
         title: format!(
             "Assumed effects vs the evidence — {}",

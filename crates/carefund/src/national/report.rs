@@ -311,7 +311,7 @@ pub fn paths_csv(n: &National) -> Result<Vec<u8>> {
 }
 
 /// The national fan chart: cumulative system net summed over areas (£m), drawn like the
-/// run's ([`crate::figures::fan_of`]).
+/// run's (`figures::fan_of`).
 #[cfg(feature = "report")]
 pub fn fan(n: &National) -> FanChart {
     crate::figures::fan_of(
