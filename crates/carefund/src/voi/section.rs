@@ -1,14 +1,14 @@
 //! The value-of-information analysis as a report section (a sheet of the workbook and a
 //! section of the HTML report, see [`Section`]).
 
+use super::VoiReport;
 use crate::chart::{self, Format};
 use crate::report::{Cell, NativeChart, NativeKind, Section, SectionChart, Table, svg_or_none};
 
 /// The value-of-information analysis of `compare --voi`: each option's mean net benefit
 /// and P(best), the EVPI, the EVPPI of each group and input, and the acceptability
 /// curve, as tables and charts.
-pub fn voi(r: &crate::voi::VoiReport) -> Section {
-    use crate::voi::report::{acceptability_chart, evppi_chart};
+pub fn voi(r: &VoiReport) -> Section {
     let options = Table::new(
         &format!(
             "Each option's mean {} and how often it is best (same random numbers)",
@@ -49,6 +49,26 @@ pub fn voi(r: &crate::voi::VoiReport) -> Section {
             })
             .collect(),
     );
+    let acceptability = acceptability_table(r);
+    let charts = charts(r, !rows.is_empty());
+    Section {
+        title: "Value of information".into(),
+        paragraphs: vec![format!(
+            "Value of information between {} options: net benefit {}, seed {}, {} paths per option. \
+             EVPI is what resolving every uncertainty before choosing would be worth; EVPPI is \
+             what resolving one input (or group) would be worth.",
+            r.options.len(),
+            r.value.words(),
+            r.seed,
+            crate::fmt::group(r.paths as f64)
+        )],
+        tables: vec![options, evppi, acceptability],
+        charts,
+    }
+}
+
+/// P(each option is best) against the value placed on an avoided admission.
+fn acceptability_table(r: &VoiReport) -> Table {
     let a = &r.acceptability;
     let mut columns = vec![format!(
         "{} per avoided admission",
@@ -56,7 +76,7 @@ pub fn voi(r: &crate::voi::VoiReport) -> Section {
     )];
     columns.extend(r.options.iter().map(|o| format!("P({o} best)")));
     let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let acceptability = Table::new(
+    Table::new(
         "Acceptability: P(each option is best) against the value of an avoided admission",
         &column_refs,
         a.weights
@@ -72,9 +92,16 @@ pub fn voi(r: &crate::voi::VoiReport) -> Section {
                     .collect()
             })
             .collect(),
-    );
+    )
+}
+
+/// The EVPPI bars (when there are groups or inputs) and the acceptability curves (when
+/// there are at least two values), each drawn natively from its table.
+fn charts(r: &VoiReport, has_rows: bool) -> Vec<SectionChart> {
+    use crate::voi::report::{acceptability_chart, evppi_chart};
+    let a = &r.acceptability;
     let mut charts = Vec::new();
-    if !rows.is_empty() {
+    if has_rows {
         let data = evppi_chart(r);
         charts.push(SectionChart {
             title: data.bars.title.clone(),
@@ -117,18 +144,5 @@ pub fn voi(r: &crate::voi::VoiReport) -> Section {
             }),
         });
     }
-    Section {
-        title: "Value of information".into(),
-        paragraphs: vec![format!(
-            "Value of information between {} options: net benefit {}, seed {}, {} paths per option. \
-             EVPI is what resolving every uncertainty before choosing would be worth; EVPPI is \
-             what resolving one input (or group) would be worth.",
-            r.options.len(),
-            r.value.words(),
-            r.seed,
-            crate::fmt::group(r.paths as f64)
-        )],
-        tables: vec![options, evppi, acceptability],
-        charts,
-    }
+    charts
 }
