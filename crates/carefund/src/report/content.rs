@@ -98,14 +98,20 @@ impl Rows {
 
 /// The headline metrics of docs/model.md §5 and §13, in reading order.
 pub fn headline_rows(s: &Summary) -> Vec<HeadlineRow> {
+    let mut rows = Rows::default();
+    claim_rows(&mut rows, s);
+    outcome_rows(&mut rows, s);
+    rows.done()
+}
+
+/// The spending, the claims and the probabilities of the headline.
+fn claim_rows(rows: &mut Rows, s: &Summary) {
     let h = &s.headline;
     let last = s.years.last().map_or("the horizon", |y| y.year.as_str());
     let never = h.break_even_year.last().map_or(0.0, |b| b.probability);
     let never_se = h.break_even_year.last().map_or(0.0, |b| b.se);
     let sp = &s.spending;
-    let a = &h.avoided_total;
-    Rows::default()
-        .money("Pooled fund, year 1 (a year)", sp.pooled, "spending.pooled")
+    rows.money("Pooled fund, year 1 (a year)", sp.pooled, "spending.pooled")
         .money(
             "Schemes' cost (a year, before additionality and overruns)",
             sp.scheme_cost,
@@ -177,55 +183,61 @@ pub fn headline_rows(s: &Summary) -> Vec<HeadlineRow> {
             never,
             never_se,
             "headline.break_even_year[never]",
-        )
-        .spread(
-            &format!("Cumulative system net by {last}"),
-            &h.cum_net_horizon,
-            [
-                "headline.cum_net_horizon.mean",
-                "headline.cum_net_horizon.p50",
-                "headline.cum_net_horizon.p5",
-                "headline.cum_net_horizon.p95",
-            ],
-        )
-        .money(
-            "Plan's own case: cumulative system net",
-            h.plan_claim.cum_net_horizon,
-            "headline.plan_claim.cum_net_horizon",
-        )
-        .money(
-            "Claim gap (median − plan's own case)",
-            h.claim_gap,
-            "headline.claim_gap",
-        )
-        .money(
-            "Worst 5% of futures: mean cumulative net",
-            h.expected_shortfall_5,
-            "headline.expected_shortfall_5",
-        )
-        .mean(
-            format!("NPV of system net ({}), mean", s.meta.discount),
-            &h.npv,
-            "headline.npv.mean",
-        )
-        .tails(
-            "NPV of system net",
-            &h.npv,
-            ["headline.npv.p5", "headline.npv.p95"],
-        )
-        .row(
-            "Avoided admissions, all years, mean",
-            Cell::Count(a.mean),
-            Cell::Number((a.se * 10.0).round() / 10.0),
-            "headline.avoided_total.mean",
-        )
-        .row(
-            "Plan's own case: avoided admissions",
-            Cell::Count(h.plan_claim.avoided_total),
-            Cell::Empty,
-            "headline.plan_claim.avoided_total",
-        )
-        .done()
+        );
+}
+
+/// The distribution of cumulative net and NPV and the avoided admissions.
+fn outcome_rows(rows: &mut Rows, s: &Summary) {
+    let h = &s.headline;
+    let last = s.years.last().map_or("the horizon", |y| y.year.as_str());
+    let a = &h.avoided_total;
+    rows.spread(
+        &format!("Cumulative system net by {last}"),
+        &h.cum_net_horizon,
+        [
+            "headline.cum_net_horizon.mean",
+            "headline.cum_net_horizon.p50",
+            "headline.cum_net_horizon.p5",
+            "headline.cum_net_horizon.p95",
+        ],
+    )
+    .money(
+        "Plan's own case: cumulative system net",
+        h.plan_claim.cum_net_horizon,
+        "headline.plan_claim.cum_net_horizon",
+    )
+    .money(
+        "Claim gap (median − plan's own case)",
+        h.claim_gap,
+        "headline.claim_gap",
+    )
+    .money(
+        "Worst 5% of futures: mean cumulative net",
+        h.expected_shortfall_5,
+        "headline.expected_shortfall_5",
+    )
+    .mean(
+        format!("NPV of system net ({}), mean", s.meta.discount),
+        &h.npv,
+        "headline.npv.mean",
+    )
+    .tails(
+        "NPV of system net",
+        &h.npv,
+        ["headline.npv.p5", "headline.npv.p95"],
+    )
+    .row(
+        "Avoided admissions, all years, mean",
+        Cell::Count(a.mean),
+        Cell::Number((a.se * 10.0).round() / 10.0),
+        "headline.avoided_total.mean",
+    )
+    .row(
+        "Plan's own case: avoided admissions",
+        Cell::Count(h.plan_claim.avoided_total),
+        Cell::Empty,
+        "headline.plan_claim.avoided_total",
+    );
 }
 
 /// Per financial year: means of avoided admissions, the plan's claim, cashable
