@@ -185,14 +185,10 @@ pub fn contour_segments(x: &[f64], y: &[f64], values: &[f64], level: f64) -> Vec
     out
 }
 
-impl Draw for Heatmap {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        let segments = self
-            .contour
-            .map(|level| contour_segments(&self.x, &self.y, &self.values, level))
-            .unwrap_or_default();
-        let (lo, hi) = extent(self.values.iter().copied())
-            .ok_or(ChartError::Empty("the heatmap has no finite value"))?;
+impl Heatmap {
+    /// The legend: the colours below and above the contour level (those present between
+    /// `lo` and `hi`), white at it, and the contour line when one is drawn.
+    fn legend(&self, lo: f64, hi: f64, has_contour: bool) -> Vec<LegendItem> {
         let mut legend = Vec::new();
         if let Some(level) = self.contour {
             let name = self.contour_label.trim();
@@ -212,13 +208,26 @@ impl Draw for Heatmap {
                     Swatch::Fill(colour(1.0).filled()),
                 ));
             }
-            if !segments.is_empty() {
+            if has_contour {
                 legend.push(LegendItem::new(
                     format!("contour: {name}"),
                     Swatch::Line(ZERO_LINE),
                 ));
             }
         }
+        legend
+    }
+}
+
+impl Draw for Heatmap {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let segments = self
+            .contour
+            .map(|level| contour_segments(&self.x, &self.y, &self.values, level))
+            .unwrap_or_default();
+        let (lo, hi) = extent(self.values.iter().copied())
+            .ok_or(ChartError::Empty("the heatmap has no finite value"))?;
+        let legend = self.legend(lo, hi, !segments.is_empty());
         let body = frame(root, &self.title, &self.subtitle, &legend)?;
         let (w, _) = body.dim_in_pixel();
         let (plot, scale_area) = body.split_horizontally(w.saturating_sub(SCALE_WIDTH));
