@@ -43,9 +43,9 @@ fn last_year(summary: &Summary) -> &str {
 /// Fan chart of cumulative system net (£m) with the plan's own case.
 pub fn fan(summary: &Summary) -> FanChart {
     let h = &summary.headline;
-    FanChart {
-        title: format!("Cumulative system net — {}", summary.meta.scenario_name),
-        subtitle: format!(
+    fan_of(
+        format!("Cumulative system net — {}", summary.meta.scenario_name),
+        format!(
             "P(claimed savings arrive) {:.0}%, as cash {:.0}% · P(break even by {}) {:.0}% · {} · {} paths, seed {}",
             100.0 * h.p_savings_claim_met,
             100.0 * h.p_savings_claim_cashable,
@@ -55,16 +55,16 @@ pub fn fan(summary: &Summary) -> FanChart {
             crate::fmt::group(summary.meta.paths as f64),
             summary.meta.seed
         ),
-        y_label: format!(
+        format!(
             "Cumulative system net, {} (real)",
             summary.meta.currency.millions()
         ),
-        periods: summary.periods.iter().map(|p| p.label.clone()).collect(),
-        p5_p95: band(summary, Quantity::CumNet, |s| s.p5, |s| s.p95, MILLION),
-        p10_p90: band(summary, Quantity::CumNet, |s| s.p10, |s| s.p90, MILLION),
-        p25_p75: band(summary, Quantity::CumNet, |s| s.p25, |s| s.p75, MILLION),
-        median: series(summary, Quantity::CumNet, |s| s.p50, MILLION),
-        plan: Some(Line {
+        &summary
+            .periods
+            .iter()
+            .map(|p| (p.label.clone(), p.quantities[Quantity::CumNet]))
+            .collect::<Vec<_>>(),
+        Some(Line {
             label: "Plan's own case".into(),
             values: summary
                 .periods
@@ -72,6 +72,37 @@ pub fn fan(summary: &Summary) -> FanChart {
                 .map(|p| p.plan_case_cum_net / MILLION)
                 .collect(),
         }),
+    )
+}
+
+/// A fan chart in millions from the statistics of cumulative net per period (label,
+/// statistics in money): the bands holding the middle 90%, 80% and 50% of futures, the
+/// median and, if given, the plan's own case (already in millions). The run's fan
+/// ([`fan`]) and the national one are both drawn from it.
+pub(crate) fn fan_of(
+    title: String,
+    subtitle: String,
+    y_label: String,
+    periods: &[(String, Stats)],
+    plan: Option<Line>,
+) -> FanChart {
+    let s = |f: fn(&Stats) -> f64| -> Vec<f64> {
+        periods.iter().map(|(_, q)| f(q) / MILLION).collect()
+    };
+    let band = |lo: fn(&Stats) -> f64, hi: fn(&Stats) -> f64| Band {
+        lower: s(lo),
+        upper: s(hi),
+    };
+    FanChart {
+        title,
+        subtitle,
+        y_label,
+        periods: periods.iter().map(|(label, _)| label.clone()).collect(),
+        p5_p95: band(|s| s.p5, |s| s.p95),
+        p10_p90: band(|s| s.p10, |s| s.p90),
+        p25_p75: band(|s| s.p25, |s| s.p75),
+        median: s(|s| s.p50),
+        plan,
         start: Some(0.0),
     }
 }
@@ -231,7 +262,7 @@ pub fn evidence_intervals(summary: &Summary) -> Option<chart::IntervalChart> {
     if e.comparison.schemes.is_empty() {
         return None;
     }
-    let pc = |i: &crate::evidence::Interval| (100.0 * i.p10, 100.0 * i.central, 100.0 * i.p90);
+    let pc = |i: &crate::summary::Interval| (100.0 * i.p10, 100.0 * i.central, 100.0 * i.p90);
     Some(chart::IntervalChart {
         title: format!(
             "Assumed effects vs the evidence — {}",

@@ -288,7 +288,7 @@ fn stress_and_evidence_sections_become_sheets_and_html_sections() {
     let mut input = ReportInput::new(&sc, &stress.base.summary);
     input
         .sections
-        .push(carefund::report::sections::stress(&stress));
+        .push(carefund::stress::section::stress(&stress));
     let evidence = carefund::evidence::Evidence::from_toml(
         carefund::evidence::SHIPPED,
         carefund::evidence::SHIPPED_NAME,
@@ -301,7 +301,7 @@ fn stress_and_evidence_sections_become_sheets_and_html_sections() {
     let block = summary.evidence.clone().expect("evidence attached");
     input
         .sections
-        .push(carefund::report::sections::evidence(&block, &summary));
+        .push(carefund::evidence::section::evidence(&block, &summary));
 
     let book = xlsx(&input).unwrap();
     let names = workbook(&book).sheet_names();

@@ -223,7 +223,7 @@ impl SensitivityOutcome {
             let mut input = crate::report::ReportInput::new(&self.scenario, summary);
             input
                 .sections
-                .push(crate::report::sections::sensitivity(&self.report));
+                .push(crate::sensitivity::section::sensitivity(&self.report));
             files.extend(reports(&input, options)?);
         }
         Ok(files)

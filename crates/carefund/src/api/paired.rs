@@ -124,7 +124,7 @@ impl StressOutcome {
                 crate::report::ReportInput::new(&self.scenario, &self.report.base.summary);
             input
                 .sections
-                .push(crate::report::sections::stress(&self.report));
+                .push(crate::stress::section::stress(&self.report));
             files.extend(reports(&input, options)?);
         }
         #[cfg(not(feature = "report"))]
@@ -353,9 +353,9 @@ impl CompareOutcome {
         #[cfg(feature = "report")]
         if let (Some(first), Some(scenario)) = (c.scenarios.first(), self.scenarios.first()) {
             let mut input = crate::report::ReportInput::new(scenario, &first.summary);
-            input.sections.push(crate::report::sections::compare(c));
+            input.sections.push(crate::stress::section::compare(c));
             if let Some(r) = &self.voi {
-                input.sections.push(crate::report::sections::voi(r));
+                input.sections.push(crate::voi::section::voi(r));
             }
             files.extend(reports(&input, options)?);
         }

@@ -453,7 +453,7 @@ impl RunOutcome {
             if let Some(block) = &summary.evidence {
                 report
                     .sections
-                    .push(crate::report::sections::evidence(block, summary));
+                    .push(crate::evidence::section::evidence(block, summary));
             }
             files.extend(reports(&report, options)?);
         }

@@ -141,6 +141,23 @@ impl Draw for Columns {
 }
 
 impl Columns {
+    /// Highlighted bars ("never") always keep their label among thinned `ticks`: the
+    /// neighbours that would collide with it are dropped instead.
+    fn keep_flagged_labels(&self, idx: &[usize], ticks: &mut Vec<(usize, String)>) {
+        let flagged = |i: usize| self.highlight.get(i).copied().unwrap_or(false);
+        let step = match ticks.as_slice() {
+            [a, b, ..] => b.0 - a.0,
+            _ => 1,
+        };
+        for (k, &i) in idx.iter().enumerate() {
+            if flagged(i) && ticks.iter().all(|(t, _)| *t != k) {
+                ticks.retain(|(t, _)| t.abs_diff(k) >= step);
+                ticks.push((k, self.categories[i].clone()));
+                ticks.sort_by_key(|(t, _)| *t);
+            }
+        }
+    }
+
     /// Draws the bars `idx` (in that order) with their own y axis on `plot`.
     fn draw_panel<DB: DrawingBackend>(
         &self,
@@ -155,14 +172,7 @@ impl Columns {
         let values = idx.iter().map(|&i| self.values[i]);
         let (lo, hi) = extent(values.chain([0.0]))
             .ok_or(ChartError::Empty("the columns have no finite value"))?;
-        let (mut y0, mut y1) = padded(lo, hi);
-        if lo >= 0.0 {
-            y0 = 0.0;
-            y1 = hi + 0.12 * (hi - lo).max(f64::MIN_POSITIVE);
-            if y1 <= y0 {
-                y1 = 1.0;
-            }
-        }
+        let (y0, y1) = y_range(lo, hi);
         let (x0, x1) = (-0.5, n as f64 - 0.5);
         // Few categories: every label is drawn, wrapped under its bar. Many (years):
         // labels are thinned evenly, highlighted bars keeping theirs.
@@ -201,19 +211,7 @@ impl Columns {
             fitting_ticks(plot, labels, x1 - x0)?
         };
         if !fits {
-            // Highlighted bars ("never") always keep their label: drop the neighbours
-            // that would collide with it instead.
-            let step = match ticks.as_slice() {
-                [a, b, ..] => b.0 - a.0,
-                _ => 1,
-            };
-            for (k, &i) in idx.iter().enumerate() {
-                if flagged(i) && ticks.iter().all(|(t, _)| *t != k) {
-                    ticks.retain(|(t, _)| t.abs_diff(k) >= step);
-                    ticks.push((k, self.categories[i].clone()));
-                    ticks.sort_by_key(|(t, _)| *t);
-                }
-            }
+            self.keep_flagged_labels(idx, &mut ticks);
         }
         let positions = ticks.iter().map(|(k, _)| *k as f64).collect();
         let label_area = X_LABEL_AREA + u32::try_from(extra_lines).unwrap_or(0) * TICK_LINE;
@@ -263,6 +261,20 @@ impl Columns {
         draw_hline(area, 0.0, ZERO_LINE.stroke_width(ZERO_WIDTH))?;
         Ok(())
     }
+}
+
+/// The value axis of a panel whose values span `lo..=hi`: padded, from 0 when no value
+/// is negative (with room above the highest bar for its label).
+fn y_range(lo: f64, hi: f64) -> (f64, f64) {
+    let (mut y0, mut y1) = padded(lo, hi);
+    if lo >= 0.0 {
+        y0 = 0.0;
+        y1 = hi + 0.12 * (hi - lo).max(f64::MIN_POSITIVE);
+        if y1 <= y0 {
+            y1 = 1.0;
+        }
+    }
+    (y0, y1)
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@
 mod compare;
 mod report;
 mod run;
+#[cfg(feature = "report")]
+pub mod section;
 
 /// The records of the evidence block, defined with [`Summary`](crate::Summary) which holds
 /// them.

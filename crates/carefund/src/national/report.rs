@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 #[cfg(feature = "report")]
-use crate::chart::{self, Band, Columns, FanChart, Format, Ranked};
+use crate::chart::{self, Columns, FanChart, Format, Ranked};
 use crate::error::{Error, Result};
 use crate::fmt::group;
 use crate::stats::Stats;
@@ -310,22 +310,13 @@ pub fn paths_csv(n: &National) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| err(e.to_string()))
 }
 
-#[cfg(feature = "report")]
-const MILLION: f64 = 1e6;
-
-/// The national fan chart: cumulative system net summed over areas (£m).
+/// The national fan chart: cumulative system net summed over areas (£m), drawn like the
+/// run's (`figures::fan_of`).
 #[cfg(feature = "report")]
 pub fn fan(n: &National) -> FanChart {
-    let s = |f: fn(&Stats) -> f64| -> Vec<f64> {
-        n.periods.iter().map(|p| f(&p.cum_net) / MILLION).collect()
-    };
-    let band = |lo: fn(&Stats) -> f64, hi: fn(&Stats) -> f64| Band {
-        lower: s(lo),
-        upper: s(hi),
-    };
-    FanChart {
-        title: format!("National cumulative system net — {}", n.meta.template_name),
-        subtitle: format!(
+    crate::figures::fan_of(
+        format!("National cumulative system net — {}", n.meta.template_name),
+        format!(
             "sum over {} areas; P(national break even) = {:.0}% · {} paths, seed {}, correlations effect {} / growth {}",
             n.meta.areas,
             100.0 * n.totals.p_break_even,
@@ -334,18 +325,16 @@ pub fn fan(n: &National) -> FanChart {
             n.meta.factors.effect_correlation,
             n.meta.factors.growth_correlation
         ),
-        y_label: format!(
+        format!(
             "National cumulative net, {} (real)",
             n.meta.currency.millions()
         ),
-        periods: n.periods.iter().map(|p| p.label.clone()).collect(),
-        p5_p95: band(|s| s.p5, |s| s.p95),
-        p10_p90: band(|s| s.p10, |s| s.p90),
-        p25_p75: band(|s| s.p25, |s| s.p75),
-        median: s(|s| s.p50),
-        plan: None,
-        start: Some(0.0),
-    }
+        &n.periods
+            .iter()
+            .map(|p| (p.label.clone(), p.cum_net))
+            .collect::<Vec<_>>(),
+        None,
+    )
 }
 
 /// Areas per rating, best first (the bar of "not approved" in the warning colour).

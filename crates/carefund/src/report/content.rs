@@ -3,6 +3,7 @@
 
 use super::{Cell, Table};
 use crate::scenario::{Input, PlanTarget, Ramp, Scenario};
+use crate::stats::Stats;
 use crate::summary::Summary;
 
 /// One headline metric: words, value, standard error and its key in `summary.json`.
@@ -18,180 +19,225 @@ pub struct HeadlineRow {
     pub key: &'static str,
 }
 
+/// Builds a list of [`HeadlineRow`]s: the run's headline ([`headline_rows`]) and the
+/// national totals (`report::national::national_rows`) are both written with it.
+#[derive(Debug, Default)]
+pub(crate) struct Rows(Vec<HeadlineRow>);
+
+impl Rows {
+    /// Any row.
+    pub(crate) fn row(
+        &mut self,
+        label: impl Into<String>,
+        value: Cell,
+        se: Cell,
+        key: &'static str,
+    ) -> &mut Self {
+        self.0.push(HeadlineRow {
+            label: label.into(),
+            value,
+            se,
+            key,
+        });
+        self
+    }
+
+    /// An amount of money with no standard error.
+    pub(crate) fn money(
+        &mut self,
+        label: impl Into<String>,
+        x: f64,
+        key: &'static str,
+    ) -> &mut Self {
+        self.row(label, Cell::Money(x), Cell::Empty, key)
+    }
+
+    /// A probability and its standard error.
+    pub(crate) fn share(
+        &mut self,
+        label: impl Into<String>,
+        p: f64,
+        se: f64,
+        key: &'static str,
+    ) -> &mut Self {
+        self.row(label, Cell::Percent(p), Cell::Percent(se), key)
+    }
+
+    /// The mean of an amount of money and its standard error.
+    pub(crate) fn mean(
+        &mut self,
+        label: impl Into<String>,
+        s: &Stats,
+        key: &'static str,
+    ) -> &mut Self {
+        self.row(label, Cell::Money(s.mean), Cell::Money(s.se), key)
+    }
+
+    /// `{stem}, P5` and `{stem}, P95` of an amount of money.
+    pub(crate) fn tails(&mut self, stem: &str, s: &Stats, keys: [&'static str; 2]) -> &mut Self {
+        self.money(format!("{stem}, P5"), s.p5, keys[0]).money(
+            format!("{stem}, P95"),
+            s.p95,
+            keys[1],
+        )
+    }
+
+    /// `{stem}, mean` (± its standard error), `median`, `P5` and `P95` of an amount of
+    /// money; `keys` in that order.
+    pub(crate) fn spread(&mut self, stem: &str, s: &Stats, keys: [&'static str; 4]) -> &mut Self {
+        self.mean(format!("{stem}, mean"), s, keys[0])
+            .money(format!("{stem}, median"), s.p50, keys[1])
+            .tails(stem, s, [keys[2], keys[3]])
+    }
+
+    /// The rows, in the order added.
+    pub(crate) fn done(&mut self) -> Vec<HeadlineRow> {
+        std::mem::take(&mut self.0)
+    }
+}
+
 /// The headline metrics of docs/model.md §5 and §13, in reading order.
 pub fn headline_rows(s: &Summary) -> Vec<HeadlineRow> {
+    let mut rows = Rows::default();
+    claim_rows(&mut rows, s);
+    outcome_rows(&mut rows, s);
+    rows.done()
+}
+
+/// The spending, the claims and the probabilities of the headline.
+fn claim_rows(rows: &mut Rows, s: &Summary) {
     let h = &s.headline;
     let last = s.years.last().map_or("the horizon", |y| y.year.as_str());
-    let row = |label: String, value: Cell, se: Cell, key: &'static str| HeadlineRow {
-        label,
-        value,
-        se,
-        key,
-    };
-    let c = &h.cum_net_horizon;
-    let n = &h.npv;
-    let a = &h.avoided_total;
     let never = h.break_even_year.last().map_or(0.0, |b| b.probability);
     let never_se = h.break_even_year.last().map_or(0.0, |b| b.se);
     let sp = &s.spending;
-    vec![
-        row(
-            "Pooled fund, year 1 (a year)".into(),
-            Cell::Money(sp.pooled),
-            Cell::Empty,
-            "spending.pooled",
-        ),
-        row(
-            "Schemes' cost (a year, before additionality and overruns)".into(),
-            Cell::Money(sp.scheme_cost),
-            Cell::Empty,
+    rows.money("Pooled fund, year 1 (a year)", sp.pooled, "spending.pooled")
+        .money(
+            "Schemes' cost (a year, before additionality and overruns)",
+            sp.scheme_cost,
             "spending.scheme_cost",
-        ),
-        row(
-            "of which new money (a year, before overruns)".into(),
-            Cell::Money(sp.new_money),
-            Cell::Empty,
+        )
+        .money(
+            "of which new money (a year, before overruns)",
+            sp.new_money,
             "spending.new_money",
-        ),
-        row(
-            "The plan's claimed savings, all years".into(),
-            Cell::Money(h.claimed_savings_total),
-            Cell::Empty,
+        )
+        .money(
+            "The plan's claimed savings, all years",
+            h.claimed_savings_total,
             "headline.claimed_savings_total",
-        ),
-        row(
-            "P(claimed savings arrive, gross)".into(),
-            Cell::Percent(h.p_savings_claim_met),
-            Cell::Percent(h.p_savings_claim_met_se),
+        )
+        .share(
+            "P(claimed savings arrive, gross)",
+            h.p_savings_claim_met,
+            h.p_savings_claim_met_se,
             "headline.p_savings_claim_met",
-        ),
-        row(
-            "P(claimed savings arrive as cash)".into(),
-            Cell::Percent(h.p_savings_claim_cashable),
-            Cell::Percent(h.p_savings_claim_cashable_se),
+        )
+        .share(
+            "P(claimed savings arrive as cash)",
+            h.p_savings_claim_cashable,
+            h.p_savings_claim_cashable_se,
             "headline.p_savings_claim_cashable",
-        ),
-        row(
-            "Gross savings, all years, median".into(),
-            Cell::Money(h.gross_total.p50),
-            Cell::Empty,
+        )
+        .money(
+            "Gross savings, all years, median",
+            h.gross_total.p50,
             "headline.gross_total.p50",
-        ),
-        row(
-            "Cashable savings, all years, median".into(),
-            Cell::Money(h.cashable_total.p50),
-            Cell::Empty,
+        )
+        .money(
+            "Cashable savings, all years, median",
+            h.cashable_total.p50,
             "headline.cashable_total.p50",
-        ),
-        row(
+        )
+        .share(
             format!("P(break even by {last}) of the new money"),
-            Cell::Percent(h.p_break_even),
-            Cell::Percent(h.p_break_even_se),
+            h.p_break_even,
+            h.p_break_even_se,
             "headline.p_break_even",
-        ),
-        row(
-            "P(contingency always covered the hospital)".into(),
-            Cell::Percent(h.p_hospital_covered),
-            Cell::Percent(h.p_hospital_covered_se),
+        )
+        .share(
+            "P(contingency always covered the hospital)",
+            h.p_hospital_covered,
+            h.p_hospital_covered_se,
             "headline.p_hospital_covered",
-        ),
-        row(
-            "Contingency paid to the hospital, all years, mean".into(),
-            Cell::Money(h.contingency_total.mean),
-            Cell::Money(h.contingency_total.se),
+        )
+        .mean(
+            "Contingency paid to the hospital, all years, mean",
+            &h.contingency_total,
             "headline.contingency_total.mean",
-        ),
-        row(
-            "P(year-1 target met)".into(),
-            Cell::Percent(h.p_target_met_year1),
-            Cell::Percent(h.p_target_met_year1_se),
+        )
+        .share(
+            "P(year-1 target met)",
+            h.p_target_met_year1,
+            h.p_target_met_year1_se,
             "headline.p_target_met_year1",
-        ),
-        row(
-            "P(as good as the plan's own case)".into(),
-            Cell::Percent(h.p_meets_claim),
-            Cell::Percent(h.p_meets_claim_se),
+        )
+        .share(
+            "P(as good as the plan's own case)",
+            h.p_meets_claim,
+            h.p_meets_claim_se,
             "headline.p_meets_claim",
-        ),
-        row(
-            "Never breaks even".into(),
-            Cell::Percent(never),
-            Cell::Percent(never_se),
+        )
+        .share(
+            "Never breaks even",
+            never,
+            never_se,
             "headline.break_even_year[never]",
-        ),
-        row(
-            format!("Cumulative system net by {last}, mean"),
-            Cell::Money(c.mean),
-            Cell::Money(c.se),
+        );
+}
+
+/// The distribution of cumulative net and NPV and the avoided admissions.
+fn outcome_rows(rows: &mut Rows, s: &Summary) {
+    let h = &s.headline;
+    let last = s.years.last().map_or("the horizon", |y| y.year.as_str());
+    let a = &h.avoided_total;
+    rows.spread(
+        &format!("Cumulative system net by {last}"),
+        &h.cum_net_horizon,
+        [
             "headline.cum_net_horizon.mean",
-        ),
-        row(
-            format!("Cumulative system net by {last}, median"),
-            Cell::Money(c.p50),
-            Cell::Empty,
             "headline.cum_net_horizon.p50",
-        ),
-        row(
-            format!("Cumulative system net by {last}, P5"),
-            Cell::Money(c.p5),
-            Cell::Empty,
             "headline.cum_net_horizon.p5",
-        ),
-        row(
-            format!("Cumulative system net by {last}, P95"),
-            Cell::Money(c.p95),
-            Cell::Empty,
             "headline.cum_net_horizon.p95",
-        ),
-        row(
-            "Plan's own case: cumulative system net".into(),
-            Cell::Money(h.plan_claim.cum_net_horizon),
-            Cell::Empty,
-            "headline.plan_claim.cum_net_horizon",
-        ),
-        row(
-            "Claim gap (median − plan's own case)".into(),
-            Cell::Money(h.claim_gap),
-            Cell::Empty,
-            "headline.claim_gap",
-        ),
-        row(
-            "Worst 5% of futures: mean cumulative net".into(),
-            Cell::Money(h.expected_shortfall_5),
-            Cell::Empty,
-            "headline.expected_shortfall_5",
-        ),
-        row(
-            format!("NPV of system net ({}), mean", s.meta.discount),
-            Cell::Money(n.mean),
-            Cell::Money(n.se),
-            "headline.npv.mean",
-        ),
-        row(
-            "NPV of system net, P5".into(),
-            Cell::Money(n.p5),
-            Cell::Empty,
-            "headline.npv.p5",
-        ),
-        row(
-            "NPV of system net, P95".into(),
-            Cell::Money(n.p95),
-            Cell::Empty,
-            "headline.npv.p95",
-        ),
-        row(
-            "Avoided admissions, all years, mean".into(),
-            Cell::Count(a.mean),
-            Cell::Number((a.se * 10.0).round() / 10.0),
-            "headline.avoided_total.mean",
-        ),
-        row(
-            "Plan's own case: avoided admissions".into(),
-            Cell::Count(h.plan_claim.avoided_total),
-            Cell::Empty,
-            "headline.plan_claim.avoided_total",
-        ),
-    ]
+        ],
+    )
+    .money(
+        "Plan's own case: cumulative system net",
+        h.plan_claim.cum_net_horizon,
+        "headline.plan_claim.cum_net_horizon",
+    )
+    .money(
+        "Claim gap (median − plan's own case)",
+        h.claim_gap,
+        "headline.claim_gap",
+    )
+    .money(
+        "Worst 5% of futures: mean cumulative net",
+        h.expected_shortfall_5,
+        "headline.expected_shortfall_5",
+    )
+    .mean(
+        format!("NPV of system net ({}), mean", s.meta.discount),
+        &h.npv,
+        "headline.npv.mean",
+    )
+    .tails(
+        "NPV of system net",
+        &h.npv,
+        ["headline.npv.p5", "headline.npv.p95"],
+    )
+    .row(
+        "Avoided admissions, all years, mean",
+        Cell::Count(a.mean),
+        Cell::Number((a.se * 10.0).round() / 10.0),
+        "headline.avoided_total.mean",
+    )
+    .row(
+        "Plan's own case: avoided admissions",
+        Cell::Count(h.plan_claim.avoided_total),
+        Cell::Empty,
+        "headline.plan_claim.avoided_total",
+    );
 }
 
 /// Per financial year: means of avoided admissions, the plan's claim, cashable

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::content::{assumption_tables, headline_rows, years_table};
-use super::{Cell, ReportInput, Section, Table, percent};
+use super::{Cell, ReportInput, Section, SectionChart, Table, percent};
 use crate::chart::{self, Format};
 use crate::error::{Error, Result};
 use crate::figures;
@@ -254,72 +254,118 @@ fn cash_alt(s: &Summary) -> String {
     )
 }
 
+/// One HTML page of a report, whatever the analysis: the header (title, description and
+/// verdict box, already HTML), the parts in order, and the footer (already HTML). Both the
+/// run's report ([`html`]) and the national report are built as a `Page` and written by
+/// [`write_page`].
+pub(super) struct Page {
+    /// The `<title>`.
+    pub title: String,
+    /// The carefund version (the `generator` meta tag).
+    pub version: String,
+    /// Money in tables is shown in this currency.
+    pub currency: Currency,
+    /// `<header>`, description and verdict box, as HTML.
+    pub header: String,
+    /// The page's sections, in order.
+    pub parts: Vec<Part>,
+    /// The `<footer>` element, as HTML.
+    pub footer: String,
+}
+
+/// One part of a [`Page`].
+pub(super) enum Part {
+    /// A section of the page itself, under a fixed anchor id.
+    Fixed(&'static str, Section),
+    /// An extra section: its anchor id is made from its title, unique on the page.
+    Extra(Section),
+    /// A section already written as HTML, under a fixed anchor id.
+    Html(&'static str, String),
+}
+
+/// Write `page` as UTF-8 bytes.
+pub(super) fn write_page(page: &Page) -> Vec<u8> {
+    let mut ids = BTreeSet::new();
+    ids.insert("verdict".to_string());
+    for part in &page.parts {
+        if let Part::Fixed(id, _) | Part::Html(id, _) = part {
+            ids.insert((*id).to_string());
+        }
+    }
+    let mut o = String::with_capacity(300_000);
+    open_page(&mut o, &page.title, &page.version);
+    o.push_str(&page.header);
+    let mut n = 0;
+    for part in &page.parts {
+        match part {
+            Part::Fixed(id, section) => section_html(&mut o, &mut n, id, section, page.currency),
+            Part::Extra(section) => {
+                let id = slug(&section.title, &mut ids);
+                section_html(&mut o, &mut n, &id, section, page.currency);
+            }
+            Part::Html(_, html) => o.push_str(html),
+        }
+    }
+    o.push_str(&page.footer);
+    o.push_str("\n</main>\n</body>\n</html>\n");
+    o.into_bytes()
+}
+
 /// The HTML report of a run, as UTF-8 bytes (see the module docs).
 ///
 /// # Errors
 /// [`Error::Chart`] if a chart cannot be drawn.
 pub fn html(input: &ReportInput) -> Result<Vec<u8>> {
+    Ok(write_page(&run_page(input)?))
+}
+
+/// The run's report as a [`Page`].
+fn run_page(input: &ReportInput) -> Result<Page> {
     let s = input.summary;
     let cur = input.scenario.currency();
     let m = &s.meta;
-    let mut ids = BTreeSet::new();
-    for fixed in [
-        "verdict",
-        "headline",
-        "charts",
-        "years",
-        "assumptions",
-        "methods",
-    ] {
-        ids.insert(fixed.to_string());
-    }
-    let mut o = String::with_capacity(200_000);
-    open_page(
-        &mut o,
-        &format!("{}: credibility of the savings forecast", m.scenario_name),
-        m.carefund_version,
-    );
-
-    title_and_verdict(&mut o, input);
-
-    headline_section(&mut o, s, cur);
-
-    let mut n = 0;
-    charts_section(&mut o, &mut n, input)?;
-
-    // Year by year.
-    o.push_str("<section aria-labelledby=\"years\">\n<h2 id=\"years\">Year by year</h2>\n");
-    table_html(&mut o, &years_table(s), cur);
-    o.push_str("</section>\n");
-
-    // Assumptions.
-    assumptions_section(
-        &mut o,
-        input.scenario,
-        "Every uncertain input is drawn once per simulated future from the distribution below; \
-         the plan's own case uses the central value. Inputs named in a correlation are drawn together \
-         (Gaussian copula on rank correlations).",
-    );
-
-    // Extra sections.
-    for section in &input.sections {
-        section_html(&mut o, &mut n, section, &mut ids, cur);
-    }
-
-    methods(&mut o, input);
-    let _ = write!(
-        o,
-        "<footer><p>Produced by carefund {} from {} (SHA-256 <code>{}</code>). \
-         The same scenario, seed and number of paths reproduce every figure exactly: \
-         <code>carefund run {} --seed {} --paths {}</code>.</p></footer>\n</main>\n</body>\n</html>\n",
-        escape(m.carefund_version),
-        escape(&m.scenario_file),
-        escape(&m.scenario_hash),
-        escape(&m.scenario_file),
-        m.seed,
-        m.paths
-    );
-    Ok(o.into_bytes())
+    let mut header = String::new();
+    title_and_verdict(&mut header, input);
+    let mut parts = vec![
+        Part::Fixed("headline", headline_section(s)),
+        Part::Fixed("charts", charts_section(input)?),
+        Part::Fixed(
+            "years",
+            Section {
+                title: "Year by year".into(),
+                tables: vec![years_table(s)],
+                ..Section::default()
+            },
+        ),
+        assumptions_section(
+            input.scenario,
+            "Every uncertain input is drawn once per simulated future from the distribution below; \
+             the plan's own case uses the central value. Inputs named in a correlation are drawn together \
+             (Gaussian copula on rank correlations).",
+        ),
+    ];
+    parts.extend(input.sections.iter().cloned().map(Part::Extra));
+    let mut methods_html = String::new();
+    methods(&mut methods_html, input);
+    parts.push(Part::Html("methods", methods_html));
+    Ok(Page {
+        title: format!("{}: credibility of the savings forecast", m.scenario_name),
+        version: m.carefund_version.to_string(),
+        currency: cur,
+        header,
+        parts,
+        footer: format!(
+            "<footer><p>Produced by carefund {} from {} (SHA-256 <code>{}</code>). \
+             The same scenario, seed and number of paths reproduce every figure exactly: \
+             <code>carefund run {} --seed {} --paths {}</code>.</p></footer>",
+            escape(m.carefund_version),
+            escape(&m.scenario_file),
+            escape(&m.scenario_hash),
+            escape(&m.scenario_file),
+            m.seed,
+            m.paths
+        ),
+    })
 }
 
 /// The title, the scenario's description and the verdict box.
@@ -366,11 +412,8 @@ fn title_and_verdict(o: &mut String, input: &ReportInput) {
 }
 
 /// The headline metrics and the break-even-year table.
-fn headline_section(o: &mut String, s: &Summary, cur: Currency) {
+fn headline_section(s: &Summary) -> Section {
     let h = &s.headline;
-    o.push_str(
-        "<section aria-labelledby=\"headline\">\n<h2 id=\"headline\">Headline figures</h2>\n",
-    );
     let rows: Vec<Vec<Cell>> = headline_rows(s)
         .into_iter()
         .map(|r| vec![Cell::Text(r.label), r.value, r.se])
@@ -383,7 +426,6 @@ fn headline_section(o: &mut String, s: &Summary, cur: Currency) {
     headline.note = Some(
         "Money is in real terms at the scenario's prices. A standard error measures the Monte Carlo noise of the figure; more paths shrink it as 1/√paths.".into(),
     );
-    table_html(o, &headline, cur);
     let be = Table::new(
         "When futures break even for good (first year from which cumulative net stays ≥ 0)",
         &["Year", "Share of futures", "± standard error"],
@@ -398,72 +440,80 @@ fn headline_section(o: &mut String, s: &Summary, cur: Currency) {
             })
             .collect(),
     );
-    table_html(o, &be, cur);
-    o.push_str("</section>\n");
+    Section {
+        title: "Headline figures".into(),
+        tables: vec![headline, be],
+        ..Section::default()
+    }
 }
 
-/// The run's charts as inline SVG figures (`n` counts the figures of the page).
-fn charts_section(o: &mut String, n: &mut usize, input: &ReportInput) -> Result<()> {
+/// The run's charts as inline SVG figures.
+fn charts_section(input: &ReportInput) -> Result<Section> {
     let s = input.summary;
     let cur = input.scenario.currency();
-    o.push_str("<section aria-labelledby=\"charts\">\n<h2 id=\"charts\">Charts</h2>\n");
+    let mut charts = Vec::new();
     let fan = chart::fan_chart(&figures::fan(s), Format::Svg).map_err(wrap("fan"))?;
-    figure(
-        o,
-        n,
-        &svg_text(fan),
-        &format!(
+    charts.push(svg_figure(
+        fan,
+        format!(
             "Cumulative system net (cashable savings minus the new money spent on schemes), {}: the median future, the bands holding the middle 50%, 80% and 90% of futures, and the plan's own case.",
             cur.millions()
         ),
-        &fan_alt(s),
-    );
+        fan_alt(s),
+    ));
     if let Some(sim) = input.simulation {
         let hist = chart::histogram(&figures::histogram(s, sim), Format::Svg)
             .map_err(wrap("histogram"))?;
-        figure(
-            o,
-            n,
-            &svg_text(hist),
-            &format!(
+        charts.push(svg_figure(
+            hist,
+            format!(
                 "Cumulative system net by {} across all simulated futures; the line marks break-even.",
                 last_year(s)
             ),
-            &histogram_alt(s),
-        );
+            histogram_alt(s),
+        ));
     }
     let adm = chart::admissions_chart(&figures::admissions(s), Format::Svg)
         .map_err(wrap("admissions"))?;
-    figure(
-        o,
-        n,
-        &svg_text(adm),
-        "Emergency admissions without the schemes, with them, and what the plan expects.",
-        &admissions_alt(s),
-    );
+    charts.push(svg_figure(
+        adm,
+        "Emergency admissions without the schemes, with them, and what the plan expects.".into(),
+        admissions_alt(s),
+    ));
     let cash = chart::cash_bars(&figures::cash(s), Format::Svg).map_err(wrap("cash"))?;
-    figure(
-        o,
-        n,
-        &svg_text(cash),
-        &format!(
+    charts.push(svg_figure(
+        cash,
+        format!(
             "Mean cashable savings against new money spent on schemes per financial year, {}.",
             cur.millions()
         ),
-        &cash_alt(s),
-    );
-    o.push_str("</section>\n");
-    Ok(())
+        cash_alt(s),
+    ));
+    Ok(charts_of(charts))
 }
 
-pub(super) fn section_html(
-    o: &mut String,
-    n: &mut usize,
-    section: &Section,
-    ids: &mut BTreeSet<String>,
-    cur: Currency,
-) {
-    let id = slug(&section.title, ids);
+/// A figure of the page: an SVG chart (as drawn) with its caption and text alternative.
+pub(super) fn svg_figure(svg: Vec<u8>, caption: String, alt: String) -> SectionChart {
+    SectionChart {
+        title: caption,
+        alt,
+        svg: Some(svg_text(svg)),
+        native: None,
+    }
+}
+
+/// The *Charts* section of a page.
+pub(super) fn charts_of(charts: Vec<SectionChart>) -> Section {
+    Section {
+        title: "Charts".into(),
+        charts,
+        ..Section::default()
+    }
+}
+
+/// One section under the anchor `id`: its paragraphs, figures (`n` counts the figures of
+/// the page) and tables.
+fn section_html(o: &mut String, n: &mut usize, id: &str, section: &Section, cur: Currency) {
     let _ = write!(
         o,
         "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n",
@@ -536,16 +586,16 @@ pub(super) fn verdict_box(
 
 /// The *Assumptions* section: an introduction (plain text) and the tables of
 /// [`assumption_tables`].
-pub(super) fn assumptions_section(o: &mut String, scenario: &crate::Scenario, intro: &str) {
-    let _ = write!(
-        o,
-        "<section aria-labelledby=\"assumptions\">\n<h2 id=\"assumptions\">Assumptions</h2>\n<p>{}</p>\n",
-        escape(intro)
-    );
-    for t in assumption_tables(scenario) {
-        table_html(o, &t, scenario.currency());
-    }
-    o.push_str("</section>\n");
+pub(super) fn assumptions_section(scenario: &crate::Scenario, intro: &str) -> Part {
+    Part::Fixed(
+        "assumptions",
+        Section {
+            title: "Assumptions".into(),
+            paragraphs: vec![intro.into()],
+            tables: assumption_tables(scenario),
+            charts: Vec::new(),
+        },
+    )
 }
 
 /// The definitions of cashable savings and system net (docs/model.md), as `<dt>`/`<dd>`

@@ -54,7 +54,6 @@
 mod content;
 mod html;
 pub mod national;
-pub mod sections;
 mod xlsx;
 
 pub use content::{HeadlineRow, assumption_tables, headline_rows, years_table};
@@ -260,4 +259,10 @@ impl Cell {
             Cell::Money(_) | Cell::Percent(_) | Cell::Count(_) | Cell::Number(_)
         )
     }
+}
+
+/// The SVG text of a drawn chart, or `None` if it could not be drawn (the HTML report
+/// then shows the chart's caption and text alternative only).
+pub(crate) fn svg_or_none(bytes: crate::Result<Vec<u8>>) -> Option<String> {
+    bytes.ok().and_then(|b| String::from_utf8(b).ok())
 }

@@ -18,17 +18,12 @@
 
 use std::fmt::Write;
 
-use rust_xlsxwriter::Workbook;
-
-use super::content::HeadlineRow;
+use super::content::{HeadlineRow, Rows};
 use super::html::{
-    assumptions_section, class_of, escape, figure, money_definitions, open_page, section_html,
-    svg_text, table_html, verdict_box, wrap,
+    Page, Part, assumptions_section, charts_of, class_of, escape, money_definitions, svg_figure,
+    verdict_box, wrap, write_page,
 };
-use super::xlsx::{
-    Fan, Formats, KeyValue, assumptions_sheet, err, fan_sheet, key_value_sheet, list_sheet,
-    new_sheet, section_sheet,
-};
+use super::xlsx::{Book, Fan, KeyValue, Sheet, write_book};
 use super::{Cell, NativeChart, NativeKind, Section, SectionChart, Table, percent};
 use crate::chart::{self, Format};
 use crate::error::Result;
@@ -69,152 +64,117 @@ fn last_period(n: &National) -> String {
 pub fn national_rows(n: &National) -> Vec<HeadlineRow> {
     let t = &n.totals;
     let last = last_period(n);
-    let row = |label: String, value: Cell, se: Cell, key: &'static str| HeadlineRow {
-        label,
-        value,
-        se,
-        key,
-    };
-    vec![
-        row(
-            "Pooled funds, year 1 (sum over areas, a year)".into(),
-            Cell::Money(t.pooled),
-            Cell::Empty,
+    Rows::default()
+        .money(
+            "Pooled funds, year 1 (sum over areas, a year)",
+            t.pooled,
             "totals.pooled",
-        ),
-        row(
-            "Schemes' cost (a year, before additionality)".into(),
-            Cell::Money(t.scheme_cost),
-            Cell::Empty,
+        )
+        .money(
+            "Schemes' cost (a year, before additionality)",
+            t.scheme_cost,
             "totals.scheme_cost",
-        ),
-        row(
-            "New money (a year, before overruns)".into(),
-            Cell::Money(t.new_money_per_year),
-            Cell::Empty,
+        )
+        .money(
+            "New money (a year, before overruns)",
+            t.new_money_per_year,
             "totals.new_money_per_year",
-        ),
-        row(
-            "Plans' claimed savings, whole horizon".into(),
-            Cell::Money(t.claimed_savings_total),
-            Cell::Empty,
+        )
+        .money(
+            "Plans' claimed savings, whole horizon",
+            t.claimed_savings_total,
             "totals.claimed_savings_total",
-        ),
-        row(
-            "P(claimed savings arrive, gross)".into(),
-            Cell::Percent(t.p_savings_claim_met),
-            Cell::Percent(t.p_savings_claim_met_se),
+        )
+        .share(
+            "P(claimed savings arrive, gross)",
+            t.p_savings_claim_met,
+            t.p_savings_claim_met_se,
             "totals.p_savings_claim_met",
-        ),
-        row(
-            "P(claimed savings arrive as cash)".into(),
-            Cell::Percent(t.p_savings_claim_cashable),
-            Cell::Percent(t.p_savings_claim_cashable_se),
+        )
+        .share(
+            "P(claimed savings arrive as cash)",
+            t.p_savings_claim_cashable,
+            t.p_savings_claim_cashable_se,
             "totals.p_savings_claim_cashable",
-        ),
-        row(
-            "P(every hospital covered by its contingency)".into(),
-            Cell::Percent(t.p_hospital_covered),
-            Cell::Percent(t.p_hospital_covered_se),
+        )
+        .share(
+            "P(every hospital covered by its contingency)",
+            t.p_hospital_covered,
+            t.p_hospital_covered_se,
             "totals.p_hospital_covered",
-        ),
-        row(
+        )
+        .share(
             format!("P(national break even by {last})"),
-            Cell::Percent(t.p_break_even),
-            Cell::Percent(t.p_break_even_se),
+            t.p_break_even,
+            t.p_break_even_se,
             "totals.p_break_even",
-        ),
-        row(
-            "P(national year-1 reduction met)".into(),
-            Cell::Percent(t.p_target_met_year1),
-            Cell::Percent(t.p_target_met_year1_se),
+        )
+        .share(
+            "P(national year-1 reduction met)",
+            t.p_target_met_year1,
+            t.p_target_met_year1_se,
             "totals.p_target_met_year1",
-        ),
-        row(
-            "Plans' claimed avoided admissions, year 1 (sum over areas)".into(),
+        )
+        .row(
+            "Plans' claimed avoided admissions, year 1 (sum over areas)",
             Cell::Count(t.plan_year1),
             Cell::Empty,
             "totals.plan_year1",
-        ),
-        row(
-            format!("National cumulative net by {last}, mean"),
-            Cell::Money(t.cum_net.mean),
-            Cell::Money(t.cum_net.se),
-            "totals.cum_net.mean",
-        ),
-        row(
-            format!("National cumulative net by {last}, median"),
-            Cell::Money(t.cum_net.p50),
-            Cell::Empty,
-            "totals.cum_net.p50",
-        ),
-        row(
-            format!("National cumulative net by {last}, P5"),
-            Cell::Money(t.cum_net.p5),
-            Cell::Empty,
-            "totals.cum_net.p5",
-        ),
-        row(
-            format!("National cumulative net by {last}, P95"),
-            Cell::Money(t.cum_net.p95),
-            Cell::Empty,
-            "totals.cum_net.p95",
-        ),
-        row(
-            "NPV of national system net, mean".into(),
-            Cell::Money(t.npv.mean),
-            Cell::Money(t.npv.se),
+        )
+        .spread(
+            &format!("National cumulative net by {last}"),
+            &t.cum_net,
+            [
+                "totals.cum_net.mean",
+                "totals.cum_net.p50",
+                "totals.cum_net.p5",
+                "totals.cum_net.p95",
+            ],
+        )
+        .mean(
+            "NPV of national system net, mean",
+            &t.npv,
             "totals.npv.mean",
-        ),
-        row(
-            "NPV of national system net, P5".into(),
-            Cell::Money(t.npv.p5),
-            Cell::Empty,
-            "totals.npv.p5",
-        ),
-        row(
-            "NPV of national system net, P95".into(),
-            Cell::Money(t.npv.p95),
-            Cell::Empty,
-            "totals.npv.p95",
-        ),
-        row(
-            "Avoided admissions, year 1, mean".into(),
+        )
+        .tails(
+            "NPV of national system net",
+            &t.npv,
+            ["totals.npv.p5", "totals.npv.p95"],
+        )
+        .row(
+            "Avoided admissions, year 1, mean",
             Cell::Count(t.avoided_year1.mean),
             Cell::Count(t.avoided_year1.se),
             "totals.avoided_year1.mean",
-        ),
-        row(
-            "Avoided admissions, all years, mean".into(),
+        )
+        .row(
+            "Avoided admissions, all years, mean",
             Cell::Count(t.avoided.mean),
             Cell::Count(t.avoided.se),
             "totals.avoided.mean",
-        ),
-        row(
-            "Avoided admissions, all years, median".into(),
+        )
+        .row(
+            "Avoided admissions, all years, median",
             Cell::Count(t.avoided.p50),
             Cell::Empty,
             "totals.avoided.p50",
-        ),
-        row(
-            "Pay for performance released, mean".into(),
-            Cell::Money(t.released.mean),
-            Cell::Money(t.released.se),
+        )
+        .mean(
+            "Pay for performance released, mean",
+            &t.released,
             "totals.released.mean",
-        ),
-        row(
-            "Pay for performance withheld, mean".into(),
-            Cell::Money(t.withheld.mean),
-            Cell::Money(t.withheld.se),
+        )
+        .mean(
+            "Pay for performance withheld, mean",
+            &t.withheld,
             "totals.withheld.mean",
-        ),
-        row(
-            "Contingency paid to hospitals, mean".into(),
-            Cell::Money(t.contingency.mean),
-            Cell::Money(t.contingency.se),
+        )
+        .mean(
+            "Contingency paid to hospitals, mean",
+            &t.contingency,
             "totals.contingency.mean",
-        ),
-    ]
+        )
+        .done()
 }
 
 /// The verdict of a national run: a heading, the class of its colour bar (the rating
@@ -523,14 +483,6 @@ fn seed_cell(seed: u64) -> Cell {
 pub fn national_xlsx(input: &NationalInput) -> Result<Vec<u8>> {
     let n = input.national;
     let m = &n.meta;
-    let f = Formats::new(m.currency);
-    let mut wb = Workbook::new();
-    let mut names = std::collections::BTreeSet::new();
-
-    let (mut summary, _) = new_sheet("Summary", &mut names)?;
-    let (mut fan_ws, fan_name) = new_sheet("Fan chart", &mut names)?;
-    let chart = fan_sheet(&fan(n), &f, &mut fan_ws, &fan_name)?;
-
     let t = |x: &str| Cell::text(x);
     let e = Cell::Empty;
     let mut rows = vec![
@@ -617,31 +569,18 @@ pub fn national_xlsx(input: &NationalInput) -> Result<Vec<u8>> {
     for h in national_rows(n) {
         rows.push(KeyValue::new(h.label, h.value, h.se, h.key));
     }
-    key_value_sheet(
-        &mut summary,
-        &f,
-        &format!("carefund national report: {}", m.template_name),
-        "national.json key",
-        &rows,
-    )?;
-    summary.insert_chart(2, 5, &chart).map_err(err)?;
-    wb.push_worksheet(summary);
-    wb.push_worksheet(fan_ws);
-
-    let (mut ws, _) = new_sheet("Areas", &mut names)?;
-    list_sheet(&areas_table(n), &f, &mut ws)?;
-    wb.push_worksheet(ws);
-
-    let ratings = ratings_section(n);
-    let (mut ws, name) = new_sheet(&ratings.title, &mut names)?;
-    section_sheet(&ratings, &f, &mut ws, &name)?;
-    wb.push_worksheet(ws);
-
-    let (mut ws, _) = new_sheet("Assumptions", &mut names)?;
-    assumptions_sheet(input.template, &f, &mut ws)?;
-    wb.push_worksheet(ws);
-
-    wb.save_to_buffer().map_err(err)
+    write_book(&Book {
+        currency: m.currency,
+        title: format!("carefund national report: {}", m.template_name),
+        json_key: "national.json key".into(),
+        rows,
+        fan: fan(n),
+        sheets: vec![
+            Sheet::List("Areas".into(), areas_table(n)),
+            Sheet::Section(ratings_section(n)),
+            Sheet::Assumptions(input.template),
+        ],
+    })
 }
 
 /// The columns `keep` of `t`, in that order.
@@ -670,19 +609,61 @@ fn project(t: &Table, title: &str, keep: &[usize]) -> Table {
 /// # Errors
 /// [`crate::Error::Chart`] if a chart cannot be drawn.
 pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
+    Ok(write_page(&national_page(input)?))
+}
+
+/// The national report as a [`Page`], written by the run's writer.
+fn national_page(input: &NationalInput) -> Result<Page> {
+    let n = input.national;
+    let m = &n.meta;
+    let mut methods_html = String::new();
+    methods(&mut methods_html, input);
+    Ok(Page {
+        title: format!(
+            "{}: national credibility of the savings forecasts",
+            m.template_name
+        ),
+        version: m.carefund_version.to_string(),
+        currency: m.currency,
+        header: national_header(input),
+        parts: vec![
+            Part::Fixed("headline", national_headline(n)),
+            Part::Fixed("charts", national_charts(n)?),
+            Part::Extra(areas_section(n)),
+            assumptions_section(
+                input.template,
+                "The template's assumptions, shared by every area except where the areas file overrides them. Every uncertain \
+                 input is drawn once per simulated future; the national shocks below then tie areas together.",
+            ),
+            Part::Html("methods", methods_html),
+        ],
+        footer: format!(
+            "<footer><p>Produced by carefund {} from the template {} (SHA-256 <code>{}</code>) and the areas file {} \
+             (SHA-256 <code>{}</code>). The same files, seed and number of paths reproduce every figure exactly: \
+             <code>carefund national --areas {} --template {} --seed {} --paths {} --effect-correlation {} \
+             --growth-correlation {}</code>.</p></footer>",
+            escape(m.carefund_version),
+            escape(&m.template_file),
+            escape(&m.template_hash),
+            escape(&m.areas_file),
+            escape(&m.areas_hash),
+            escape(&m.areas_file),
+            escape(&m.template_file),
+            m.seed,
+            m.paths,
+            m.factors.effect_correlation,
+            m.factors.growth_correlation
+        ),
+    })
+}
+
+/// The page's header, the template's description and the verdict box.
+fn national_header(input: &NationalInput) -> String {
     let n = input.national;
     let m = &n.meta;
     let t = &n.totals;
     let last = last_period(n);
-    let mut o = String::with_capacity(300_000);
-    open_page(
-        &mut o,
-        &format!(
-            "{}: national credibility of the savings forecasts",
-            m.template_name
-        ),
-        m.carefund_version,
-    );
+    let mut o = String::new();
     let _ = write!(
         o,
         "<header><p class=\"kicker\">National portfolio: credibility of pooled-fund savings forecasts</p>\n<h1>{}</h1>\n\
@@ -716,10 +697,11 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
         &v.reasons,
         &[],
     );
+    o
+}
 
-    o.push_str(
-        "<section aria-labelledby=\"headline\">\n<h2 id=\"headline\">National figures</h2>\n",
-    );
+/// The national totals and the areas per rating.
+fn national_headline(n: &National) -> Section {
     let mut headline = Table::new(
         "National totals: sums over areas in each simulated future",
         &["Metric", "Value", "± standard error"],
@@ -733,44 +715,48 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
          more paths shrink it as 1/√paths."
             .into(),
     );
-    table_html(&mut o, &headline, m.currency);
-    table_html(&mut o, &ratings_table(n), m.currency);
-    o.push_str("</section>\n");
+    Section {
+        title: "National figures".into(),
+        tables: vec![headline, ratings_table(n)],
+        ..Section::default()
+    }
+}
 
-    o.push_str("<section aria-labelledby=\"charts\">\n<h2 id=\"charts\">Charts</h2>\n");
-    let mut k = 0;
+/// The national fan, the areas per rating and every area's P(break even), as SVG.
+fn national_charts(n: &National) -> Result<Section> {
+    let last = last_period(n);
     let fan_svg = chart::fan_chart(&report::fan(n), Format::Svg).map_err(wrap("national-fan"))?;
-    figure(
-        &mut o,
-        &mut k,
-        &svg_text(fan_svg),
-        "National cumulative system net (cashable savings minus scheme spend, summed over areas), in millions: the median \
-         future and the bands holding the middle 50%, 80% and 90% of futures.",
-        &fan_alt(n),
-    );
     let ratings_svg =
         chart::columns(&report::ratings(n), Format::Svg).map_err(wrap("national-ratings"))?;
-    figure(
-        &mut o,
-        &mut k,
-        &svg_text(ratings_svg),
-        "Areas per credibility rating.",
-        &ratings_alt(n),
-    );
     let ranked_svg = chart::ranked(&report::ranked_break_even(n), Format::Svg)
         .map_err(wrap("national-break-even"))?;
-    figure(
-        &mut o,
-        &mut k,
-        &svg_text(ranked_svg),
-        &format!(
-            "Every area's P(break even by {last}), best first, with ± 2 standard errors; the lines mark the rating thresholds."
+    Ok(charts_of(vec![
+        svg_figure(
+            fan_svg,
+            "National cumulative system net (cashable savings minus scheme spend, summed over areas), in millions: the median \
+             future and the bands holding the middle 50%, 80% and 90% of futures."
+                .into(),
+            fan_alt(n),
         ),
-        &ranked_alt(n),
-    );
-    o.push_str("</section>\n");
+        svg_figure(
+            ratings_svg,
+            "Areas per credibility rating.".into(),
+            ratings_alt(n),
+        ),
+        svg_figure(
+            ranked_svg,
+            format!(
+                "Every area's P(break even by {last}), best first, with ± 2 standard errors; the lines mark the rating thresholds."
+            ),
+            ranked_alt(n),
+        ),
+    ]))
+}
 
-    // The areas, best first; the workbook's Areas sheet has every column in file order.
+/// The areas, best first; the workbook's Areas sheet has every column in file order.
+fn areas_section(n: &National) -> Section {
+    let m = &n.meta;
+    let last = last_period(n);
     let full = areas_table(n);
     let mut ranked = full.clone();
     let mut order: Vec<usize> = (0..n.areas.len()).collect();
@@ -785,54 +771,17 @@ pub fn national_html(input: &NationalInput) -> Result<Vec<u8>> {
         "Cumulative net by {last}. The workbook's Areas sheet adds each area's mean and spread, avoided admissions, \
          inputs and seed."
     ));
-    let mut ids = std::collections::BTreeSet::new();
-    for fixed in ["verdict", "headline", "charts", "assumptions", "methods"] {
-        ids.insert(fixed.to_string());
+    Section {
+        title: "Areas".into(),
+        paragraphs: vec![format!(
+            "Each area is the template with its own pooled fund, baseline admissions and target reduction (and any \
+             override columns of {}) written in, run for {} futures.",
+            m.areas_file,
+            group(m.paths as f64)
+        )],
+        tables: vec![areas],
+        charts: Vec::new(),
     }
-    section_html(
-        &mut o,
-        &mut k,
-        &Section {
-            title: "Areas".into(),
-            paragraphs: vec![format!(
-                "Each area is the template with its own pooled fund, baseline admissions and target reduction (and any \
-                 override columns of {}) written in, run for {} futures.",
-                m.areas_file,
-                group(m.paths as f64)
-            )],
-            tables: vec![areas],
-            charts: Vec::new(),
-        },
-        &mut ids,
-        m.currency,
-    );
-
-    assumptions_section(
-        &mut o,
-        input.template,
-        "The template's assumptions, shared by every area except where the areas file overrides them. Every uncertain \
-         input is drawn once per simulated future; the national shocks below then tie areas together.",
-    );
-    methods(&mut o, input);
-    let _ = write!(
-        o,
-        "<footer><p>Produced by carefund {} from the template {} (SHA-256 <code>{}</code>) and the areas file {} \
-         (SHA-256 <code>{}</code>). The same files, seed and number of paths reproduce every figure exactly: \
-         <code>carefund national --areas {} --template {} --seed {} --paths {} --effect-correlation {} \
-         --growth-correlation {}</code>.</p></footer>\n</main>\n</body>\n</html>\n",
-        escape(m.carefund_version),
-        escape(&m.template_file),
-        escape(&m.template_hash),
-        escape(&m.areas_file),
-        escape(&m.areas_hash),
-        escape(&m.areas_file),
-        escape(&m.template_file),
-        m.seed,
-        m.paths,
-        m.factors.effect_correlation,
-        m.factors.growth_correlation
-    );
-    Ok(o.into_bytes())
 }
 
 fn methods(o: &mut String, input: &NationalInput) {

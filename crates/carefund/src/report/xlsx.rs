@@ -198,54 +198,120 @@ pub fn xlsx(input: &ReportInput) -> Result<Vec<u8>> {
     build(input, PATHS_SHEET_CAP)
 }
 
-fn build(input: &ReportInput, paths_cap: usize) -> Result<Vec<u8>> {
-    let f = Formats::new(input.scenario.currency());
+/// One workbook of a report, whatever the analysis: a *Summary* sheet (key-value rows
+/// and the fan chart), the *Fan chart* sheet, then the other sheets in order. Both the
+/// run's workbook ([`xlsx`]) and the national one are built as a `Book` and written by
+/// [`write_book`].
+pub(super) struct Book<'a> {
+    /// Money is formatted in this currency.
+    pub(super) currency: crate::fmt::Currency,
+    /// The *Summary* sheet's title line.
+    pub(super) title: String,
+    /// The header of the Summary sheet's key column (which JSON file holds the values).
+    pub(super) json_key: String,
+    /// The Summary sheet's rows.
+    pub(super) rows: Vec<KeyValue>,
+    /// The fan chart (its own sheet, and shown on the Summary sheet).
+    pub(super) fan: Fan,
+    /// The other sheets, in order.
+    pub(super) sheets: Vec<Sheet<'a>>,
+}
+
+/// Writes one sheet's content.
+type SheetWriter<'a> = Box<dyn Fn(&Formats, &mut Worksheet) -> Result<()> + 'a>;
+
+/// One sheet of a [`Book`] after the Summary and the fan.
+pub(super) enum Sheet<'a> {
+    /// A table filling the sheet, header frozen with the first column.
+    Table(String, Table),
+    /// A table filling the sheet, as [`Sheet::Table`] with an autofilter.
+    List(String, Table),
+    /// The *Assumptions* sheet of a scenario.
+    Assumptions(&'a crate::scenario::Scenario),
+    /// An extra section.
+    Section(Section),
+    /// A sheet written by its own function.
+    Custom(String, SheetWriter<'a>),
+}
+
+/// Write `book` as the bytes of an `.xlsx` file.
+pub(super) fn write_book(book: &Book) -> Result<Vec<u8>> {
+    let f = Formats::new(book.currency);
     let mut wb = Workbook::new();
     let mut names = BTreeSet::new();
     let mut sheet = |title: &str| new_sheet(title, &mut names);
 
     let (mut summary_ws, _) = sheet("Summary")?;
     let (mut fan_ws, fan_name) = sheet("Fan chart")?;
-    let fan = fan_sheet(&run_fan(input), &f, &mut fan_ws, &fan_name)?;
-    summary_sheet(input, &f, &mut summary_ws, &fan)?;
+    let fan = fan_sheet(&book.fan, &f, &mut fan_ws, &fan_name)?;
+    key_value_sheet(&mut summary_ws, &f, &book.title, &book.json_key, &book.rows)?;
+    summary_ws.insert_chart(2, 5, &fan).map_err(err)?;
     wb.push_worksheet(summary_ws);
     wb.push_worksheet(fan_ws);
 
-    let (mut ws, _) = sheet("By year")?;
-    let mut widths = Widths::default();
-    let (placed, _) = table(
-        &mut ws,
-        &f,
-        &mut widths,
-        0,
-        &years_table(input.summary),
-        true,
-    )?;
-    ws.set_freeze_panes(placed.header_row + 1, 1).map_err(err)?;
-    widths.apply(&mut ws)?;
-    wb.push_worksheet(ws);
-
-    let (mut ws, _) = sheet("By period")?;
-    by_period(input, &f, &mut ws)?;
-    wb.push_worksheet(ws);
-
-    let (mut ws, _) = sheet("Assumptions")?;
-    assumptions_sheet(input.scenario, &f, &mut ws)?;
-    wb.push_worksheet(ws);
-
-    if let Some(sim) = input.simulation {
-        let (mut ws, _) = sheet("Paths")?;
-        paths_sheet(input, sim, paths_cap, &f, &mut ws)?;
+    for s in &book.sheets {
+        let ws = match s {
+            Sheet::Table(title, t) => {
+                let (mut ws, _) = sheet(title)?;
+                let mut widths = Widths::default();
+                let (placed, _) = table(&mut ws, &f, &mut widths, 0, t, true)?;
+                ws.set_freeze_panes(placed.header_row + 1, 1).map_err(err)?;
+                widths.apply(&mut ws)?;
+                ws
+            }
+            Sheet::List(title, t) => {
+                let (mut ws, _) = sheet(title)?;
+                list_sheet(t, &f, &mut ws)?;
+                ws
+            }
+            Sheet::Assumptions(scenario) => {
+                let (mut ws, _) = sheet("Assumptions")?;
+                assumptions_sheet(scenario, &f, &mut ws)?;
+                ws
+            }
+            Sheet::Section(section) => {
+                let (mut ws, name) = sheet(&section.title)?;
+                section_sheet(section, &f, &mut ws, &name)?;
+                ws
+            }
+            Sheet::Custom(title, write) => {
+                let (mut ws, _) = sheet(title)?;
+                write(&f, &mut ws)?;
+                ws
+            }
+        };
         wb.push_worksheet(ws);
     }
-
-    for section in &input.sections {
-        let (mut ws, name) = sheet(&section.title)?;
-        section_sheet(section, &f, &mut ws, &name)?;
-        wb.push_worksheet(ws);
-    }
-
     wb.save_to_buffer().map_err(err)
+}
+
+fn build(input: &ReportInput, paths_cap: usize) -> Result<Vec<u8>> {
+    let m = &input.summary.meta;
+    let mut sheets = vec![
+        Sheet::Table("By year".into(), years_table(input.summary)),
+        Sheet::Custom(
+            "By period".into(),
+            Box::new(|f: &Formats, ws: &mut Worksheet| by_period(input, f, ws)),
+        ),
+        Sheet::Assumptions(input.scenario),
+    ];
+    if let Some(sim) = input.simulation {
+        sheets.push(Sheet::Custom(
+            "Paths".into(),
+            Box::new(move |f: &Formats, ws: &mut Worksheet| {
+                paths_sheet(input, sim, paths_cap, f, ws)
+            }),
+        ));
+    }
+    sheets.extend(input.sections.iter().cloned().map(Sheet::Section));
+    write_book(&Book {
+        currency: input.scenario.currency(),
+        title: format!("carefund report: {}", m.scenario_name),
+        json_key: "summary.json key".into(),
+        rows: summary_rows(input),
+        fan: run_fan(input),
+        sheets,
+    })
 }
 
 /// A worksheet named `title` (made valid and unique, see [`unique_sheet_name`]) and
@@ -367,7 +433,8 @@ pub(super) fn key_value_sheet(
     Ok(())
 }
 
-fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Chart) -> Result<()> {
+/// The rows of the run's *Summary* sheet.
+fn summary_rows(input: &ReportInput) -> Vec<KeyValue> {
     let s = input.summary;
     let m = &s.meta;
     let t = |x: &str| Cell::Text(x.to_string());
@@ -451,15 +518,7 @@ fn summary_sheet(input: &ReportInput, f: &Formats, ws: &mut Worksheet, fan: &Cha
             "headline.break_even_year",
         ));
     }
-    key_value_sheet(
-        ws,
-        f,
-        &format!("carefund report: {}", m.scenario_name),
-        "summary.json key",
-        &rows,
-    )?;
-    ws.insert_chart(2, 5, fan).map_err(err)?;
-    Ok(())
+    rows
 }
 
 /// What a fan chart sheet shows: the distribution of cumulative net per period and,

@@ -1553,31 +1553,7 @@ pub(crate) fn toml_error_with(
             within(&key)
         });
         d.problem = friendly_types(msg);
-        if msg.contains("invalid type: map") && msg.contains("expected a sequence") && on_header {
-            // `[scheme]` where `[[scheme]]` was meant.
-            d.allowed = Some(format!(
-                "[[{section}]] (double brackets), one such table for each {section}"
-            ));
-        } else if let Some(date) = offset
-            .and_then(|o| line_at(text, o).split_once('=').map(|(_, v)| v.trim()))
-            .filter(|v| msg.contains("invalid type: map") && v.get(4..5) == Some("-"))
-            .filter(|v| {
-                v.get(..4)
-                    .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
-            })
-        {
-            // `start_year = 2015-04-01`: TOML reads a date, which is not a number.
-            d.problem = "a TOML date is not a year".into();
-            d.value = Some(date.to_string());
-            d.allowed = Some(format!(
-                "a whole number, the year alone (e.g. {})",
-                &date[..4]
-            ));
-        } else if msg.contains("invalid type: string") && msg.contains("expected i64") {
-            d.allowed = Some("a whole number, without quotes".into());
-        } else if msg.contains("invalid type: string") && msg.contains("expected f64") {
-            d.allowed = Some("a finite number, without quotes (e.g. 12_675_000 or 0.035)".into());
-        }
+        type_hint(&mut d, text, offset, msg, &section, on_header);
     } else if msg.starts_with("duplicate key") {
         if on_header {
             d.key = Some(section.clone());
@@ -1600,6 +1576,43 @@ pub(crate) fn toml_error_with(
         d.key = None;
     }
     d.into()
+}
+
+/// What is allowed where a value has the wrong type: `[[table]]` for a `[table]` header,
+/// the year alone for a TOML date, a number without quotes for a quoted one.
+fn type_hint(
+    d: &mut Diagnostic,
+    text: &str,
+    offset: Option<usize>,
+    msg: &str,
+    section: &str,
+    on_header: bool,
+) {
+    if msg.contains("invalid type: map") && msg.contains("expected a sequence") && on_header {
+        // `[scheme]` where `[[scheme]]` was meant.
+        d.allowed = Some(format!(
+            "[[{section}]] (double brackets), one such table for each {section}"
+        ));
+    } else if let Some(date) = offset
+        .and_then(|o| line_at(text, o).split_once('=').map(|(_, v)| v.trim()))
+        .filter(|v| msg.contains("invalid type: map") && v.get(4..5) == Some("-"))
+        .filter(|v| {
+            v.get(..4)
+                .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+        })
+    {
+        // `start_year = 2015-04-01`: TOML reads a date, which is not a number.
+        d.problem = "a TOML date is not a year".into();
+        d.value = Some(date.to_string());
+        d.allowed = Some(format!(
+            "a whole number, the year alone (e.g. {})",
+            &date[..4]
+        ));
+    } else if msg.contains("invalid type: string") && msg.contains("expected i64") {
+        d.allowed = Some("a whole number, without quotes".into());
+    } else if msg.contains("invalid type: string") && msg.contains("expected f64") {
+        d.allowed = Some("a finite number, without quotes (e.g. 12_675_000 or 0.035)".into());
+    }
 }
 
 /// True when `text` holds nothing but blank lines and comments.

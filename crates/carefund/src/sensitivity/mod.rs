@@ -13,6 +13,8 @@
 
 mod rank;
 pub mod report;
+#[cfg(feature = "report")]
+pub mod section;
 mod sobol;
 mod swing;
 

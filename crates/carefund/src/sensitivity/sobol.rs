@@ -150,32 +150,7 @@ where
     F: Fn(&[f64], u64) -> f64 + Sync,
 {
     let o = options;
-    if dims == 0 {
-        return Err(Error::Invalid(
-            "Sobol indices need at least one input".into(),
-        ));
-    }
-    if !(16..=MAX_ROWS).contains(&o.rows) {
-        return Err(Error::InvalidOption {
-            name: Opt::SobolRows,
-            value: o.rows.to_string(),
-            allowed: format!("between 16 and {MAX_ROWS}"),
-        });
-    }
-    if !(20..=MAX_BOOTSTRAP).contains(&o.bootstrap) {
-        return Err(Error::InvalidOption {
-            name: Opt::Bootstrap,
-            value: o.bootstrap.to_string(),
-            allowed: format!("between 20 and {MAX_BOOTSTRAP}"),
-        });
-    }
-    if !(o.confidence > 0.0 && o.confidence < 1.0) {
-        return Err(Error::InvalidOption {
-            name: Opt::Confidence,
-            value: o.confidence.to_string(),
-            allowed: "between 0 and 1".into(),
-        });
-    }
+    check_options(dims, o)?;
     let pool = crate::threads::pool(o.threads, o.rows)?;
     let (key_a, key_b) = (stream_key(o.seed, "sobol.A"), stream_key(o.seed, "sobol.B"));
 
@@ -271,6 +246,37 @@ where
         bootstrap: o.bootstrap,
         confidence: o.confidence,
     })
+}
+
+/// At least one input, and rows, bootstrap resamples and confidence in range.
+fn check_options(dims: usize, o: &SobolOptions) -> Result<()> {
+    if dims == 0 {
+        return Err(Error::Invalid(
+            "Sobol indices need at least one input".into(),
+        ));
+    }
+    if !(16..=MAX_ROWS).contains(&o.rows) {
+        return Err(Error::InvalidOption {
+            name: Opt::SobolRows,
+            value: o.rows.to_string(),
+            allowed: format!("between 16 and {MAX_ROWS}"),
+        });
+    }
+    if !(20..=MAX_BOOTSTRAP).contains(&o.bootstrap) {
+        return Err(Error::InvalidOption {
+            name: Opt::Bootstrap,
+            value: o.bootstrap.to_string(),
+            allowed: format!("between 20 and {MAX_BOOTSTRAP}"),
+        });
+    }
+    if !(o.confidence > 0.0 && o.confidence < 1.0) {
+        return Err(Error::InvalidOption {
+            name: Opt::Confidence,
+            value: o.confidence.to_string(),
+            allowed: "between 0 and 1".into(),
+        });
+    }
+    Ok(())
 }
 
 /// `(S_i, ST_i)` for every dimension from the (centred) rows `pick` (with repeats).

@@ -31,6 +31,8 @@ mod overlay;
 mod paired;
 pub mod report;
 mod reverse;
+#[cfg(feature = "report")]
+pub mod section;
 
 pub use compare::{Comparison, PairDiff, compare};
 pub use file::{PACKS, SCEPTICAL, pack, parse};

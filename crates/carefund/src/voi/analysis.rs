@@ -212,32 +212,7 @@ pub fn analyse(
         .collect();
     let evpi = decide(&nb)?;
     let columns = input_columns(scenarios, &sims);
-    let mut group_members: Vec<(String, Vec<usize>)> = Vec::new();
-    for g in &voi.groups {
-        let hits: Vec<usize> = (0..columns.len())
-            .filter(|&k| glob(&g.pattern, &columns[k].0))
-            .collect();
-        if hits.is_empty() {
-            return Err(Error::InvalidOption {
-                name: Opt::Group,
-                value: format!("{}={}", g.name, g.pattern),
-                allowed: format!(
-                    "a glob matching at least one uncertain input (`{}` matches no uncertain input); uncertain inputs: {}",
-                    g.pattern,
-                    columns
-                        .iter()
-                        .map(|(n, _)| n.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            });
-        }
-        group_members.push((g.name.clone(), hits));
-    }
-    // The all-inputs regression needs about 8 terms per input; skip it on short runs.
-    if columns.len() >= 2 && nb[0].len() >= 20 * columns.len() + 100 {
-        group_members.push(("all inputs".into(), (0..columns.len()).collect()));
-    }
+    let group_members = group_members(voi, &columns, nb[0].len())?;
     let row = |name: &str, members: &[usize]| -> Result<Row> {
         let x: Vec<&[f64]> = members.iter().map(|&k| columns[k].1.as_slice()).collect();
         let estimate = evppi(&nb, &x, options.seed ^ crate::rng::stream_key(0, name))?;
@@ -287,6 +262,42 @@ pub fn analyse(
         groups,
         acceptability,
     })
+}
+
+/// The inputs of each `--group` (by index into `columns`), then "all inputs" when the
+/// run has enough `paths` for its regression.
+fn group_members(
+    voi: &VoiOptions,
+    columns: &[(String, Vec<f64>)],
+    paths: usize,
+) -> Result<Vec<(String, Vec<usize>)>> {
+    let mut group_members: Vec<(String, Vec<usize>)> = Vec::new();
+    for g in &voi.groups {
+        let hits: Vec<usize> = (0..columns.len())
+            .filter(|&k| glob(&g.pattern, &columns[k].0))
+            .collect();
+        if hits.is_empty() {
+            return Err(Error::InvalidOption {
+                name: Opt::Group,
+                value: format!("{}={}", g.name, g.pattern),
+                allowed: format!(
+                    "a glob matching at least one uncertain input (`{}` matches no uncertain input); uncertain inputs: {}",
+                    g.pattern,
+                    columns
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+        group_members.push((g.name.clone(), hits));
+    }
+    // The all-inputs regression needs about 8 terms per input; skip it on short runs.
+    if columns.len() >= 2 && paths >= 20 * columns.len() + 100 {
+        group_members.push(("all inputs".into(), (0..columns.len()).collect()));
+    }
+    Ok(group_members)
 }
 
 /// 21 weights from 0 to about twice the largest positive weight at which two options'

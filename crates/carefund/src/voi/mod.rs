@@ -22,6 +22,8 @@ mod analysis;
 mod do_nothing_file;
 pub mod evppi;
 pub mod report;
+#[cfg(feature = "report")]
+pub mod section;
 pub mod spline;
 
 pub use analysis::{Acceptability, Group, Row, VoiOptions, VoiReport, analyse};
