@@ -168,6 +168,38 @@ pub struct PathSummary {
     pub contingency: f64,
 }
 
+/// One period's payments between the parties ([`Model::project`]'s `R_t`, `W_t`, `K_t`
+/// and the perspectives' nets).
+struct Flows {
+    released: f64,
+    withheld: f64,
+    contingency: f64,
+    commissioner: f64,
+    provider: f64,
+    council: f64,
+    /// Whether the contingency reserve covered what the hospital was owed.
+    covered: bool,
+}
+
+impl PathSummary {
+    /// Adds one period's ledger row (in [`Quantity`] order) with its discount factor.
+    #[inline]
+    fn add(&mut self, row: &[f64; Quantity::COUNT], discount: f64) {
+        let at = |q: Quantity| row[q as usize];
+        self.npv += discount * at(Quantity::Net);
+        self.avoided += at(Quantity::Avoided);
+        self.investment += at(Quantity::Investment);
+        self.cashable += at(Quantity::Cashable);
+        self.gross += at(Quantity::Gross);
+        self.commissioner += at(Quantity::Commissioner);
+        self.provider += at(Quantity::Provider);
+        self.council += at(Quantity::Council);
+        self.released += at(Quantity::Released);
+        self.withheld += at(Quantity::Withheld);
+        self.contingency += at(Quantity::Contingency);
+    }
+}
+
 /// Per-period demand noise of one path: `ε_t` and the Poisson counts.
 pub struct Noise {
     eps: Generator,
@@ -294,7 +326,6 @@ impl<'a> Model<'a> {
         let ln_uplift = x[idx::UPLIFT].ln_1p();
         let (unit_cost, m_s, m_l) = (x[idx::UNIT_COST], x[idx::CASH_SHORT], x[idx::CASH_LONG]);
         let uplift_cost = 1.0 + x[idx::OPTIMISM_BIAS];
-        let (p4p_value, p4p_share) = sc.p4p.unwrap_or((0.0, None));
         let mut noise = noise;
 
         let mut cum = 0.0;
@@ -306,47 +337,7 @@ impl<'a> Model<'a> {
         for t in 0..n {
             let tau = tl.tau()[t];
             let a = self.admissions(tau, ln_growth, noise.as_deref_mut());
-
-            let mut keep = 1.0; // ∏(1 − E_i,t)
-            let mut spend = 0.0;
-            let mut spend_nhs = 0.0;
-            for (i, scheme) in sc.schemes.iter().enumerate() {
-                let runs = scheme.start <= tau && tau < scheme.end;
-                if runs {
-                    // I = cost·dt·o·(1 + b) − cost·dt·(1 − a): the new money (docs/model.md
-                    // §13). With a = 1 the second term is exactly 0.0, so the result is
-                    // bit-identical to the formula without additionality.
-                    let business_as_usual =
-                        scheme.annual_cost * dt * (1.0 - x[idx::scheme(i, idx::ADDITIONAL)]);
-                    let cost =
-                        scheme.annual_cost * dt * x[idx::scheme(i, idx::OVERRUN)] * uplift_cost
-                            - business_as_usual;
-                    spend += cost;
-                    spend_nhs += cost * scheme.nhs_share;
-                }
-                if !(runs || (scheme.persists_after_end && tau >= scheme.start)) {
-                    continue;
-                }
-                let success = x[idx::scheme(i, idx::SUCCESS)];
-                let effect = x[idx::scheme(i, idx::EFFECT)];
-                let since = tau - scheme.start;
-                let r = x[idx::scheme(i, idx::RAMP)];
-                let ramp = if r > 0.0 {
-                    let y = (since / r).min(1.0);
-                    match scheme.ramp {
-                        Ramp::Linear => y,
-                        Ramp::SCurve => y * y * (3.0 - 2.0 * y),
-                    }
-                } else {
-                    1.0
-                };
-                let fade = if scheme.decay > 0.0 {
-                    (1.0 - scheme.decay).powf((since - r).max(0.0))
-                } else {
-                    1.0
-                };
-                keep *= 1.0 - success * effect * ramp * fade;
-            }
+            let (keep, spend, spend_nhs) = self.schemes_at(x, tau, dt, uplift_cost);
             let f = 1.0 - keep;
             let v = f * a;
             let m = m_s + (m_l - m_s) * self.release[t];
@@ -355,34 +346,14 @@ impl<'a> Model<'a> {
             let net = cashable - spend;
             cum += net;
 
-            let plan = self.plan[t];
             // The uplift factor changes once a year: one exp per year, not per period.
             if uplift_year != Some(tl.year_of(t)) {
                 uplift_year = Some(tl.year_of(t));
                 uplift = (self.year[t] * ln_uplift).exp();
             }
             let fund = sc.pooled * uplift * dt;
-            let mut pot = plan * p4p_value;
-            if let Some(share) = p4p_share {
-                pot = pot.min(share * fund);
-            }
-            let released = (v.max(0.0).min(plan) * p4p_value).min(pot);
-            let withheld = pot - released;
-            let reserve = sc.contingency_share * fund;
-            let owed = (plan - v).max(0.0) * sc.tariff;
-            covered &= reserve >= owed;
-            let contingency = reserve.min(owed);
-            let spend_council = spend - spend_nhs;
-            let (commissioner, provider) = match sc.payment {
-                Payment::Tariff => (
-                    v * sc.tariff - spend_nhs - contingency + withheld,
-                    -v * sc.tariff + cashable + contingency,
-                ),
-                Payment::Capitation => {
-                    (-spend_nhs - contingency + withheld, cashable + contingency)
-                }
-            };
-            let council = -spend_council - withheld;
+            let flows = self.flows(t, v, cashable, spend, spend_nhs, fund);
+            covered &= flows.covered;
 
             let row = [
                 a,
@@ -394,31 +365,20 @@ impl<'a> Model<'a> {
                 cashable,
                 net,
                 cum,
-                released,
-                withheld,
-                contingency,
-                commissioner,
-                provider,
-                council,
+                flows.released,
+                flows.withheld,
+                flows.contingency,
+                flows.commissioner,
+                flows.provider,
+                flows.council,
             ];
             for (q, value) in row.into_iter().enumerate() {
                 out[q * n + t] = value;
             }
-
-            s.npv += tl.discount_factors()[t] * net;
-            s.avoided += v;
-            s.investment += spend;
-            s.cashable += cashable;
-            s.gross += gross;
-            s.commissioner += commissioner;
-            s.provider += provider;
-            s.council += council;
-            s.released += released;
-            s.withheld += withheld;
-            s.contingency += contingency;
+            s.add(&row, tl.discount_factors()[t]);
             if tl.year_of(t) == 0 {
                 s.avoided_year1 += v;
-                plan_year1 += plan;
+                plan_year1 += self.plan[t];
             }
             if cum < 0.0 {
                 last_negative = Some(t);
@@ -436,6 +396,96 @@ impl<'a> Model<'a> {
         s.savings_claim_cashable = s.cashable >= self.claimed_total;
         s.hospital_covered = covered;
         s
+    }
+
+    /// One period's schemes at time `tau`: `(∏(1 − E_i,t), I_t, I_t's NHS part)`
+    /// (docs/model.md §4 and §13), for [`Model::project`].
+    #[inline]
+    fn schemes_at(&self, x: &[f64], tau: f64, dt: f64, uplift_cost: f64) -> (f64, f64, f64) {
+        let mut keep = 1.0; // ∏(1 − E_i,t)
+        let mut spend = 0.0;
+        let mut spend_nhs = 0.0;
+        for (i, scheme) in self.scenario.schemes.iter().enumerate() {
+            let runs = scheme.start <= tau && tau < scheme.end;
+            if runs {
+                // I = cost·dt·o·(1 + b) − cost·dt·(1 − a): the new money (docs/model.md
+                // §13). With a = 1 the second term is exactly 0.0, so the result is
+                // bit-identical to the formula without additionality.
+                let business_as_usual =
+                    scheme.annual_cost * dt * (1.0 - x[idx::scheme(i, idx::ADDITIONAL)]);
+                let cost = scheme.annual_cost * dt * x[idx::scheme(i, idx::OVERRUN)] * uplift_cost
+                    - business_as_usual;
+                spend += cost;
+                spend_nhs += cost * scheme.nhs_share;
+            }
+            if !(runs || (scheme.persists_after_end && tau >= scheme.start)) {
+                continue;
+            }
+            let success = x[idx::scheme(i, idx::SUCCESS)];
+            let effect = x[idx::scheme(i, idx::EFFECT)];
+            let since = tau - scheme.start;
+            let r = x[idx::scheme(i, idx::RAMP)];
+            let ramp = if r > 0.0 {
+                let y = (since / r).min(1.0);
+                match scheme.ramp {
+                    Ramp::Linear => y,
+                    Ramp::SCurve => y * y * (3.0 - 2.0 * y),
+                }
+            } else {
+                1.0
+            };
+            let fade = if scheme.decay > 0.0 {
+                (1.0 - scheme.decay).powf((since - r).max(0.0))
+            } else {
+                1.0
+            };
+            keep *= 1.0 - success * effect * ramp * fade;
+        }
+        (keep, spend, spend_nhs)
+    }
+
+    /// One period's payments between the parties (docs/model.md §4.5–4.6): pay for
+    /// performance on the avoided admissions `v` against the plan, the contingency that
+    /// compensates the hospital, and each perspective's net, for [`Model::project`].
+    #[inline]
+    fn flows(
+        &self,
+        t: usize,
+        v: f64,
+        cashable: f64,
+        spend: f64,
+        spend_nhs: f64,
+        fund: f64,
+    ) -> Flows {
+        let sc = self.scenario;
+        let (p4p_value, p4p_share) = sc.p4p.unwrap_or((0.0, None));
+        let plan = self.plan[t];
+        let mut pot = plan * p4p_value;
+        if let Some(share) = p4p_share {
+            pot = pot.min(share * fund);
+        }
+        let released = (v.max(0.0).min(plan) * p4p_value).min(pot);
+        let withheld = pot - released;
+        let reserve = sc.contingency_share * fund;
+        let owed = (plan - v).max(0.0) * sc.tariff;
+        let contingency = reserve.min(owed);
+        let spend_council = spend - spend_nhs;
+        let (commissioner, provider) = match sc.payment {
+            Payment::Tariff => (
+                v * sc.tariff - spend_nhs - contingency + withheld,
+                -v * sc.tariff + cashable + contingency,
+            ),
+            Payment::Capitation => (-spend_nhs - contingency + withheld, cashable + contingency),
+        };
+        Flows {
+            released,
+            withheld,
+            contingency,
+            commissioner,
+            provider,
+            council: -spend_council - withheld,
+            covered: reserve >= owed,
+        }
     }
 
     /// The counterfactual admissions `A_t` of one path, and nothing else: the random
