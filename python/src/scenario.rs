@@ -209,8 +209,7 @@ fn set(scenario: &carefund::Scenario, name: &str, x: f64) -> carefund::Result<ca
     let mut op = Op::new(name, Action::Set(Dist::Fixed(x)));
     op.origin = Origin {
         file: "with_values".into(),
-        line: None,
-        column: None,
+        ..Origin::default()
     };
     Overlay::new("with_values", vec![op])
         .apply(scenario)

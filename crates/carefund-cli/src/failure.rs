@@ -22,6 +22,12 @@ pub fn flag(name: Opt) -> &'static str {
         Opt::Confidence => "the confidence level",
         Opt::EffectCorrelation => "--effect-correlation",
         Opt::GrowthCorrelation => "--growth-correlation",
+        Opt::Factor => "--factor",
+        Opt::Range => "--range",
+        Opt::Tolerance => "--tolerance",
+        Opt::Pack => "--pack",
+        Opt::AxisX => "--x",
+        Opt::AxisY => "--y",
         _ => "an option",
     }
 }
@@ -48,6 +54,11 @@ fn cli_text(e: &Error) -> Option<String> {
             *available,
             *fits,
         )),
+        Error::Input(d) => d.option.map(|name| {
+            let mut d = d.as_ref().clone();
+            d.file = flag(name).to_string();
+            d.to_string()
+        }),
         _ => None,
     }
 }

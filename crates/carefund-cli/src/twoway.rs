@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::api::{self, RunOptions};
+use carefund::api::{self, Opt, RunOptions};
 
 use crate::args::{ReportArgs, TwowayArgs};
 use crate::files::finish;
@@ -27,8 +27,8 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
             seed: a.seed,
             threads: a.threads,
         },
-        x: api::parse_axis("--x", &a.x, &scenario)?,
-        y: api::parse_axis("--y", &a.y, &scenario)?,
+        x: api::parse_axis(Opt::AxisX, &a.x, &scenario)?,
+        y: api::parse_axis(Opt::AxisY, &a.y, &scenario)?,
         metric: a.metric.0,
     };
     let bars = crate::progress::Stages::new(crate::progress::visible(false));

@@ -106,6 +106,18 @@ pub enum Opt {
     EffectCorrelation,
     /// The correlation of demand growth between areas (national runs).
     GrowthCorrelation,
+    /// The overlay factor of a reverse stress test (`scale SELECTOR`).
+    Factor,
+    /// The search range of a reverse stress test.
+    Range,
+    /// The bisection tolerance of a reverse stress test.
+    Tolerance,
+    /// A built-in pack of stresses.
+    Pack,
+    /// The input on the x axis of a two-way grid.
+    AxisX,
+    /// The input on the y axis of a two-way grid.
+    AxisY,
 }
 
 impl Opt {
@@ -127,6 +139,12 @@ impl Opt {
             Opt::Confidence => "confidence",
             Opt::EffectCorrelation => "effect_correlation",
             Opt::GrowthCorrelation => "growth_correlation",
+            Opt::Factor => "factor",
+            Opt::Range => "range",
+            Opt::Tolerance => "tolerance",
+            Opt::Pack => "pack",
+            Opt::AxisX => "x",
+            Opt::AxisY => "y",
         }
     }
 }
@@ -184,6 +202,10 @@ pub struct Diagnostic {
     pub allowed: Option<String>,
     /// A close valid alternative ("did you mean").
     pub suggestion: Option<String>,
+    /// The option the bad value was given as, when it came from a request rather than a
+    /// file: [`Diagnostic::file`] is then the option's field name ([`Opt::field`]), which a
+    /// front end may show in its own spelling (a command-line flag).
+    pub option: Option<Opt>,
 }
 
 impl Diagnostic {
@@ -193,6 +215,15 @@ impl Diagnostic {
             file: file.into(),
             problem: problem.into(),
             ..Self::default()
+        }
+    }
+
+    /// A diagnostic for the request's option `name` (not a file): `file` is the
+    /// option's field name and [`Diagnostic::option`] says which option it is.
+    pub fn for_option(name: Opt, problem: impl Into<String>) -> Self {
+        Self {
+            option: Some(name),
+            ..Self::new(name.field(), problem)
         }
     }
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::chart::{Format, Heatmap, heatmap};
 use crate::dist::Dist;
 use crate::engine::{RunOptions, simulate};
-use crate::error::{Diagnostic, Error, Result, did_you_mean};
+use crate::error::{Diagnostic, Error, Opt, Result, did_you_mean};
 use crate::scenario::Scenario;
 use crate::summary::summarise;
 
@@ -117,17 +117,18 @@ impl Axis {
     }
 }
 
-/// Parses `name=lo:hi:count` given to the option `option` (e.g. `--x`), checking the
+/// Parses `name=lo:hi:count` given as the option `option` ([`Opt::AxisX`] or
+/// [`Opt::AxisY`]; messages name it, see [`Diagnostic::for_option`]), checking the
 /// name against the scenario's inputs and the values against the input's bounds.
 ///
 /// # Errors
 /// [`Error::Input`] naming the option and the value: a missing `=`, not three numbers,
 /// `lo > hi`, a count outside `1..=`[`MAX_COUNT`] (or `lo < hi` with count 1), an unknown
 /// input (with the closest names), or values outside the input's allowed range.
-pub fn parse_axis(option: &str, spec: &str, scenario: &Scenario) -> Result<Axis> {
+pub fn parse_axis(option: Opt, spec: &str, scenario: &Scenario) -> Result<Axis> {
     let bad = |problem: &str| {
         Error::from(
-            Diagnostic::new(option, problem)
+            Diagnostic::for_option(option, problem)
                 .value(format!("`{spec}`"))
                 .allowed("NAME=LO:HI:COUNT, e.g. costs.cashable_share_long=0.3:0.9:7"),
         )
@@ -152,11 +153,13 @@ pub fn parse_axis(option: &str, spec: &str, scenario: &Scenario) -> Result<Axis>
         } else {
             close.join(", ")
         };
-        return Err(Diagnostic::new(option, "no such input in the scenario")
-            .value(format!("`{name}`"))
-            .allowed(allowed)
-            .suggestion(did_you_mean(name, names.iter().copied()))
-            .into());
+        return Err(
+            Diagnostic::for_option(option, "no such input in the scenario")
+                .value(format!("`{name}`"))
+                .allowed(allowed)
+                .suggestion(did_you_mean(name, names.iter().copied()))
+                .into(),
+        );
     };
     let parts: Vec<&str> = range.split(':').map(str::trim).collect();
     let [lo, hi, count] = parts.as_slice() else {
@@ -181,7 +184,7 @@ pub fn parse_axis(option: &str, spec: &str, scenario: &Scenario) -> Result<Axis>
     let (min, max) = scenario.inputs()[k].bounds();
     if lo < min || hi > max {
         return Err(
-            Diagnostic::new(option, "the range leaves the input's allowed values")
+            Diagnostic::for_option(option, "the range leaves the input's allowed values")
                 .key(name)
                 .value(format!("`{spec}`"))
                 .allowed(format!("{min} to {max}"))
@@ -271,17 +274,17 @@ pub fn grid(
 ) -> Result<Grid> {
     if x.input == y.input {
         return Err(
-            Diagnostic::new("--y", "the two axes must be different inputs")
+            Diagnostic::for_option(Opt::AxisY, "the two axes must be different inputs")
                 .value(format!("`{}`", y.input))
                 .into(),
         );
     }
-    let index = |a: &Axis, option: &str| {
+    let index = |a: &Axis, option: Opt| {
         scenario.input_index(&a.input).ok_or_else(|| {
-            Error::from(Diagnostic::new(option, "no such input").value(a.input.clone()))
+            Error::from(Diagnostic::for_option(option, "no such input").value(a.input.clone()))
         })
     };
-    let (kx, ky) = (index(x, "--x")?, index(y, "--y")?);
+    let (kx, ky) = (index(x, Opt::AxisX)?, index(y, Opt::AxisY)?);
     let (xs, ys) = (x.values(), y.values());
     let total = xs.len() * ys.len();
     let mut cells = Vec::with_capacity(total);

@@ -1,7 +1,7 @@
 //! Two-way sensitivity grids (issue 11): common random numbers make cells comparable.
 
 use carefund::twoway::{self, Axis, Metric};
-use carefund::{RunOptions, Scenario};
+use carefund::{Opt, RunOptions, Scenario};
 
 fn swindon() -> Scenario {
     let text = include_str!("../../../data/scenarios/swindon-2015.toml");
@@ -27,7 +27,7 @@ fn effect_axis(s: &Scenario, spec: &str) -> Axis {
         .find(|n| n.starts_with("scheme.") && n.ends_with(".effect"))
         .expect("a scheme")
         .to_string();
-    twoway::parse_axis("--x", &format!("{name}={spec}"), s).expect("valid axis")
+    twoway::parse_axis(Opt::AxisX, &format!("{name}={spec}"), s).expect("valid axis")
 }
 
 /// More effect never lowers P(break even) on common random numbers: every other draw is
@@ -36,7 +36,7 @@ fn effect_axis(s: &Scenario, spec: &str) -> Axis {
 fn break_even_is_monotone_in_the_effect() {
     let s = example();
     let x = effect_axis(&s, "0:0.06:7");
-    let y = twoway::parse_axis("--y", "costs.cashable_share_long=0.2:0.9:3", &s).unwrap();
+    let y = twoway::parse_axis(Opt::AxisY, "costs.cashable_share_long=0.2:0.9:3", &s).unwrap();
     for metric in [Metric::PBreakEven, Metric::MeanNpv, Metric::MedianCumNet] {
         let g = twoway::grid(&s, &x, &y, metric, &OPTIONS, &|_, _| {}).unwrap();
         assert_eq!(g.cells.len(), 21);
@@ -76,8 +76,8 @@ fn a_cell_equals_a_single_run_with_both_inputs_fixed() {
     let base = swindon_uncorrelated_text();
     let s = Scenario::from_toml(&base, "swindon.toml").unwrap();
     let name = "scheme.Reablement and intermediate care.effect";
-    let x = twoway::parse_axis("--x", &format!("{name}=0:0.04:3"), &s).unwrap();
-    let y = twoway::parse_axis("--y", "costs.cashable_share_long=0.4:0.8:3", &s).unwrap();
+    let x = twoway::parse_axis(Opt::AxisX, &format!("{name}=0:0.04:3"), &s).unwrap();
+    let y = twoway::parse_axis(Opt::AxisY, "costs.cashable_share_long=0.4:0.8:3", &s).unwrap();
     let g = twoway::grid(&s, &x, &y, Metric::MedianCumNet, &OPTIONS, &|_, _| {}).unwrap();
     let cell = g.cells[3 + 1]; // y = 0.6, x = 0.02
     assert_eq!(cell.x.to_bits(), 0.02f64.to_bits());
@@ -110,7 +110,7 @@ fn a_cell_equals_a_single_run_with_both_inputs_fixed() {
 fn grid_is_independent_of_threads() {
     let s = example();
     let x = effect_axis(&s, "0:0.04:3");
-    let y = twoway::parse_axis("--y", "demand.growth=0:0.03:2", &s).unwrap();
+    let y = twoway::parse_axis(Opt::AxisY, "demand.growth=0:0.03:2", &s).unwrap();
     let one = RunOptions {
         threads: Some(1),
         ..OPTIONS
@@ -123,13 +123,17 @@ fn grid_is_independent_of_threads() {
 #[test]
 fn axis_specs_are_parsed_and_checked() {
     let s = swindon();
-    let a = twoway::parse_axis("--y", "costs.cashable_share_long=0.3:0.9:7", &s).unwrap();
+    let a = twoway::parse_axis(Opt::AxisY, "costs.cashable_share_long=0.3:0.9:7", &s).unwrap();
     let v = a.values();
     assert_eq!(v.len(), 7);
     assert!((v[1] - 0.4).abs() < 1e-12 && v[6].to_bits() == 0.9f64.to_bits());
-    let err = |spec: &str| twoway::parse_axis("--x", spec, &s).unwrap_err().to_string();
+    let err = |spec: &str| {
+        twoway::parse_axis(Opt::AxisX, spec, &s)
+            .unwrap_err()
+            .to_string()
+    };
     let e = err("scheme.Reablement.effect=0:0.04:9");
-    assert!(e.starts_with("--x: no such input"), "{e}");
+    assert!(e.starts_with("x: no such input"), "{e}");
     assert!(
         e.contains("scheme.Reablement and intermediate care.effect"),
         "{e}"
@@ -141,7 +145,7 @@ fn axis_specs_are_parsed_and_checked() {
     assert!(err("costs.cashable_share_long=0.3:x:7").contains("finite numbers"));
     let e = err("costs.cashable_share_long=0.3:1.5:7");
     assert!(e.contains("allowed values") && e.contains("1.5"), "{e}");
-    let x = twoway::parse_axis("--x", "costs.cashable_share_long=0.3:0.9:2", &s).unwrap();
+    let x = twoway::parse_axis(Opt::AxisX, "costs.cashable_share_long=0.3:0.9:2", &s).unwrap();
     let e = twoway::grid(&s, &x, &a, Metric::PBreakEven, &OPTIONS, &|_, _| {}).unwrap_err();
     assert!(e.to_string().contains("different inputs"), "{e}");
 }
@@ -150,7 +154,7 @@ fn axis_specs_are_parsed_and_checked() {
 fn files_hold_csv_json_and_the_heatmap() {
     let s = example();
     let x = effect_axis(&s, "0:0.04:3");
-    let y = twoway::parse_axis("--y", "costs.cashable_share_long=0.3:0.9:2", &s).unwrap();
+    let y = twoway::parse_axis(Opt::AxisY, "costs.cashable_share_long=0.3:0.9:2", &s).unwrap();
     let small = RunOptions {
         paths: 100,
         ..OPTIONS

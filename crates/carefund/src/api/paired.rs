@@ -390,15 +390,15 @@ pub struct TwowayOutcome {
 /// cell's runs would not fit.
 ///
 /// ```
-/// use carefund::{RunOptions, Scenario, api, twoway};
+/// use carefund::{Opt, RunOptions, Scenario, api, twoway};
 ///
 /// let scenario = Scenario::from_toml(carefund::EXAMPLE_SCENARIO, "example.toml")?;
 /// let name = |i: usize| scenario.inputs()[i].name().to_string();
 /// let (x, y) = (name(0), name(1));
 /// let request = api::TwowayRequest {
 ///     options: RunOptions { paths: 100, seed: 3, threads: Some(1) },
-///     x: twoway::parse_axis("x", &format!("{x}=0:1:2"), &scenario)?,
-///     y: twoway::parse_axis("y", &format!("{y}=0:1:2"), &scenario)?,
+///     x: twoway::parse_axis(Opt::AxisX, &format!("{x}=0:1:2"), &scenario)?,
+///     y: twoway::parse_axis(Opt::AxisY, &format!("{y}=0:1:2"), &scenario)?,
 ///     metric: twoway::Metric::PBreakEven,
 /// };
 /// let outcome = api::twoway(&scenario, &request, &())?;

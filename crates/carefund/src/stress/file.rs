@@ -21,7 +21,7 @@ use serde::Deserialize;
 use toml::{Spanned, Value};
 
 use super::overlay::{Action, Op, Origin, Overlay};
-use crate::error::{Diagnostic, Result, did_you_mean, line_column};
+use crate::error::{Diagnostic, Opt, Result, did_you_mean, line_column};
 use crate::scenario::check::parse_dist;
 
 /// The built-in sceptical review pack (`data/stress/sceptical.toml`).
@@ -37,7 +37,7 @@ pub const PACKS: &[&str] = &["sceptical"];
 pub fn pack(name: &str) -> Result<Vec<Overlay>> {
     match name {
         "sceptical" => parse(SCEPTICAL, "sceptical (built-in pack)"),
-        other => Err(Diagnostic::new("--pack", "unknown stress pack")
+        other => Err(Diagnostic::for_option(Opt::Pack, "unknown stress pack")
             .value(other.to_string())
             .allowed(PACKS.join(", "))
             .suggestion(did_you_mean(other, PACKS.iter().copied()))
@@ -215,6 +215,7 @@ fn check_op(text: &str, origin: &str, op: &Spanned<RawOp>) -> Result<Op> {
             file: origin.to_string(),
             line: Some(line),
             column: Some(column),
+            option: None,
         },
     })
 }

@@ -59,6 +59,9 @@ pub struct Origin {
     pub line: Option<usize>,
     /// 1-based column, where known.
     pub column: Option<usize>,
+    /// The request's option the op came from (a reverse stress test's factor), if not a
+    /// file.
+    pub option: Option<crate::Opt>,
 }
 
 /// One change: a selector and an action.
@@ -101,6 +104,7 @@ impl Op {
         let mut d = Diagnostic::new(self.origin.file.clone(), problem).key("select");
         d.line = self.origin.line;
         d.column = self.origin.column;
+        d.option = self.origin.option;
         d
     }
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::overlay::{Action, Op, Overlay};
 use super::paired::{Metric, paths_of};
 use crate::engine::RunOptions;
-use crate::error::{Diagnostic, Result};
+use crate::error::{Diagnostic, Opt, Result};
 use crate::scenario::Scenario;
 
 /// Whether the factor scales or shifts its inputs.
@@ -52,7 +52,7 @@ impl Factor {
             "scale" => FactorKind::Scale,
             "shift" => FactorKind::Shift,
             _ => {
-                return Err(Diagnostic::new("--factor", "unknown factor")
+                return Err(Diagnostic::for_option(Opt::Factor, "unknown factor")
                     .value(format!("\"{text}\""))
                     .allowed(
                         "\"scale SELECTOR\" or \"shift SELECTOR\", e.g. 'scale scheme.*.effect'",
@@ -62,10 +62,14 @@ impl Factor {
         };
         let select = rest.trim();
         if select.is_empty() {
-            return Err(Diagnostic::new("--factor", "the factor names no inputs")
-                .value(format!("\"{text}\""))
-                .allowed("\"scale SELECTOR\" or \"shift SELECTOR\", e.g. 'scale scheme.*.effect'")
-                .into());
+            return Err(
+                Diagnostic::for_option(Opt::Factor, "the factor names no inputs")
+                    .value(format!("\"{text}\""))
+                    .allowed(
+                        "\"scale SELECTOR\" or \"shift SELECTOR\", e.g. 'scale scheme.*.effect'",
+                    )
+                    .into(),
+            );
         }
         Ok(Self {
             kind,
@@ -88,7 +92,8 @@ impl Factor {
             FactorKind::Shift => Action::Shift(value),
         };
         let mut op = Op::new(self.select.clone(), action);
-        op.origin.file = "--factor".into();
+        op.origin.option = Some(Opt::Factor);
+        op.origin.file = Opt::Factor.field().into();
         let word = match self.kind {
             FactorKind::Scale => "scale",
             FactorKind::Shift => "shift",
@@ -187,14 +192,14 @@ pub fn reverse_stress_with(
     if !(lo.is_finite() && hi.is_finite() && lo < hi)
         || (factor.kind == FactorKind::Scale && lo < 0.0)
     {
-        return Err(Diagnostic::new("--range", "invalid search range")
+        return Err(Diagnostic::for_option(Opt::Range, "invalid search range")
             .value(format!("{lo}:{hi}"))
             .allowed("LO:HI with LO < HI, both finite (LO ≥ 0 for a scale)")
             .into());
     }
     if ro.tolerance.is_nan() || ro.tolerance <= 0.0 {
         return Err(
-            Diagnostic::new("--tolerance", "the tolerance must be positive")
+            Diagnostic::for_option(Opt::Tolerance, "the tolerance must be positive")
                 .value(ro.tolerance.to_string())
                 .into(),
         );
