@@ -3,7 +3,7 @@
 #[cfg(feature = "report")]
 use super::output::reports;
 use super::output::{OutputFile, OutputOptions, outputs};
-use super::progress::{Progress, checkpoint};
+use super::progress::{Progress, checkpoint, watch};
 use crate::engine::RunOptions;
 use crate::error::{Error, Opt, Result};
 use crate::national::{National, Portfolio};
@@ -150,7 +150,7 @@ pub fn sensitivity(
     if base_run {
         checkpoint(progress)?;
         progress.stage("base run", options.paths, "paths");
-        let base = crate::simulate(scenario, &options, &|done| progress.position(done))?;
+        let base = crate::simulate(scenario, &options, &watch(progress))?;
         if request.report {
             base_summary = Some(crate::summarise(scenario, &base));
         }
