@@ -252,11 +252,17 @@ class Result:
         page: bool = False,
     ) -> List[str]:
         """Write the files ``carefund run`` writes (``summary.json``, ``percentiles.csv``,
-        ``paths.csv``, ``evidence.csv``, the charts) into ``out_dir``, which must not
-        exist or be empty. ``charts``: ``"png"``, ``"svg"``, ``"both"`` or ``"none"``;
-        ``workbook``/``page`` add ``report.xlsx``/``report.html``. Files are written
-        into a sibling directory that is renamed at the end, so a failure leaves nothing
-        behind. Returns the names written."""
+        ``paths.csv``, ``evidence.csv``, the charts, and ``manifest.json`` with each
+        file's SHA-256) into ``out_dir``, as the command writes ``--out``. ``charts``:
+        ``"png"``, ``"svg"``, ``"both"`` or ``"none"``; ``workbook``/``page`` add
+        ``report.xlsx``/``report.html``. Files are written into a staging directory beside
+        ``out_dir`` that is swapped in at the end, so ``out_dir`` holds the previous
+        complete set or the new one, never a mix, even if the process is killed. An
+        existing ``out_dir`` may hold other files: the files of the previous write (those
+        its ``manifest.json`` lists) are replaced, anything else is kept. Raises
+        ``NotADirectoryError`` when ``out_dir`` is or lies under a file, ``ValueError``
+        when it is the current directory or above it. Returns the names written,
+        ``manifest.json`` last."""
         return self._inner.write(os.fspath(out_dir), charts, paths_file, workbook, page)
 
 
@@ -363,8 +369,9 @@ class Analysis:
 
     def write(self, out_dir: PathLike, *, charts: str = "png", workbook: bool = False, page: bool = False) -> List[str]:
         """Write every file the command writes (tables and charts; ``workbook``/``page``
-        add ``report.xlsx``/``report.html``) into ``out_dir``, which must not exist or be
-        empty. Returns the names written."""
+        add ``report.xlsx``/``report.html``; ``manifest.json`` last) into ``out_dir``, as
+        :meth:`Result.write` does: the previous write's files are replaced as one set,
+        other files kept. Returns the names written."""
         return self._inner.write(os.fspath(out_dir), charts, workbook, page)
 
 

@@ -88,7 +88,8 @@ impl Analysis {
             .collect())
     }
 
-    /// Write every file the command writes into the new directory `out_dir`.
+    /// Write every file the command writes into `out_dir`, as the command does (see
+    /// [`crate::run::write_files`]).
     fn write(
         &self,
         py: Python<'_>,

@@ -5,8 +5,9 @@
 //! released and wakes every [`TICK`] to check for signals (Python delivers Ctrl-C to the
 //! main thread only, and only while it holds the GIL) and to call the progress callback
 //! with the stage and position the library reported. Ctrl-C, or a callback that raises,
-//! asks the library to stop (its [`Progress::cancelled`] is polled between stages) and
-//! raises at once, leaving the abandoned run to end at its next stage boundary.
+//! asks the library to stop and raises at once; the abandoned run stops within a block
+//! of paths (the engine polls [`Progress::cancelled`] before each block, and the use
+//! cases between stages).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};

@@ -5,9 +5,13 @@
 //! (`file`, `line`, `column`, `key`, `value`, `problem`, `allowed`, `suggestion`), so a
 //! notebook can point at the offending key without parsing the message.
 
-use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{
+    PyIsADirectoryError, PyMemoryError, PyNotADirectoryError, PyOSError, PyRuntimeError,
+    PyValueError,
+};
 use pyo3::prelude::*;
 
+use carefund::api::outdir::WriteError;
 use carefund::{Diagnostic, Error};
 
 pyo3::create_exception!(
@@ -45,5 +49,32 @@ pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
         }
         e @ Error::Memory { .. } => PyMemoryError::new_err(e.to_string()),
         other => PyRuntimeError::new_err(other.to_string()),
+    }
+}
+
+/// An output-directory error as the Python exception that fits it (`NotADirectoryError`
+/// for a place that is or lies under a file, `IsADirectoryError` for a directory where a
+/// file goes, `ValueError` for the current directory, `OSError` for the file system's
+/// refusals), its text every cause of the error.
+pub fn write_error(e: WriteError) -> PyErr {
+    let mut text = e.to_string();
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    match e.cause() {
+        WriteError::IsAFile { .. } | WriteError::UnderAFile { .. } => {
+            PyNotADirectoryError::new_err(text)
+        }
+        WriteError::IsADirectory { .. } | WriteError::NotAnOutput { .. } => {
+            PyIsADirectoryError::new_err(text)
+        }
+        WriteError::HoldsCurrentDir { .. } | WriteError::SameName { .. } => {
+            PyValueError::new_err(text)
+        }
+        WriteError::Render { .. } => PyRuntimeError::new_err(text),
+        _ => PyOSError::new_err(text),
     }
 }

@@ -1,20 +1,19 @@
 //! `carefund.run`: the plan's run through the library's use-case API.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use numpy::{PyArray1, PyArrayMethods};
-use pyo3::exceptions::{PyFileExistsError, PyOSError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use carefund::api::{Charts, Contents, OutputFile, OutputOptions, PathsFile};
+use carefund::api::{Charts, OutputFile, OutputOptions, PathsFile, outdir};
 use carefund::columns::Percentiles;
 use carefund::scenario::Sampling;
 use carefund::{Quantity, RunOutcome, RunRequest};
 
 use crate::drive::drive;
-use crate::error::to_py;
+use crate::error::{to_py, write_error};
 use crate::scenario::Scenario;
 
 /// What a run produced, held in Rust; the Python class `carefund.Result` wraps it.
@@ -131,7 +130,8 @@ impl RunResult {
         array.transpose()
     }
 
-    /// Write the files `carefund run` writes into the new directory `out_dir`.
+    /// Write the files `carefund run` writes into `out_dir`, as the command does (see
+    /// [`write_files`]).
     #[pyo3(signature = (out_dir, charts, paths_file, workbook, page))]
     fn write(
         &self,
@@ -173,49 +173,17 @@ pub fn charts_of(charts: &str) -> PyResult<Charts> {
     })
 }
 
-/// Writes every file into a sibling directory, then renames it to `out`: a failure
-/// leaves no partial output behind.
+/// Renders the files and writes them into `out` through the library's output-directory
+/// writer, as the command does: one commit (staging directory, `manifest.json` last, a
+/// swap), repairing what a killed writer left beside `out`, and keeping files in `out`
+/// that earlier commits did not write. Returns the names written, `manifest.json` last.
 pub fn write_files<'a>(
     out: &Path,
     render: impl FnOnce() -> carefund::Result<Vec<OutputFile<'a>>>,
 ) -> PyResult<Vec<String>> {
-    let shown = out.display().to_string();
-    if out.exists() && std::fs::read_dir(out).map_or(true, |mut d| d.next().is_some()) {
-        return Err(PyFileExistsError::new_err(format!(
-            "{shown}: exists and is not empty; write into a new directory"
-        )));
-    }
+    // Refuse a bad place before rendering (charts take a while).
+    outdir::check_replaceable(out).map_err(write_error)?;
     let files = render().map_err(|e| Python::attach(|py| to_py(py, e)))?;
-    let name = out
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
-    let partial = out.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    let os =
-        |e: std::io::Error, path: &Path| PyOSError::new_err(format!("{}: {e}", path.display()));
-    let result = (|| {
-        std::fs::create_dir_all(&partial).map_err(|e| os(e, &partial))?;
-        let mut names = Vec::with_capacity(files.len());
-        for f in &files {
-            let path = partial.join(&f.name);
-            let file = std::fs::File::create(&path).map_err(|e| os(e, &path))?;
-            let mut w = std::io::BufWriter::new(file);
-            match &f.contents {
-                Contents::Bytes(b) => w.write_all(b).map_err(|e| os(e, &path))?,
-                Contents::Stream(write) => {
-                    write(&mut w).map_err(|e| Python::attach(|py| to_py(py, e)))?;
-                }
-            }
-            w.flush().map_err(|e| os(e, &path))?;
-            names.push(f.name.clone());
-        }
-        if out.exists() {
-            std::fs::remove_dir(out).map_err(|e| os(e, out))?;
-        }
-        std::fs::rename(&partial, out).map_err(|e| os(e, out))?;
-        Ok(names)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&partial);
-    }
-    result
+    let files: Vec<&OutputFile<'_>> = files.iter().collect();
+    outdir::commit(out, &files, &[]).map_err(write_error)
 }

@@ -20,9 +20,10 @@ def test_summary_and_files_are_bit_identical_to_the_cli(cli, tmp_path):
 
     mine = tmp_path / "py"
     names = result.write(mine)
-    # Every output file, byte for byte; manifest.json is the command's own record of an
-    # output directory (what it may replace on the next run), not an output.
-    assert sorted(names) == sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
+    # Every output file, byte for byte, and the manifest (each file's SHA-256) too: the
+    # package writes through the command's writer.
+    assert names[-1] == "manifest.json"
+    assert sorted(names) == sorted(p.name for p in out.iterdir())
     for name in names:
         assert (mine / name).read_bytes() == (out / name).read_bytes(), name
 
@@ -80,12 +81,34 @@ def test_to_numpy_is_paths_by_periods_and_ends_at_the_horizon_totals():
         r.to_numpy("cumnet")
 
 
-def test_write_refuses_a_directory_that_is_not_empty(tmp_path):
+def test_write_replaces_its_own_outputs_and_keeps_the_rest(tmp_path):
+    # As the command does: the files the last write's manifest lists are replaced as a
+    # whole; the user's own files stay.
     r = carefund.run(SWINDON, paths=500, seed=1, threads=1)
     (tmp_path / "keep.txt").write_text("mine")
-    with pytest.raises(FileExistsError):
-        r.write(tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+    png = r.write(tmp_path, charts="png")
+    assert "fan.png" in png and png[-1] == "manifest.json"
+    svg = r.write(tmp_path, charts="svg")
+    assert "fan.svg" in svg and "fan.png" not in svg
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(svg + ["keep.txt"])
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["files"]) == sorted(n for n in svg if n != "manifest.json")
+    # No staging directory is left beside it.
+    assert [p.name for p in tmp_path.parent.iterdir() if p.name.startswith("." + tmp_path.name)] == []
+
+
+def test_write_refuses_a_file_and_the_current_directory(tmp_path, monkeypatch):
+    r = carefund.run(SWINDON, paths=500, seed=1, threads=1)
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(NotADirectoryError, match="is a file"):
+        r.write(tmp_path / "a-file")
+    with pytest.raises(NotADirectoryError, match="a-file is a file"):
+        r.write(tmp_path / "a-file" / "out")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="current directory"):
+        r.write(".")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
 def test_progress_callback_sees_each_stage_to_its_end():

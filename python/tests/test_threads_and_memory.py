@@ -88,7 +88,14 @@ def test_ctrl_c_interrupts_a_long_run(tmp_path):
         try:
             carefund.run({str(SWINDON)!r}, paths=5_000_000, seed=1, threads=1)
         except KeyboardInterrupt:
-            print(f"interrupted after {{time.perf_counter() - start:.2f}} s", flush=True)
+            interrupted = time.perf_counter() - start
+            # The abandoned run stops within a block (a few milliseconds); from then on
+            # the process uses no CPU while it sleeps.
+            time.sleep(0.5)
+            cpu = time.process_time()
+            time.sleep(1.0)
+            cpu = time.process_time() - cpu
+            print(f"interrupted after {{interrupted:.2f}} s; then {{cpu:.3f}} s of CPU in 1 s", flush=True)
             sys.exit(0)
         print("finished", flush=True)
         sys.exit(1)
@@ -108,6 +115,11 @@ def test_ctrl_c_interrupts_a_long_run(tmp_path):
     # The call returns at the next wake-up of the waiting thread (every 0.1 s), not when
     # five million paths are done.
     assert waited < 10, waited
+    # And the run it abandoned stops too (the engine polls the cancellation before each
+    # block of paths), rather than burning a core until its stage ends: a second of
+    # sleep costs next to no CPU. A run still going would use most of that second.
+    cpu = float(out.split("; then ")[1].split(" s of CPU")[0])
+    assert cpu < 0.3, out
 
 
 def rss_bytes():

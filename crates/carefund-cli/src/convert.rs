@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use carefund::api::workbook;
+use carefund::api::{OutputFile, workbook};
 
 use crate::args::ConvertArgs;
 use crate::files::{BadInput, read_input, read_text};
@@ -37,10 +37,7 @@ pub fn convert(a: &ConvertArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    crate::outdir::commit_file(&a.output, &|w: &mut dyn Write| {
-        w.write_all(&bytes)?;
-        Ok(())
-    })?;
+    carefund::api::outdir::commit_file(&a.output, &OutputFile::bytes(output.clone(), bytes))?;
     writeln!(std::io::stdout(), "wrote {output}")?;
     Ok(ExitCode::SUCCESS)
 }

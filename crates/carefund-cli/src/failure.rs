@@ -1,6 +1,7 @@
 //! The library's typed errors in the command's words: each option under its flag, and
 //! the exit status (2 for bad input, 1 for a runtime failure).
 
+use carefund::api::outdir::WriteError;
 use carefund::api::{Error, Opt};
 
 /// The flag that sets `name` (`run` spells [`Opt::Value`] `--evpi-value`: see
@@ -90,12 +91,18 @@ pub fn with_flag(e: Error, name: Opt, spelt: &str) -> anyhow::Error {
     }
 }
 
-/// The error's message (`{e:#}`: every cause, joined by ": "), in the command's words.
+/// The error's message (`{e:#}`: every cause, joined by ": "), in the command's words:
+/// options under their flags, and the output directory under `--out`.
 pub fn message(e: &anyhow::Error) -> String {
     e.chain()
         .map(|c| {
             c.downcast_ref::<Error>()
                 .and_then(cli_text)
+                .or_else(|| {
+                    c.downcast_ref::<WriteError>()
+                        .filter(|w| w.names_the_place())
+                        .map(|w| format!("--out {w}"))
+                })
                 .unwrap_or_else(|| c.to_string())
         })
         .collect::<Vec<_>>()

@@ -5,6 +5,8 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use carefund::api::outdir;
+
 /// A problem with what the user gave us (exit status 2).
 #[derive(Debug)]
 pub struct BadInput(pub String);
@@ -23,6 +25,8 @@ pub fn exit_code(e: &anyhow::Error) -> ExitCode {
         c.is::<BadInput>()
             || c.downcast_ref::<carefund::api::Error>()
                 .is_some_and(crate::failure::is_bad_input)
+            || c.downcast_ref::<outdir::WriteError>()
+                .is_some_and(outdir::WriteError::is_bad_place)
     });
     ExitCode::from(if bad { 2 } else { 1 })
 }
@@ -234,54 +238,36 @@ pub struct Written {
     pub reports: Vec<PathBuf>,
 }
 
-/// Write a library outcome's `files` as one commit (see [`crate::outdir`]): files of
-/// the output directory into `dir` (streamed files piece by piece), the workbook and the
-/// page where `--xlsx` and `--report` say. The output directory then holds either its
-/// previous complete set or the new one, never a mix or a half-written file, and a
-/// failure before the commit writes nothing.
+/// Write a library outcome's `files` as one commit (see [`carefund::api::outdir`]):
+/// files of the output directory into `dir` (streamed files piece by piece), the
+/// workbook and the page where `--xlsx` and `--report` say. The output directory then
+/// holds either its previous complete set or the new one, never a mix or a half-written
+/// file, and a failure before the commit writes nothing.
 pub fn write_outcome(
     dir: &Path,
     files: &[carefund::api::OutputFile<'_>],
     places: &crate::args::ReportArgs,
 ) -> anyhow::Result<Written> {
-    use carefund::api::{Contents, FileRole};
-    let mut bytes = Vec::new();
-    let mut writers: Vec<(&str, Box<crate::outdir::Writer<'_>>)> = Vec::new();
-    let mut reports = Vec::new();
-    let mut names = Vec::new();
+    use carefund::api::FileRole;
+    let mut inside = Vec::new();
+    let mut placed = Vec::new();
     for file in files {
         let place = match file.role {
-            FileRole::Output => None,
+            FileRole::Output => {
+                inside.push(file);
+                continue;
+            }
             FileRole::Workbook => places.xlsx.as_ref(),
             FileRole::Page => places.report.as_ref(),
         };
-        match (file.role, &file.contents) {
-            (FileRole::Output, Contents::Bytes(b)) => {
-                names.push(file.name.clone());
-                bytes.push((file.name.clone(), b.clone()));
-            }
-            (FileRole::Output, Contents::Stream(w)) => {
-                names.push(file.name.clone());
-                writers.push((file.name.as_str(), Box::new(move |out| Ok(w(out)?))));
-            }
-            (_, contents) => {
-                if let Some(path) = place {
-                    let b = match contents {
-                        Contents::Bytes(b) => b.clone(),
-                        Contents::Stream(_) => file.to_bytes()?,
-                    };
-                    reports.push((path.clone(), b));
-                }
-            }
+        if let Some(path) = place {
+            placed.push((path.clone(), file));
         }
     }
-    let streams: Vec<crate::outdir::Stream<'_>> =
-        writers.iter().map(|(n, w)| (*n, w.as_ref())).collect();
-    crate::outdir::commit(dir, &bytes, &streams, &reports)?;
-    names.push(crate::outdir::MANIFEST.to_string());
+    let names = outdir::commit(dir, &inside, &placed)?;
     Ok(Written {
         names,
-        reports: reports.into_iter().map(|(p, _)| p).collect(),
+        reports: placed.into_iter().map(|(p, _)| p).collect(),
     })
 }
 
@@ -315,37 +301,11 @@ pub fn finish(
 /// Refuse an output directory that cannot be created because it, or a directory above
 /// it, is a regular file. Called before simulating, so a long run is not wasted.
 pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
-    if dir.is_file() {
-        return Err(BadInput(format!(
-            "--out {}: is a file; give a directory for the outputs",
-            dir.display()
-        ))
-        .into());
-    }
-    if let Some(file) = dir.ancestors().skip(1).find(|a| a.is_file()) {
-        return Err(BadInput(format!(
-            "--out {}: cannot create this directory because {} is a file",
-            dir.display(),
-            file.display()
-        ))
-        .into());
-    }
-    Ok(())
+    Ok(outdir::check(dir)?)
 }
 
 /// [`check_output_dir`] for a directory that is replaced as a whole (every command's
 /// but `run --shard`'s): it cannot be the current directory or one above it.
 pub fn check_replaceable_dir(dir: &Path) -> anyhow::Result<()> {
-    check_output_dir(dir)?;
-    if let Ok(here) = std::env::current_dir().and_then(std::fs::canonicalize)
-        && here.starts_with(crate::outdir::resolve(dir))
-    {
-        return Err(BadInput(format!(
-            "--out {}: is the current directory or contains it; the output directory is replaced as a whole, so give a directory of its own, such as {}",
-            dir.display(),
-            dir.join("carefund-out").display()
-        ))
-        .into());
-    }
-    Ok(())
+    Ok(outdir::check_replaceable(dir)?)
 }

@@ -6,7 +6,6 @@ mod evidence;
 mod failure;
 mod files;
 mod national;
-mod outdir;
 mod progress;
 mod reports;
 mod run;

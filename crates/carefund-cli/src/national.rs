@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::api::{self, RunOptions};
+use carefund::api::{self, RunOptions, outdir};
 use carefund::api::{Factors, Portfolio};
 
 use crate::args::NationalArgs;
@@ -18,7 +18,7 @@ pub fn national(a: &NationalArgs) -> anyhow::Result<ExitCode> {
             .map_or("areas".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(format!("national-{stem}"))
     });
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     let template = read_text(&a.template)?;
     let areas = read_input(&a.areas, Kind::Areas)?;
     let portfolio = Portfolio::from_text(

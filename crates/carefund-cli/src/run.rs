@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use carefund::api::{
-    Opt, OutputOptions, PathsFile, Percentiles, RunOptions, RunOutcome, RunRequest, Sampling,
-    Scenario, Shard, ShardRequest, Source, Target,
+    Contents, FileRole, Opt, OutputFile, OutputOptions, PathsFile, Percentiles, RunOptions,
+    RunOutcome, RunRequest, Sampling, Scenario, Shard, ShardRequest, Source, Target, outdir,
 };
 
 use crate::args::{
@@ -32,7 +32,7 @@ pub(crate) fn load_with_text(path: &Path) -> anyhow::Result<(Scenario, String)> 
 pub fn run(a: &RunArgs) -> anyhow::Result<ExitCode> {
     let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
     // Repair what a killed run left beside OUT first, even if this run fails.
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     let (mut scenario, text) = load_with_text(&a.scenario)?;
     let sampling = a.sampling.map(|s| match s {
         SamplingArg::Lhs => Sampling::LatinHypercube,
@@ -181,10 +181,12 @@ fn run_shard(
         carefund::api::shard(scenario, &request, &bars)?
     };
     let path = out.join(outcome.file_name());
-    let write = |w: &mut dyn Write| -> anyhow::Result<()> {
-        outcome.write(w).context("cannot write the shard file")
+    let file = OutputFile {
+        name: outcome.file_name(),
+        role: FileRole::Output,
+        contents: Contents::Stream(Box::new(|w| outcome.write(w))),
     };
-    crate::outdir::commit_file(&path, &write)?;
+    outdir::commit_file(&path, &file)?;
     writeln!(
         std::io::stdout(),
         "{} · wrote {}",
@@ -197,7 +199,7 @@ fn run_shard(
 /// `carefund merge`.
 pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &a.out {
-        crate::outdir::recover(crate::outdir::parent_of(out));
+        outdir::recover(outdir::parent_of(out));
     }
     let mut shards = Vec::with_capacity(a.shards.len());
     for path in &a.shards {
@@ -216,7 +218,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(Path::new(outcome.scenario.origin())));
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     let inputs: Vec<(&str, &Path)> = a
         .shards
         .iter()

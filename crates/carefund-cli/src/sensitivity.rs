@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use carefund::api::Output;
-use carefund::api::{self, Method, RunOptions, SensitivityRequest};
+use carefund::api::{self, Method, RunOptions, SensitivityRequest, outdir};
 
 use crate::args::{MethodArg, OutputArg, SensitivityArgs};
 use crate::files::finish;
@@ -19,7 +19,7 @@ pub fn run(a: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem).join("sensitivity")
     });
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     a.reports

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use carefund::api::{self, Factor, ReverseOptions, RunOptions};
+use carefund::api::{self, Factor, ReverseOptions, RunOptions, outdir};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReportArgs, ReverseArgs, StressArgs};
 use crate::files::{BadInput, Kind, finish, read_input};
@@ -32,7 +32,7 @@ fn out_dir(out: Option<&PathBuf>, scenario: &Path, sub: &str) -> PathBuf {
 /// `carefund stress`.
 pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     let out = out_dir(a.out.as_ref(), &a.scenario, "stress");
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let mut inputs = vec![("the scenario file", a.scenario.as_path())];
@@ -76,7 +76,7 @@ fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {
 /// `carefund reverse`.
 pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
     let out = out_dir(a.out.as_ref(), &a.scenario, "reverse");
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let factor = Factor::parse(&a.factor)?;
@@ -114,7 +114,7 @@ pub fn reverse(a: &ReverseArgs) -> anyhow::Result<ExitCode> {
 /// `carefund compare`.
 pub fn compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
     let out = out_dir(a.out.as_ref(), &a.scenarios[0], "compare");
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     crate::files::check_replaceable_dir(&out)?;
     let scenarios = a
         .scenarios

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::api::{self, Opt, RunOptions};
+use carefund::api::{self, Opt, RunOptions, outdir};
 
 use crate::args::{ReportArgs, TwowayArgs};
 use crate::files::finish;
@@ -18,7 +18,7 @@ pub fn run(a: &TwowayArgs) -> anyhow::Result<ExitCode> {
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("carefund-out").join(stem).join("twoway")
     });
-    crate::outdir::recover(crate::outdir::parent_of(&out));
+    outdir::recover(outdir::parent_of(&out));
     crate::files::check_replaceable_dir(&out)?;
     let scenario = load(&a.scenario)?;
     let request = api::TwowayRequest {

@@ -112,7 +112,7 @@ pub fn simulate_to_target(
     scenario: &Scenario,
     options: &RunOptions,
     target: &Target,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &dyn crate::engine::Watch,
 ) -> Result<(Simulation, Convergence)> {
     if !(target.se.is_finite() && target.se > 0.0) {
         return Err(Error::InvalidOption {

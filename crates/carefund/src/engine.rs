@@ -5,7 +5,7 @@
 //! so neither the block size nor the scheduling changes any number, and all reductions
 //! happen afterwards, serially, in path order.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -24,6 +24,29 @@ const TILE: usize = 8;
 
 /// The most paths one run accepts.
 pub const MAX_PATHS: u64 = 100_000_000;
+
+/// What a run tells its caller and asks it, block by block: how many paths are done
+/// (after each block, from worker threads, in no particular order of blocks), and
+/// whether to stop (before each block).
+///
+/// Any `Fn(u64) + Sync` closure is a `Watch` that reports positions and never stops, so
+/// `&|_| {}` watches nothing.
+pub trait Watch: Sync {
+    /// `paths` of the run are done.
+    fn done(&self, paths: u64);
+    /// Whether the caller wants the run stopped: polled before each block of [`BLOCK`]
+    /// paths, so a run stops within one block per worker thread; it then returns
+    /// [`Error::Cancelled`].
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+impl<F: Fn(u64) + Sync> Watch for F {
+    fn done(&self, paths: u64) {
+        self(paths);
+    }
+}
 
 /// How to run a simulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,17 +433,17 @@ pub use crate::columns::SKETCH_BYTES;
 /// Run `options.paths` paths of `scenario`, keeping exact per-period values while they
 /// fit (see [`Percentiles::Auto`]).
 ///
-/// `progress` is called with the number of paths done after each block (from worker
-/// threads, in no particular order of blocks).
+/// `progress` is told the number of paths done after each block and asked whether to
+/// stop before each (see [`Watch`]).
 ///
 /// # Errors
 /// [`Error::InvalidOption`] for zero paths, more than [`MAX_PATHS`], or a thread count outside
 /// [`crate::threads::check`]'s bound; [`Error::Threads`] if the worker threads cannot be
-/// started.
+/// started; [`Error::Cancelled`] when `progress` asks the run to stop.
 pub fn simulate(
     scenario: &Scenario,
     options: &RunOptions,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &dyn Watch,
 ) -> Result<Simulation> {
     simulate_with(scenario, options, &Layout::default(), progress)
 }
@@ -444,7 +467,7 @@ pub fn simulate_with(
     scenario: &Scenario,
     options: &RunOptions,
     layout: &Layout,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &dyn Watch,
 ) -> Result<Simulation> {
     options.check()?;
     let n = usize::try_from(options.paths)
@@ -472,6 +495,7 @@ pub fn simulate_with(
     let model = Model::new(scenario);
     let sampler = Sampler::for_run(scenario, options.seed, n);
     let done = AtomicU64::new(0);
+    let stopped = AtomicBool::new(false);
 
     let blocks = end_block - first_block;
     let pool = crate::threads::pool(options.threads, blocks)?;
@@ -508,13 +532,20 @@ pub fn simulate_with(
                     ledger: Vec::new(),
                 },
                 |w, (i, ((summaries, moments), ledger))| {
+                    if stopped.load(Ordering::Relaxed) || progress.cancelled() {
+                        stopped.store(true, Ordering::Relaxed);
+                        return;
+                    }
                     w.block(&run, i, summaries, moments, ledger);
                     let len = summaries.len() as u64;
-                    progress(done.fetch_add(len, Ordering::Relaxed) + len);
+                    progress.done(done.fetch_add(len, Ordering::Relaxed) + len);
                 },
             );
         rayon::current_num_threads()
     });
+    if stopped.into_inner() {
+        return Err(Error::Cancelled);
+    }
     let sketches: Vec<Sketch> = shared
         .into_iter()
         .map(|m| {

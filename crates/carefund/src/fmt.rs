@@ -197,6 +197,10 @@ impl Currency {
 }
 
 /// `5,300.0`, `12.7`: one decimal, thousands separated.
+///
+/// It rounds `10·x` half away from zero, where [`Currency::money_pm`] lets `format!`
+/// round the exact value (half to even): 0.25 is `0.3` here and `0.2` there. The two
+/// stay apart because one rule for both would change written figures at such ties.
 fn thousands_with_decimal(x: f64) -> String {
     let tenths = (x * 10.0).round();
     format!(
@@ -222,6 +226,11 @@ pub fn percent(p: f64) -> String {
 /// `34%`, `−3.0%`: a fixed number of decimals, `−` for negatives.
 pub fn percent_fixed(p: f64, decimals: usize) -> String {
     format!("{:.decimals$}%", 100.0 * p).replace('-', "−")
+}
+
+/// `34.0%`, `−3.0%`: [`percent_fixed`] with one decimal, the tables' percent.
+pub fn percent1(p: f64) -> String {
+    percent_fixed(p, 1)
 }
 
 /// `34%` for a probability in words: whole percent, but `under 1%` and `over 99%` rather

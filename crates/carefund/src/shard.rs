@@ -16,7 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Layout, RunOptions, Shard, ShardParts, Simulation, simulate_with};
+use crate::engine::{Layout, RunOptions, Shard, ShardParts, Simulation, Watch, simulate_with};
 use crate::error::{Error, Result};
 use crate::evidence::{Evidence, evidence_scenario};
 use crate::scenario::{Sampling, Scenario};
@@ -140,7 +140,7 @@ pub fn run(
     evidence_source: Option<&Source>,
     options: &RunOptions,
     shard: Shard,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &dyn Watch,
 ) -> Result<ShardFile> {
     let (check, _) = inputs(source, scenario.sampling().name(), evidence_source)?;
     if check.hash() != scenario.hash() {
@@ -157,7 +157,7 @@ pub fn run(
     let ev = evidence_scenario(scenario, evidence)?;
     // One progress count over both runs.
     let done = plan.paths() as u64;
-    let evidence_run = simulate_with(&ev, options, &layout, &|d| progress(done + d))?;
+    let evidence_run = simulate_with(&ev, options, &layout, &After { progress, done })?;
     let parts = |s: &Simulation| {
         s.shard_parts()
             .ok_or_else(|| Error::Invalid("a shard must keep sketched percentiles".into()))
@@ -541,4 +541,20 @@ fn missing_message(missing: &[u64], count: u64) -> String {
         shown.join(", "),
         count - 1
     )
+}
+
+/// `progress` for a second run that follows `done` paths of a first: positions counted
+/// on from there, and the same cancellation.
+struct After<'a> {
+    progress: &'a dyn Watch,
+    done: u64,
+}
+
+impl Watch for After<'_> {
+    fn done(&self, paths: u64) {
+        self.progress.done(self.done + paths);
+    }
+    fn cancelled(&self) -> bool {
+        self.progress.cancelled()
+    }
 }

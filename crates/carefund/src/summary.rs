@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::engine::{BLOCK, Simulation};
+use crate::fmt::percent_words;
 use crate::model::{Model, PathSummary, Quantity};
 use crate::scenario::{Discount, PlanTarget, Scenario, idx};
 use crate::stats::{Stats, pairwise_sum, proportion};
@@ -640,10 +641,6 @@ pub fn rate_probabilities(c: &crate::Credibility, p: &RatingInputs) -> Rating {
     }
 }
 
-fn pct(p: f64) -> String {
-    crate::fmt::percent_words(p)
-}
-
 fn reasons(
     scenario: &Scenario,
     h: &Headline,
@@ -689,34 +686,34 @@ fn plan_reasons(
          and as cash the hospital can actually release in {}",
         money(spending.claimed_savings),
         money(h.claimed_savings_total),
-        pct(h.p_savings_claim_met),
-        pct(h.p_savings_claim_cashable),
+        percent_words(h.p_savings_claim_met),
+        percent_words(h.p_savings_claim_cashable),
     );
     let break_even = format!(
         "{} of futures see the new money pay back by {last} (cumulative system net ≥ 0)",
-        pct(h.p_break_even)
+        percent_words(h.p_break_even)
     );
     if claims_basis {
         r.push(format!(
             "{claims} ({} needs {} in cash and the new money to pay back in {}; {} needs {} gross; {} needs {} gross)",
             Rating::Approved,
-            pct(c.approved_p_savings_claim_cashable),
-            pct(c.claims_approved_p_break_even),
+            percent_words(c.approved_p_savings_claim_cashable),
+            percent_words(c.claims_approved_p_break_even),
             Rating::ApprovedWithSupport,
-            pct(c.support_p_savings_claim_met),
+            percent_words(c.support_p_savings_claim_met),
             Rating::ApprovedWithConditions,
-            pct(c.conditions_p_savings_claim_met),
+            percent_words(c.conditions_p_savings_claim_met),
         ));
         r.push(break_even);
     } else {
         r.push(format!(
             "{break_even}; rated on break-even ({} needs {}, {} needs {}, {} needs {})",
             Rating::Approved,
-            pct(c.approved_p_break_even),
+            percent_words(c.approved_p_break_even),
             Rating::ApprovedWithSupport,
-            pct(c.support_p_break_even),
+            percent_words(c.support_p_break_even),
             Rating::ApprovedWithConditions,
-            pct(c.conditions_p_break_even),
+            percent_words(c.conditions_p_break_even),
         ));
         r.push(claims);
     }
@@ -731,13 +728,13 @@ fn plan_reasons(
         !claims_basis && rating != Rating::Approved && h.p_break_even >= c.approved_p_break_even;
     r.push(format!(
         "{} of futures meet the plan's year-1 claim of {} fewer emergency admissions{}",
-        pct(h.p_target_met_year1),
+        percent_words(h.p_target_met_year1),
         crate::fmt::group(plan1),
         if target_needed {
             format!(
                 " ({} needs {})",
                 Rating::Approved,
-                pct(c.approved_p_target_met_year1)
+                percent_words(c.approved_p_target_met_year1)
             )
         } else {
             String::new()
@@ -770,7 +767,7 @@ fn outcome_reasons(scenario: &Scenario, h: &Headline, years: &[YearSummary]) -> 
         money(h.plan_claim.cum_net_horizon),
         money(h.cum_net_horizon.p50),
         money(h.claim_gap),
-        pct(h.p_meets_claim)
+        percent_words(h.p_meets_claim)
     ));
     let cash: f64 = years.iter().map(|y| y.cashable).sum();
     let spend_mean: f64 = years.iter().map(|y| y.investment).sum();
@@ -794,7 +791,7 @@ fn outcome_reasons(scenario: &Scenario, h: &Headline, years: &[YearSummary]) -> 
             "the plan's case assumes every scheme delivers; {} of {} schemes may fail, and all deliver in only {} of futures",
             at_risk.len(),
             scenario.schemes().len(),
-            pct(all)
+            percent_words(all)
         ));
     }
     if hospital_cover_applies(scenario.payment(), years) {
@@ -803,13 +800,13 @@ fn outcome_reasons(scenario: &Scenario, h: &Headline, years: &[YearSummary]) -> 
             format!(
                 "the contingency reserve ({} a year) covers the hospital for every admission the plan said would not happen in {} of futures; it pays out {} on average over {horizon} years",
                 money(reserve),
-                pct(h.p_hospital_covered),
+                percent_words(h.p_hospital_covered),
                 money(h.contingency_total.mean),
             )
         } else {
             format!(
                 "no contingency reserve is held, so the hospital is paid nothing for admissions the plan said would not happen; that is enough only in the {} of futures where every period meets the plan",
-                pct(h.p_hospital_covered),
+                percent_words(h.p_hospital_covered),
             )
         });
     }

@@ -12,6 +12,7 @@
 //! - [`properties`]: invariants that hold on every path and period of a rich scenario
 //!   (perspectives sum to system net, avoided ≤ counterfactual, ordered percentiles…),
 //!   of the shipped scenarios, and of the engine's edges (one path, partial blocks).
+//! - [`cancellation`]: a run stops within a block of being asked to.
 //! - [`determinism`] and [`stability`]: §6 reproducibility (thread count, path prefixes,
 //!   common random numbers) and pinned values that catch any change to streams or model.
 //!
@@ -25,6 +26,8 @@ mod common;
 
 #[path = "model/analytic.rs"]
 mod analytic;
+#[path = "model/cancellation.rs"]
+mod cancellation;
 #[path = "model/determinism.rs"]
 mod determinism;
 #[path = "model/properties.rs"]

@@ -3,7 +3,7 @@
 #[cfg(feature = "report")]
 use super::output::reports;
 use super::output::{OutputFile, OutputOptions, outputs};
-use super::progress::{Progress, checkpoint};
+use super::progress::{Progress, checkpoint, watch};
 use crate::engine::RunOptions;
 use crate::error::{Error, Opt, Result};
 use crate::national::{National, Portfolio};
@@ -150,7 +150,7 @@ pub fn sensitivity(
     if base_run {
         checkpoint(progress)?;
         progress.stage("base run", options.paths, "paths");
-        let base = crate::simulate(scenario, &options, &|done| progress.position(done))?;
+        let base = crate::simulate(scenario, &options, &watch(progress))?;
         if request.report {
             base_summary = Some(crate::summarise(scenario, &base));
         }
@@ -207,12 +207,12 @@ impl SensitivityOutcome {
     ///
     /// # Errors
     /// [`Error::Export`] or [`Error::Chart`] naming the file that could not be made.
-    pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
+    pub fn files(
+        &self,
+        #[cfg_attr(not(feature = "report"), expect(unused_variables))] options: &OutputOptions,
+    ) -> Result<Vec<OutputFile<'static>>> {
         #[cfg(not(feature = "report"))]
-        let files = {
-            let _ = options;
-            outputs(sensitivity::report::tables(&self.report)?)
-        };
+        let files = outputs(sensitivity::report::tables(&self.report)?);
         #[cfg(feature = "report")]
         let mut files = outputs(sensitivity::report::files(
             &self.report,
@@ -301,7 +301,10 @@ impl NationalOutcome {
     ///
     /// # Errors
     /// [`Error::Export`] or [`Error::Chart`] naming the file that could not be made.
-    pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
+    pub fn files(
+        &self,
+        #[cfg_attr(not(feature = "report"), expect(unused_variables))] options: &OutputOptions,
+    ) -> Result<Vec<OutputFile<'static>>> {
         use crate::national::report;
         let n = &self.national;
         #[cfg_attr(not(feature = "report"), allow(unused_mut))]
@@ -321,8 +324,6 @@ impl NationalOutcome {
             &crate::report::NationalInput::new(n, &self.template),
             options,
         )?);
-        #[cfg(not(feature = "report"))]
-        let _ = options;
         Ok(files)
     }
 }

@@ -18,6 +18,7 @@
 
 mod analyses;
 mod memory;
+pub mod outdir;
 mod output;
 mod paired;
 mod progress;

@@ -100,7 +100,10 @@ impl StressOutcome {
     ///
     /// # Errors
     /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
-    pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
+    pub fn files(
+        &self,
+        #[cfg_attr(not(feature = "report"), expect(unused_variables))] options: &OutputOptions,
+    ) -> Result<Vec<OutputFile<'static>>> {
         #[cfg_attr(not(feature = "report"), allow(unused_mut))]
         let mut files = vec![
             (
@@ -127,8 +130,6 @@ impl StressOutcome {
                 .push(crate::stress::section::stress(&self.report));
             files.extend(reports(&input, options)?);
         }
-        #[cfg(not(feature = "report"))]
-        let _ = options;
         Ok(files)
     }
 }
@@ -322,7 +323,10 @@ impl CompareOutcome {
     ///
     /// # Errors
     /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
-    pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
+    pub fn files(
+        &self,
+        #[cfg_attr(not(feature = "report"), expect(unused_variables))] options: &OutputOptions,
+    ) -> Result<Vec<OutputFile<'static>>> {
         let c = &self.comparison;
         let mut files = vec![
             ("compare.json".to_string(), stress::report::compare_json(c)?),
@@ -348,8 +352,6 @@ impl CompareOutcome {
         }
         #[cfg_attr(not(feature = "report"), allow(unused_mut))]
         let mut files = outputs(files);
-        #[cfg(not(feature = "report"))]
-        let _ = options;
         #[cfg(feature = "report")]
         if let (Some(first), Some(scenario)) = (c.scenarios.first(), self.scenarios.first()) {
             let mut input = crate::report::ReportInput::new(scenario, &first.summary);
@@ -435,16 +437,16 @@ impl TwowayOutcome {
     ///
     /// # Errors
     /// [`Error::Export`](crate::Error::Export) or [`Error::Chart`](crate::Error::Chart) naming the file that could not be made.
-    pub fn files(&self, options: &OutputOptions) -> Result<Vec<OutputFile<'static>>> {
+    pub fn files(
+        &self,
+        #[cfg_attr(not(feature = "report"), expect(unused_variables))] options: &OutputOptions,
+    ) -> Result<Vec<OutputFile<'static>>> {
         #[cfg(feature = "report")]
         return Ok(outputs(crate::twoway::files(
             &self.grid,
             options.charts.formats(),
         )?));
         #[cfg(not(feature = "report"))]
-        {
-            let _ = options;
-            Ok(outputs(crate::twoway::data_files(&self.grid)?))
-        }
+        Ok(outputs(crate::twoway::data_files(&self.grid)?))
     }
 }

@@ -1,5 +1,7 @@
 //! How a use case reports what it is doing, and learns that it should stop.
 
+use crate::engine::Watch;
+
 /// What a long use case reports: the stage it is in, how far it is, and whether the
 /// caller wants it to stop.
 ///
@@ -40,8 +42,11 @@ pub trait Progress: Sync {
     fn position(&self, done: u64) {
         let _ = done;
     }
-    /// Whether the caller wants the work stopped. Polled between stages; a use case
-    /// that finds it true returns [`crate::Error::Cancelled`].
+    /// Whether the caller wants the work stopped. Polled between stages, and by the
+    /// engine before each block of [`BLOCK`](crate::columns::BLOCK) paths of a run (so
+    /// a run stops within a block per worker thread); a use case that finds it true
+    /// returns [`crate::Error::Cancelled`]. Called from worker threads: keep it cheap
+    /// (a relaxed atomic load).
     ///
     /// ```
     /// struct Stop;
@@ -69,5 +74,31 @@ pub(crate) fn checkpoint(progress: &dyn Progress) -> crate::Result<()> {
         Err(crate::Error::Cancelled)
     } else {
         Ok(())
+    }
+}
+
+/// The engine's [`Watch`] for a use case: positions through `report`, cancellation
+/// asked of `progress`.
+pub(crate) struct Watched<'a, F> {
+    /// Whom to ask whether to stop.
+    pub(crate) progress: &'a dyn Progress,
+    /// What to do with a position.
+    pub(crate) report: F,
+}
+
+impl<F: Fn(u64) + Sync> Watch for Watched<'_, F> {
+    fn done(&self, paths: u64) {
+        (self.report)(paths);
+    }
+    fn cancelled(&self) -> bool {
+        self.progress.cancelled()
+    }
+}
+
+/// The engine's [`Watch`] reporting positions straight to `progress`.
+pub(crate) fn watch(progress: &dyn Progress) -> Watched<'_, impl Fn(u64) + Sync + '_> {
+    Watched {
+        progress,
+        report: move |done| progress.position(done),
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[cfg(feature = "report")]
 use super::output::reports;
 use super::output::{Contents, FileRole, OutputFile, OutputOptions, PathsFile, outputs};
-use super::progress::{Progress, checkpoint};
+use super::progress::{Progress, Watched, checkpoint, watch};
 use crate::columns::Percentiles;
 use crate::convergence::{Convergence, Target, TargetMetric, simulate_to_target};
 use crate::engine::{Layout, MAX_PATHS, RunOptions, Shard, Simulation, simulate_with};
@@ -208,20 +208,20 @@ pub fn run(
     progress.stage("plan run", request.paths, "paths");
     let (simulation, convergence) = match &request.target {
         None => (
-            simulate_with(&scenario, &options, &layout, &|done| {
-                progress.position(done)
-            })?,
+            simulate_with(&scenario, &options, &layout, &watch(progress))?,
             None,
         ),
         Some(target) => {
             let length = AtomicU64::new(request.paths);
-            let (sim, c) = simulate_to_target(&scenario, &options, target, &|done| {
+            let report = |done| {
                 // Each round re-runs from path 0 with more paths than the last.
                 if length.fetch_max(done, Ordering::Relaxed) < done {
                     progress.total(done);
                 }
                 progress.position(done);
-            })?;
+            };
+            let watched = Watched { progress, report };
+            let (sim, c) = simulate_to_target(&scenario, &options, target, &watched)?;
             (sim, Some(c))
         }
     };
@@ -231,9 +231,7 @@ pub fn run(
     // The evidence run (docs/model.md §11): same seed and paths, paired with the plan's run.
     progress.stage("evidence run", options.paths, "paths");
     let evidence_run =
-        crate::evidence::evaluate(&scenario, evidence, &simulation, &summary, &|done| {
-            progress.position(done);
-        })?;
+        crate::evidence::evaluate(&scenario, evidence, &simulation, &summary, &watch(progress))?;
     let evpi = match request.evpi {
         Some(value) => {
             checkpoint(progress)?;
@@ -727,7 +725,7 @@ pub fn shard(
         evidence_source,
         &options,
         request.shard,
-        &|done| progress.position(done),
+        &watch(progress),
     )?;
     Ok(ShardOutcome { file, range })
 }

@@ -1,13 +1,9 @@
 //! The plan's assumptions beside the evidence, without simulating (docs/model.md §11).
 
 use super::Evidence;
-use crate::fmt::percent_fixed;
+use crate::fmt::percent1;
 use crate::scenario::{PlanTarget, Scenario, idx};
 use crate::summary::{Comparison, Interval, SchemeComparison};
-
-fn pc(x: f64) -> String {
-    percent_fixed(x, 1)
-}
 
 fn years(x: f64) -> String {
     format!("{x:.1}")
@@ -73,13 +69,13 @@ pub fn compare(scenario: &Scenario, evidence: &Evidence) -> Comparison {
                 "scheme `{}` ({}): assumes {} fewer admissions (P10–P90 {} to {}); the evidence for {} centres on {} (P10–P90 {} to {})",
                 s.name(),
                 kind.label(),
-                pc(plan_effect.central),
-                pc(plan_effect.p10),
-                pc(plan_effect.p90),
+                percent1(plan_effect.central),
+                percent1(plan_effect.p10),
+                percent1(plan_effect.p90),
                 kind.label(),
-                pc(evidence_effect.central),
-                pc(evidence_effect.p10),
-                pc(evidence_effect.p90),
+                percent1(evidence_effect.central),
+                percent1(evidence_effect.p10),
+                percent1(evidence_effect.p90),
             ));
         }
         if ramp_faster {

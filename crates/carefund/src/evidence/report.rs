@@ -4,10 +4,7 @@ use std::fmt::Write;
 
 use super::{Comparison, EvidenceBlock, Interval};
 use crate::error::{Error, Result};
-
-fn pc(x: f64) -> String {
-    crate::fmt::percent_fixed(x, 1)
-}
+use crate::fmt::percent1;
 
 fn points(x: f64, se: f64) -> String {
     format!("{} points", crate::fmt::points_pm(x, se))
@@ -48,7 +45,7 @@ pub fn comparison_text(c: &Comparison) -> String {
             "  {:<w$}{:<10}{:<22}{:<20}{:>9}",
             s.scheme,
             "plan",
-            span(&s.plan_effect, pc) + flag(s.effect_above_evidence),
+            span(&s.plan_effect, percent1) + flag(s.effect_above_evidence),
             span(&s.plan_ramp_years, yrs) + flag(s.ramp_faster_than_evidence),
             format!("{:.2}", s.plan_success_probability)
         );
@@ -57,7 +54,7 @@ pub fn comparison_text(c: &Comparison) -> String {
             "  {:<w$}{:<10}{:<22}{:<20}{:>9}",
             kind(s),
             "evidence",
-            span(&s.evidence_effect, pc),
+            span(&s.evidence_effect, percent1),
             span(&s.evidence_time_to_effect, yrs),
             format!("{:.2}", s.evidence_success_probability)
         );

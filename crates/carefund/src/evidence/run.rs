@@ -122,7 +122,7 @@ pub fn evaluate(
     evidence: &Evidence,
     plan_sim: &Simulation,
     plan_summary: &Summary,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &dyn crate::engine::Watch,
 ) -> Result<EvidenceOutcome> {
     let ev = evidence_scenario(scenario, evidence)?;
     let options: RunOptions = plan_sim.options();

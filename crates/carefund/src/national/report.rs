@@ -6,7 +6,7 @@ use std::fmt::Write;
 #[cfg(feature = "report")]
 use crate::chart::{self, Columns, FanChart, Format, Ranked};
 use crate::error::{Error, Result};
-use crate::fmt::group;
+use crate::fmt::{group, percent1};
 use crate::stats::Stats;
 
 use super::National;
@@ -15,10 +15,6 @@ use crate::summary::Rating;
 
 fn export_err(what: &'static str) -> impl Fn(String) -> Error {
     move |message| Error::Export { what, message }
-}
-
-fn pct(p: f64) -> String {
-    crate::fmt::percent_fixed(p, 1)
 }
 
 fn range(s: &Stats, f: &dyn Fn(f64) -> String) -> String {
@@ -80,8 +76,8 @@ fn totals_lines(o: &mut String, n: &National) {
         "P(national year-1 reduction met)",
         format!(
             "{} ± {} (plans claim {} fewer admissions in year 1)",
-            pct(t.p_target_met_year1),
-            pct(t.p_target_met_year1_se),
+            percent1(t.p_target_met_year1),
+            percent1(t.p_target_met_year1_se),
             group(t.plan_year1)
         ),
     );
@@ -110,10 +106,10 @@ fn totals_lines(o: &mut String, n: &National) {
         "P(claimed savings arrive)",
         format!(
             "{} ± {} gross, {} ± {} as cash (plans claim {} over the horizon)",
-            pct(t.p_savings_claim_met),
-            pct(t.p_savings_claim_met_se),
-            pct(t.p_savings_claim_cashable),
-            pct(t.p_savings_claim_cashable_se),
+            percent1(t.p_savings_claim_met),
+            percent1(t.p_savings_claim_met_se),
+            percent1(t.p_savings_claim_cashable),
+            percent1(t.p_savings_claim_cashable_se),
             money(t.claimed_savings_total)
         ),
     );
@@ -125,14 +121,18 @@ fn totals_lines(o: &mut String, n: &National) {
         "P(every hospital covered)",
         format!(
             "{} ± {}",
-            pct(t.p_hospital_covered),
-            pct(t.p_hospital_covered_se)
+            percent1(t.p_hospital_covered),
+            percent1(t.p_hospital_covered_se)
         ),
     );
     row(
         o,
         &format!("P(national break even by {last})"),
-        format!("{} ± {}", pct(t.p_break_even), pct(t.p_break_even_se)),
+        format!(
+            "{} ± {}",
+            percent1(t.p_break_even),
+            percent1(t.p_break_even_se)
+        ),
     );
     row(
         o,
@@ -165,9 +165,9 @@ fn area_lines(o: &mut String, n: &National) {
             "  {:<30} {:<26} {:>8} {:>8} {:>8} {:>12} {:>10}",
             a.area,
             a.rating.to_string(),
-            pct(a.p_savings_claim_met),
-            pct(a.p_savings_claim_cashable),
-            pct(a.p_break_even),
+            percent1(a.p_savings_claim_met),
+            percent1(a.p_savings_claim_cashable),
+            percent1(a.p_break_even),
             group(a.avoided_median),
             money(a.cum_net_median)
         );
@@ -383,9 +383,14 @@ pub fn ranked_break_even(n: &National) -> Ranked {
     let mut best: Vec<&super::AreaResult> = n.areas.iter().collect();
     best.sort_by(|a, b| p(b).total_cmp(&p(a)));
     let name = |a: Option<&&super::AreaResult>| {
-        a.map_or(String::new(), |a| format!("{} {}", a.area, pct(p(a))))
+        a.map_or(String::new(), |a| format!("{} {}", a.area, percent1(p(a))))
     };
-    let line = |level: f64, words: &str| (100.0 * level, format!("{words}: ≥\u{a0}{}", pct(level)));
+    let line = |level: f64, words: &str| {
+        (
+            100.0 * level,
+            format!("{words}: ≥\u{a0}{}", percent1(level)),
+        )
+    };
     let thresholds = if claims {
         vec![
             line(c.support_p_savings_claim_met, "approved with support"),
