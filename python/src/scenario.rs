@@ -211,6 +211,7 @@ fn set(scenario: &carefund::Scenario, name: &str, x: f64) -> carefund::Result<ca
         file: "with_values".into(),
         line: None,
         column: None,
+        cell: None,
     };
     Overlay::new("with_values", vec![op])
         .apply(scenario)

@@ -231,6 +231,9 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
 /// `carefund check`.
 pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
+    if carefund::api::workbook::is_workbook(&a.scenario.display().to_string()) {
+        crate::stress::workbook_stresses(&a.scenario, &scenario)?;
+    }
     let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
     let outcome = carefund::api::check(
         &scenario,
@@ -254,10 +257,11 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
     // A workbook is laid out before anything is written; the example's comments explain
     // TOML, so its Source cells are left for the user (the notes explain each input).
     let bytes = match &a.xlsx {
-        Some(x) => carefund::api::workbook::from_toml(
+        Some(x) => carefund::api::stress_sheet::to_workbook(
             &text,
             &x.display().to_string(),
             a.do_nothing.is_some(),
+            Some((carefund::api::SCEPTICAL, "sceptical (built-in pack)")),
         )?,
         None => text.into_bytes(),
     };

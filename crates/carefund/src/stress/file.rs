@@ -215,6 +215,7 @@ fn check_op(text: &str, origin: &str, op: &Spanned<RawOp>) -> Result<Op> {
             file: origin.to_string(),
             line: Some(line),
             column: Some(column),
+            cell: None,
         },
     })
 }

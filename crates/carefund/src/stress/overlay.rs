@@ -59,6 +59,8 @@ pub struct Origin {
     pub line: Option<usize>,
     /// 1-based column, where known.
     pub column: Option<usize>,
+    /// The cell of a workbook's Stresses sheet (`Stresses!D5`), for an op read from one.
+    pub cell: Option<String>,
 }
 
 /// One change: a selector and an action.
@@ -101,6 +103,7 @@ impl Op {
         let mut d = Diagnostic::new(self.origin.file.clone(), problem).key("select");
         d.line = self.origin.line;
         d.column = self.origin.column;
+        d.cell.clone_from(&self.origin.cell);
         d
     }
 }

@@ -16,8 +16,12 @@
 
 mod layout;
 mod read;
+mod stresses;
 #[cfg(feature = "report")]
 mod write;
+
+pub(crate) use read::stresses as read_stresses;
+pub(crate) use stresses::StressCells;
 
 use std::ops::Range;
 
@@ -117,8 +121,20 @@ pub fn from_xlsx(bytes: &[u8], origin: &str) -> Result<Scenario> {
 /// the TOML file and line), and [`Error::Export`] if the workbook cannot be assembled.
 #[cfg(feature = "report")]
 pub fn from_toml(text: &str, origin: &str, sources: bool) -> Result<Vec<u8>> {
+    write_with_stresses(text, origin, sources, None)
+}
+
+/// [`from_toml`] with the text of a stress file, already checked (by
+/// `crate::stress::workbook`), for the Stresses sheet.
+#[cfg(feature = "report")]
+pub(crate) fn write_with_stresses(
+    text: &str,
+    origin: &str,
+    sources: bool,
+    stresses: Option<&str>,
+) -> Result<Vec<u8>> {
     super::check::load(text, origin)?;
-    write::workbook(text, origin, sources)
+    write::workbook(text, origin, sources, stresses)
 }
 
 /// Whether a file name names a workbook (ends in `.xlsx`, any case).
@@ -128,11 +144,17 @@ pub fn is_workbook(name: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
-fn check(t: &Translation, origin: &str) -> Result<Scenario> {
-    let relocated = |e| match e {
+/// An error of the check on a workbook's translation `t`, its diagnostic moved from the
+/// line of the translation to the cell the value came from.
+pub(crate) fn relocated(e: Error, t: &Translation) -> Error {
+    match e {
         Error::Input(d) => Error::Input(Box::new(relocate(*d, t))),
         other => other,
-    };
+    }
+}
+
+fn check(t: &Translation, origin: &str) -> Result<Scenario> {
+    let relocated = |e| relocated(e, t);
     let scenario = Scenario::from_toml(&t.text, origin).map_err(relocated)?;
     // The Scenario sheet's national rows, checked here so that a bad one names its cell.
     super::national::factors(&t.text, origin).map_err(relocated)?;

@@ -30,23 +30,23 @@ impl V {
     }
 }
 
-struct Sheet {
-    name: &'static str,
+pub(super) struct Sheet {
+    pub(super) name: &'static str,
     values: calamine::Range<Data>,
     formulas: calamine::Range<String>,
 }
 
 impl Sheet {
-    fn last_row(&self) -> u32 {
+    pub(super) fn last_row(&self) -> u32 {
         let v = self.values.end().map_or(0, |(r, _)| r);
         let f = self.formulas.end().map_or(0, |(r, _)| r);
         v.max(f)
     }
 }
 
-struct Book<'a> {
-    origin: &'a str,
-    cells: Vec<(Vec<Seg>, Loc)>,
+pub(super) struct Book<'a> {
+    pub(super) origin: &'a str,
+    pub(super) cells: Vec<(Vec<Seg>, Loc)>,
 }
 
 fn path(segs: &[&str]) -> Vec<Seg> {
@@ -54,7 +54,7 @@ fn path(segs: &[&str]) -> Vec<Seg> {
 }
 
 /// An empty or comment-only Source cell gives no comment.
-fn comment(source: &str) -> String {
+pub(super) fn comment(source: &str) -> String {
     source
         .lines()
         .map(|l| {
@@ -78,7 +78,7 @@ pub(crate) fn number(x: f64) -> Value {
 }
 
 impl Book<'_> {
-    fn diag(&self, loc: &Loc, key: &str, problem: impl Into<String>) -> Diagnostic {
+    pub(super) fn diag(&self, loc: &Loc, key: &str, problem: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::new(self.origin, problem);
         if !key.is_empty() {
             d = d.key(key);
@@ -135,12 +135,19 @@ impl Book<'_> {
         })
     }
 
-    fn empty(&self, s: &Sheet, row: u32, col: u16, key: &str, allowed: &str) -> Diagnostic {
+    pub(super) fn empty(
+        &self,
+        s: &Sheet,
+        row: u32,
+        col: u16,
+        key: &str,
+        allowed: &str,
+    ) -> Diagnostic {
         self.diag(&Loc::cell(s.name, row, col), key, "the cell is empty")
             .allowed(format!("{allowed}; this value is required"))
     }
 
-    fn num(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<f64>> {
+    pub(super) fn num(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<f64>> {
         match self.get(s, row, col, key)? {
             V::Empty => Ok(None),
             V::Num(x) => Ok(Some(x)),
@@ -156,7 +163,7 @@ impl Book<'_> {
         }
     }
 
-    fn text(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<String>> {
+    pub(super) fn text(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<String>> {
         Ok(match self.get(s, row, col, key)? {
             V::Empty => None,
             V::Text(t) => Some(t),
@@ -180,7 +187,7 @@ impl Book<'_> {
         }
     }
 
-    fn choice(
+    pub(super) fn choice(
         &self,
         s: &Sheet,
         row: u32,
@@ -204,7 +211,7 @@ impl Book<'_> {
     }
 
     /// A number or distribution from a form cell and [`PARAMS`] parameter cells.
-    fn dist(
+    pub(super) fn dist(
         &self,
         s: &Sheet,
         row: u32,
@@ -438,7 +445,7 @@ fn date(serial: f64) -> String {
     format!("{year:04}-{month:02}-{day:02} (date serial {serial})")
 }
 
-fn open<'a>(bytes: &'a [u8], origin: &str) -> Result<Xlsx<Cursor<&'a [u8]>>> {
+pub(super) fn open<'a>(bytes: &'a [u8], origin: &str) -> Result<Xlsx<Cursor<&'a [u8]>>> {
     let problem = if bytes.is_empty() {
         "not an Excel workbook (.xlsx): the file is empty"
     } else if !bytes.starts_with(b"PK") {
@@ -466,7 +473,7 @@ fn open<'a>(bytes: &'a [u8], origin: &str) -> Result<Xlsx<Cursor<&'a [u8]>>> {
     })
 }
 
-fn sheet(
+pub(super) fn sheet(
     xl: &mut Xlsx<Cursor<&[u8]>>,
     book: &Book<'_>,
     name: &'static str,
@@ -488,7 +495,7 @@ fn sheet(
         )
         .value(format!("the sheets {}", names.join(", ")))
         .allowed(format!(
-            "a scenario workbook with the sheets {} (Correlations is optional); carefund init --xlsx writes one",
+            "a scenario workbook with the sheets {} (Correlations and Stresses are optional); carefund init --xlsx writes one",
             expected.join(", ")
         ))
         .suggestion(did_you_mean(name, names.iter().map(String::as_str)))
@@ -528,6 +535,20 @@ struct Entry {
     /// Per-year values: the cell of each element.
     elements: Vec<Loc>,
     source: String,
+}
+
+/// Read the workbook's Stresses sheet into the text of a stress file and the cell of each
+/// value; `None` without the sheet or without rows on it.
+pub(crate) fn stresses(bytes: &[u8], origin: &str) -> Result<Option<super::StressCells>> {
+    let mut xl = open(bytes, origin)?;
+    let mut book = Book {
+        origin,
+        cells: Vec::new(),
+    };
+    match sheet(&mut xl, &book, layout::STRESSES, true)? {
+        Some(s) => super::stresses::read(&mut book, &s),
+        None => Ok(None),
+    }
 }
 
 /// Read the workbook into TOML text and the cell of each value.
@@ -814,7 +835,7 @@ fn yearly_entry(
     })
 }
 
-fn check_headers(book: &Book<'_>, s: &Sheet, expected: &[(u16, String)]) -> Result<()> {
+pub(super) fn check_headers(book: &Book<'_>, s: &Sheet, expected: &[(u16, String)]) -> Result<()> {
     for (col, header) in expected {
         let found = book.text(s, 0, *col, "")?.unwrap_or_default();
         if !found.trim().starts_with(header.as_str()) {
@@ -862,7 +883,7 @@ fn read_schemes(book: &mut Book<'_>, s: &Sheet, doc: &mut DocumentMut) -> Result
 }
 
 /// Whether every cell of a row before column `end` is empty.
-fn blank_row(book: &Book<'_>, s: &Sheet, row: u32, end: u16) -> Result<bool> {
+pub(super) fn blank_row(book: &Book<'_>, s: &Sheet, row: u32, end: u16) -> Result<bool> {
     for col in 0..end {
         if !matches!(book.get(s, row, col, "")?, V::Empty) {
             return Ok(false);

@@ -10,19 +10,19 @@ use super::layout::{self, FORMS, Field, KV_SHEETS, Kind, PARAMS, SCHEME_COLS, Sc
 use crate::error::{Diagnostic, Error, Result};
 
 /// Rows of the Schemes and Correlations sheets laid out for input beyond those in use.
-const SPARE_ROWS: u32 = 10;
+pub(super) const SPARE_ROWS: u32 = 10;
 
-struct Formats {
-    header: Format,
+pub(super) struct Formats {
+    pub(super) header: Format,
     label: Format,
-    locked: Format,
-    input: Format,
+    pub(super) locked: Format,
+    pub(super) input: Format,
     title: Format,
     wrap: Format,
     /// Input cells of amounts and counts: thousands separated.
     amount: Format,
     /// Source cells: wrapped, so that several lines of sources stay readable.
-    source: Format,
+    pub(super) source: Format,
 }
 
 fn formats() -> Formats {
@@ -67,7 +67,7 @@ fn formats() -> Formats {
 }
 
 /// The TOML comments of a key: the lines above it and the one after its value.
-fn comments(decors: &[&Decor]) -> String {
+pub(super) fn comments(decors: &[&Decor]) -> String {
     let mut lines = Vec::new();
     for d in decors {
         for raw in [d.prefix(), d.suffix()].into_iter().flatten() {
@@ -93,7 +93,7 @@ fn comments(decors: &[&Decor]) -> String {
     lines.join("\n")
 }
 
-fn key_comment(table: &Table, key: &str) -> String {
+pub(super) fn key_comment(table: &Table, key: &str) -> String {
     let Some((k, item)) = table.get_key_value(key) else {
         return String::new();
     };
@@ -104,7 +104,7 @@ fn key_comment(table: &Table, key: &str) -> String {
     comments(&decors)
 }
 
-fn as_f64(v: &Value) -> Option<f64> {
+pub(super) fn as_f64(v: &Value) -> Option<f64> {
     match v {
         Value::Integer(i) => Some(*i.value() as f64),
         Value::Float(f) => Some(*f.value()),
@@ -152,10 +152,24 @@ fn fit(
     text: &str,
     width: usize,
 ) -> std::result::Result<(), XlsxError> {
-    let lines: usize = text
-        .lines()
-        .map(|l| l.chars().count().div_ceil(width).max(1))
-        .sum();
+    fit_all(ws, row, &[(text, width)])
+}
+
+/// [`fit`] for several wrapped cells of one row: tall enough for the longest.
+pub(super) fn fit_all(
+    ws: &mut Worksheet,
+    row: u32,
+    texts: &[(&str, usize)],
+) -> std::result::Result<(), XlsxError> {
+    let lines: usize = texts
+        .iter()
+        .map(|(text, width)| {
+            text.lines()
+                .map(|l| l.chars().count().div_ceil(*width).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0);
     if lines > 1 {
         ws.set_row_height(row, 15 * lines.min(26) as u32)?;
     }
@@ -174,7 +188,7 @@ fn xlsx(e: XlsxError) -> Error {
     }
 }
 
-fn forms_list(extra: &[&str]) -> Vec<String> {
+pub(super) fn forms_list(extra: &[&str]) -> Vec<String> {
     FORMS
         .iter()
         .map(|(n, _, _)| (*n).to_string())
@@ -182,23 +196,23 @@ fn forms_list(extra: &[&str]) -> Vec<String> {
         .collect()
 }
 
-const FORMS_NOTE: &str = "How the value is given: fixed (p1 = the value), uniform (min, max), triangular (min, mode, max), pert (min, mode, max), normal (mean, sd, optional min, max), lognormal (median, p90), lognormal mean-sd (mean, sd), ci90 (the 5% and 95% points: lognormal if low > 0, else normal), beta (alpha, beta). Parameters go in p1, p2, … in that order.";
-const SOURCE_NOTE: &str = "Where the figure comes from (a document, page, table, or 'illustrative assumption'). carefund convert writes it into the TOML file as the comment above the value.";
+pub(super) const FORMS_NOTE: &str = "How the value is given: fixed (p1 = the value), uniform (min, max), triangular (min, mode, max), pert (min, mode, max), normal (mean, sd, optional min, max), lognormal (median, p90), lognormal mean-sd (mean, sd), ci90 (the 5% and 95% points: lognormal if low > 0, else normal), beta (alpha, beta). Parameters go in p1, p2, … in that order.";
+pub(super) const SOURCE_NOTE: &str = "Where the figure comes from (a document, page, table, or 'illustrative assumption'). carefund convert writes it into the TOML file as the comment above the value.";
 
-fn list(options: &[String]) -> std::result::Result<DataValidation, XlsxError> {
+pub(super) fn list(options: &[String]) -> std::result::Result<DataValidation, XlsxError> {
     DataValidation::new()
         .allow_list_strings(options)?
         .set_error_message("Choose a value from the drop-down list.")
 }
 
-fn note(text: &str) -> Note {
+pub(super) fn note(text: &str) -> Note {
     Note::new(text)
         .add_author_prefix(false)
         .set_width(320)
         .set_height(140)
 }
 
-fn setup(ws: &mut Worksheet, name: &str) -> std::result::Result<(), XlsxError> {
+pub(super) fn setup(ws: &mut Worksheet, name: &str) -> std::result::Result<(), XlsxError> {
     ws.set_name(name)?;
     ws.set_landscape();
     ws.set_paper_size(9); // A4
@@ -215,14 +229,30 @@ fn setup(ws: &mut Worksheet, name: &str) -> std::result::Result<(), XlsxError> {
 }
 
 /// Lay the (already checked) scenario `text` out as a workbook.
-pub(crate) fn workbook(text: &str, origin: &str, sources: bool) -> Result<Vec<u8>> {
-    let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        Error::from(Diagnostic::new(origin, format!("not valid TOML: {e}")))
-    })?;
-    build(&doc, sources).map_err(xlsx)
+/// With `stresses` (the text of an already checked stress file), its stresses go on the
+/// Stresses sheet.
+pub(crate) fn workbook(
+    text: &str,
+    origin: &str,
+    sources: bool,
+    stresses: Option<&str>,
+) -> Result<Vec<u8>> {
+    let parse = |text: &str| {
+        text.parse::<DocumentMut>()
+            .map_err(|e: toml_edit::TomlError| {
+                Error::from(Diagnostic::new(origin, format!("not valid TOML: {e}")))
+            })
+    };
+    let doc = parse(text)?;
+    let stresses = stresses.map(parse).transpose()?;
+    build(&doc, sources, stresses.as_ref()).map_err(xlsx)
 }
 
-fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxError> {
+fn build(
+    doc: &DocumentMut,
+    sources: bool,
+    stresses: Option<&DocumentMut>,
+) -> std::result::Result<Vec<u8>, XlsxError> {
     let fm = formats();
     let currency = doc
         .get("scenario")
@@ -276,6 +306,7 @@ fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxE
     }
     schemes(&mut wb, doc, &fm, sources, &unit)?;
     correlations(&mut wb, doc, &fm, sources)?;
+    super::stresses::write(&mut wb, stresses, &fm)?;
     wb.save_to_buffer()
 }
 
@@ -378,7 +409,7 @@ fn kv_value(
 }
 
 /// A number or distribution as its form cell at `col` and the parameter cells after it.
-fn write_dist(
+pub(super) fn write_dist(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -717,7 +748,7 @@ fn about(ws: &mut Worksheet, fm: &Formats) -> std::result::Result<(), XlsxError>
     ws.write_string_with_format(0, 0, "carefund scenario workbook", &fm.title)?;
     let text = [
         "A pooled fund that pays for out-of-hospital schemes meant to avoid emergency hospital admissions, as a carefund scenario. Run it with: carefund run plan.xlsx (every command that takes a scenario takes this workbook). carefund convert plan.xlsx plan.toml writes the same scenario as a TOML file, and back.",
-        "Fill in the yellow cells only; the other cells are protected (Review, Unprotect sheet: there is no password). Hover over a column heading or a label for its meaning. Each sheet is one part of the scenario: Scenario (name, years, discounting, rating thresholds), Fund and demand, Costs, Plan and P4P (what the plan claims, payment for performance), Schemes (one row per scheme), Correlations (optional).",
+        "Fill in the yellow cells only; the other cells are protected (Review, Unprotect sheet: there is no password). Hover over a column heading or a label for its meaning. Each sheet is one part of the scenario: Scenario (name, years, discounting, rating thresholds), Fund and demand, Costs, Plan and P4P (what the plan claims, payment for performance), Schemes (one row per scheme), Correlations (optional), Stresses (optional: the stresses carefund stress plan.xlsx runs, one row per operation; convert writes them to a stress file beside the TOML).",
         "Units are in the headings and the Unit column. Money is in real terms at the scenario's price base, in the scenario's currency (Scenario sheet). Shares are fractions: 0.035 means 3.5% (a cell formatted as a percentage is fine).",
         "An uncertain input is a form and its parameters, one per cell, in the order below. A plain number with an empty form is fixed. A Source cell holds where the figure comes from; it becomes the comment above the value in the TOML file.",
         "Years: avoided admissions and claimed savings per year take one row per year of the horizon. Add a scheme or a correlation on the next empty yellow row. A formula is fine if the workbook was saved with its result. Errors name the sheet and cell, e.g. Schemes!M4.",
