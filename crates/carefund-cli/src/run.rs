@@ -23,6 +23,12 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// [`load`], and the file's text (a shard records it).
 pub(crate) fn load_with_text(path: &Path) -> anyhow::Result<(Scenario, String)> {
+    let origin = path.display().to_string();
+    if carefund::api::workbook::is_workbook(&origin) {
+        // Read as a workbook, so that later messages (an unknown scheme kind) name a cell.
+        let bytes = crate::files::read_bytes(path, crate::files::Kind::Workbook)?;
+        return Ok(carefund::api::workbook::read(&bytes, &origin)?);
+    }
     let text = read_text(path)?;
     let scenario = Scenario::from_toml(&text, &path.display().to_string())?;
     Ok((scenario, text))

@@ -108,8 +108,18 @@ pub fn to_toml(bytes: &[u8], origin: &str) -> Result<String> {
 /// # Errors
 /// As [`to_toml`].
 pub fn from_xlsx(bytes: &[u8], origin: &str) -> Result<Scenario> {
+    Ok(read(bytes, origin)?.0)
+}
+
+/// Read and check a scenario workbook: the scenario ([`from_xlsx`]) and its TOML
+/// translation ([`to_toml`]), from one reading.
+///
+/// # Errors
+/// As [`to_toml`].
+pub fn read(bytes: &[u8], origin: &str) -> Result<(Scenario, String)> {
     let t = read::translate(bytes, origin)?;
-    check(&t, origin)
+    let scenario = check(&t, origin)?;
+    Ok((scenario, t.text))
 }
 
 /// Lay a TOML scenario out as a workbook (`carefund convert plan.toml plan.xlsx`, and
@@ -155,9 +165,22 @@ pub(crate) fn relocated(e: Error, t: &Translation) -> Error {
 
 fn check(t: &Translation, origin: &str) -> Result<Scenario> {
     let relocated = |e| relocated(e, t);
-    let scenario = Scenario::from_toml(&t.text, origin).map_err(relocated)?;
+    let mut scenario = Scenario::from_toml(&t.text, origin).map_err(relocated)?;
     // The Scenario sheet's national rows, checked here so that a bad one names its cell.
     super::national::factors(&t.text, origin).map_err(relocated)?;
+    // A scheme's kind is checked against evidence later: it keeps its cell for that.
+    for (i, scheme) in scenario.schemes.iter_mut().enumerate() {
+        let path = [
+            Seg::Key("scheme".into()),
+            Seg::Index(i),
+            Seg::Key("kind".into()),
+        ];
+        if let Some((_, at)) = &mut scheme.kind
+            && let Some((_, loc)) = t.cells.iter().find(|(p, _)| p.as_slice() == path)
+        {
+            *at = Some(super::Written::Cell(loc.address()));
+        }
+    }
     Ok(scenario)
 }
 
