@@ -5,7 +5,7 @@
 //! follow one another), its description, the operation (`scale`, `shift`, `set` or
 //! `never release capacity`), the selector, the value (a form and parameters for `set`)
 //! and a Source that becomes the stress file's comment. It is read into the stress file a
-//! user would have written and checked by [`parse`](super::parse), so the rules are the
+//! user would have written and checked by [`parse`], so the rules are the
 //! same; every message names the sheet and cell (`Stresses!D5`), including those of
 //! [`Overlay::apply`] later, such as a selector that matches no input.
 
