@@ -264,6 +264,25 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Edit>)> {
             vec![Edit::Cell("Stresses", "F2", leak(inline_text("half")))],
         ),
         (
+            "18-stress-rows-apart",
+            "Stresses!A4 names Effects halved (row 2) again, after Ramps doubled",
+            vec![Edit::Cell(
+                "Stresses",
+                "A4",
+                leak(inline_text("Effects halved")),
+            )],
+        ),
+        (
+            "19-stress-distribution-for-scale",
+            "Stresses!E2:H2 give Effects halved's scale as pert 0.4, 0.5, 0.6",
+            vec![
+                Edit::Cell("Stresses", "E2", leak(inline_text("pert"))),
+                Edit::Cell("Stresses", "F2", leak(number("0.4"))),
+                Edit::Cell("Stresses", "G2", leak(number("0.5"))),
+                Edit::Cell("Stresses", "H2", leak(number("0.6"))),
+            ],
+        ),
+        (
             "17-unknown-scheme-kind",
             "Schemes!J2 (the kind of Reablement) is \"reablment\"",
             vec![Edit::Cell("Schemes", "J2", leak(inline_text("reablment")))],

@@ -174,7 +174,7 @@ fn read_op(book: &mut Book<'_>, s: &Sheet, row: u32, i: usize, o: &mut Open) -> 
     if j > 0
         && let Some(source) = book.text(s, row, col::SOURCE, "stress.op")?
     {
-        t.decor_mut().set_prefix(comment(&source));
+        t.decor_mut().set_prefix(format!("\n{}", comment(&source)));
     }
     if operation == col::NEVER {
         never(book, s, row, select.as_ref(), value.as_ref())?;
