@@ -31,7 +31,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a fully commented example scenario to start from.
     Init(InitArgs),
-    /// Run a scenario under named stresses (default: the sceptical review pack), paired with the base on the same random numbers.
+    /// Run a scenario under named stresses (default: a workbook's Stresses sheet, else the sceptical review pack), paired with the base on the same random numbers.
     Stress(StressArgs),
     /// Find the value of one factor (e.g. the multiplier on all effects) at which a metric crosses a level.
     Reverse(ReverseArgs),
@@ -45,7 +45,7 @@ pub enum Command {
     Twoway(TwowayArgs),
     /// Combine the shard files of one run (`carefund run --shard K/N`) into the outputs a single run gives.
     Merge(MergeArgs),
-    /// Convert a scenario between TOML and an Excel workbook (by the files' extensions: .toml, .xlsx).
+    /// Convert a scenario between TOML and an Excel workbook (by the files' extensions: .toml, .xlsx), with the stresses of its Stresses sheet.
     Convert(ConvertArgs),
 }
 
@@ -55,9 +55,16 @@ pub struct ConvertArgs {
     /// The scenario to read: a TOML file (.toml) or a workbook (.xlsx).
     pub input: PathBuf,
     /// Where to write it: a workbook (.xlsx) for a TOML input, a TOML file (.toml) for a
-    /// workbook. TOML comments become the workbook's Source cells, and back.
+    /// workbook. TOML comments become the workbook's Source cells, and back. A workbook's
+    /// stresses (its Stresses sheet) go to a stress file beside OUTPUT, named like it with
+    /// .stresses.toml (plan.toml, plan.stresses.toml), since a scenario file cannot hold
+    /// them.
     pub output: PathBuf,
-    /// Overwrite the output if it exists.
+    /// With a TOML input: a stress file (TOML, or a workbook whose Stresses sheet holds
+    /// the stresses) to lay out on the workbook's Stresses sheet [default: an empty sheet].
+    #[arg(long, value_name = "FILE")]
+    pub stresses: Option<PathBuf>,
+    /// Overwrite the outputs if they exist.
     #[arg(long)]
     pub force: bool,
 }
@@ -239,7 +246,8 @@ pub struct InitArgs {
     #[arg(long, value_name = "PLAN")]
     pub do_nothing: Option<PathBuf>,
     /// Write the example (or the do-nothing plan) as a fill-in Excel workbook FILE
-    /// (.xlsx) instead of TOML: one sheet per part, coloured input cells, drop-downs.
+    /// (.xlsx) instead of TOML: one sheet per part, coloured input cells, drop-downs, and
+    /// the sceptical review pack on its Stresses sheet to edit.
     #[arg(long, value_name = "FILE", conflicts_with = "path")]
     pub xlsx: Option<PathBuf>,
 }
@@ -264,10 +272,13 @@ pub struct PairedRunArgs {
 pub struct StressArgs {
     /// The scenario file (TOML, or an Excel workbook .xlsx).
     pub scenario: PathBuf,
-    /// Stress files (TOML, `[[stress]]` tables); may be repeated.
+    /// Stress files (TOML, `[[stress]]` tables), or workbooks (.xlsx) whose Stresses sheet
+    /// holds the stresses; may be repeated.
     #[arg(long = "with", value_name = "FILE")]
     pub with: Vec<PathBuf>,
-    /// A built-in pack of stresses [default: sceptical when no --with is given].
+    /// A built-in pack of stresses [default, when no --with is given: the stresses on the
+    /// Stresses sheet of a scenario workbook, or sceptical when it has none or the
+    /// scenario is TOML].
     #[arg(long, value_name = "NAME")]
     pub pack: Option<String>,
     /// Run options.

@@ -40,6 +40,8 @@ pub enum Kind {
     Evidence,
     /// A stress file, TOML.
     Stress,
+    /// A scenario workbook (its scenario, or the stresses of its Stresses sheet), .xlsx.
+    Workbook,
     /// The areas file of `national`, CSV.
     Areas,
     /// A shard file of `run --shard`, JSON.
@@ -56,18 +58,19 @@ impl Kind {
             Kind::Scenario => "a scenario file (.toml)",
             Kind::Evidence => "an evidence file (.toml)",
             Kind::Stress => "a stress file (.toml)",
+            Kind::Workbook => "a scenario workbook (.xlsx)",
             Kind::Areas => "an areas file (.csv)",
             Kind::Shard => "a shard file (shard-K-of-N.json)",
         }
     }
 
-    /// The largest file accepted, in bytes: 16 MiB for TOML files (the largest shipped
+    /// The largest file accepted, in bytes: 16 MiB for TOML files and workbooks (the largest shipped
     /// scenario is a few kB), 1 GiB for an areas CSV, 16 GiB for a shard (Swindon's
     /// shard files measured 1,010 bytes a path plus 3.5 MB: about 17 million paths a
     /// shard; split bigger runs into more shards).
     pub fn cap(self) -> u64 {
         match self {
-            Kind::Scenario | Kind::Evidence | Kind::Stress => 16 * MIB,
+            Kind::Scenario | Kind::Evidence | Kind::Stress | Kind::Workbook => 16 * MIB,
             Kind::Areas => 1024 * MIB,
             Kind::Shard => 16 * 1024 * MIB,
         }
@@ -77,6 +80,7 @@ impl Kind {
         match self {
             Kind::Scenario | Kind::Evidence | Kind::Stress => "TOML",
             Kind::Areas => "CSV",
+            Kind::Workbook => "Excel (.xlsx)",
             Kind::Shard => "JSON",
         }
     }
@@ -178,7 +182,7 @@ fn too_big(path: &Path, kind: Kind, bytes: Option<u64>) -> BadInput {
 /// every command that takes a scenario also takes a workbook.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
     if carefund::api::workbook::is_workbook(&path.display().to_string()) {
-        let bytes = read_bytes(path, Kind::Scenario)?;
+        let bytes = read_bytes(path, Kind::Workbook)?;
         return Ok(carefund::api::workbook::to_toml(
             &bytes,
             &path.display().to_string(),

@@ -23,6 +23,12 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// [`load`], and the file's text (a shard records it).
 pub(crate) fn load_with_text(path: &Path) -> anyhow::Result<(Scenario, String)> {
+    let origin = path.display().to_string();
+    if carefund::api::workbook::is_workbook(&origin) {
+        // Read as a workbook, so that later messages (an unknown scheme kind) name a cell.
+        let bytes = crate::files::read_bytes(path, crate::files::Kind::Workbook)?;
+        return Ok(carefund::api::workbook::read(&bytes, &origin)?);
+    }
     let text = read_text(path)?;
     let scenario = Scenario::from_toml(&text, &path.display().to_string())?;
     Ok((scenario, text))
@@ -233,6 +239,9 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
 /// `carefund check`.
 pub fn check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(&a.scenario)?;
+    if carefund::api::workbook::is_workbook(&a.scenario.display().to_string()) {
+        crate::stress::workbook_stresses(&a.scenario, &scenario)?;
+    }
     let evidence = crate::evidence::load(a.evidence.as_deref(), &scenario)?;
     let outcome = carefund::api::check(
         &scenario,
@@ -256,10 +265,11 @@ pub fn init(a: &InitArgs) -> anyhow::Result<ExitCode> {
     // A workbook is laid out before anything is written; the example's comments explain
     // TOML, so its Source cells are left for the user (the notes explain each input).
     let bytes = match &a.xlsx {
-        Some(x) => carefund::api::workbook::from_toml(
+        Some(x) => carefund::api::stress_sheet::to_workbook(
             &text,
             &x.display().to_string(),
             a.do_nothing.is_some(),
+            Some((carefund::api::SCEPTICAL, "sceptical (built-in pack)")),
         )?,
         None => text.into_bytes(),
     };

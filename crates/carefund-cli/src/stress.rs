@@ -5,10 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use carefund::api::{self, Factor, ReverseOptions, RunOptions, outdir};
+use carefund::api::{
+    self, Factor, Overlay, ReverseOptions, RunOptions, Scenario, outdir, stress_sheet,
+};
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReportArgs, ReverseArgs, StressArgs};
-use crate::files::{BadInput, Kind, finish, read_input};
+use crate::files::{BadInput, Kind, finish, read_bytes, read_input};
 use crate::progress::{Stages, visible};
 use crate::run::load;
 
@@ -38,24 +40,92 @@ pub fn stress(a: &StressArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = vec![("the scenario file", a.scenario.as_path())];
     inputs.extend(a.with.iter().map(|w| ("a stress file", w.as_path())));
     a.reports.check(&inputs, &out)?;
-    let mut overlays = Vec::new();
-    if let Some(name) = &a.pack {
-        overlays.extend(api::stress_pack(name)?);
-    }
-    for path in &a.with {
-        let text = read_input(path, Kind::Stress)?;
-        overlays.extend(api::parse_stress(&text, &path.display().to_string())?);
-    }
-    if a.pack.is_none() && a.with.is_empty() {
-        overlays.extend(api::stress_pack("sceptical")?);
-    }
+    let (overlays, from) = overlays(a)?;
     let request = api::StressRequest {
         options: options(&a.run),
         overlays,
     };
     let outcome = api::stress(&scenario, &request, &Stages::new(visible(false)))?;
     let files = outcome.files(&a.reports.output(a.format))?;
-    finish(&out, &outcome.text(), &files, &a.reports, None)
+    let text = match from {
+        Some(from) => format!("stresses: {from}\n{}", outcome.text()),
+        None => outcome.text(),
+    };
+    finish(&out, &text, &files, &a.reports, None)
+}
+
+/// The stresses `carefund stress` runs: `--pack` and `--with`; without either, those of
+/// the scenario workbook's Stresses sheet, else the sceptical pack. With the words that
+/// say where they came from, when the scenario is a workbook and they were not asked for.
+fn overlays(a: &StressArgs) -> anyhow::Result<(Vec<Overlay>, Option<String>)> {
+    let mut overlays = Vec::new();
+    if let Some(name) = &a.pack {
+        overlays.extend(api::stress_pack(name)?);
+    }
+    for path in &a.with {
+        overlays.extend(stress_file(path)?.1);
+    }
+    if a.pack.is_some() || !a.with.is_empty() {
+        return Ok((overlays, None));
+    }
+    let shown = a.scenario.display();
+    if !api::workbook::is_workbook(&shown.to_string()) {
+        return Ok((api::stress_pack("sceptical")?, None));
+    }
+    Ok(match sheet(&a.scenario)? {
+        Some(s) => {
+            let n = s.overlays.len();
+            let from = format!(
+                "the Stresses sheet of {shown} ({n} stress{})",
+                if n == 1 { "" } else { "es" }
+            );
+            (s.overlays, Some(from))
+        }
+        None => (
+            api::stress_pack("sceptical")?,
+            Some(format!(
+                "the built-in sceptical pack ({shown} has none on its Stresses sheet)"
+            )),
+        ),
+    })
+}
+
+/// The Stresses sheet of the workbook at `path`, read and checked on its own.
+fn sheet(path: &Path) -> anyhow::Result<Option<stress_sheet::StressSheet>> {
+    let bytes = read_bytes(path, Kind::Workbook)?;
+    Ok(stress_sheet::read(&bytes, &path.display().to_string())?)
+}
+
+/// The Stresses sheet of the scenario workbook at `path`, checked against its scenario
+/// (every selector matches an input): `carefund check` and `convert` refuse a workbook
+/// whose stresses would fail.
+pub fn workbook_stresses(
+    path: &Path,
+    scenario: &Scenario,
+) -> anyhow::Result<Option<stress_sheet::StressSheet>> {
+    let sheet = sheet(path)?;
+    if let Some(s) = &sheet {
+        stress_sheet::check(&s.overlays, scenario)?;
+    }
+    Ok(sheet)
+}
+
+/// A stress file's text and stresses: a TOML stress file, or the Stresses sheet of a
+/// workbook (`--with plan.xlsx`, `convert --stresses plan.xlsx`).
+pub fn stress_file(path: &Path) -> anyhow::Result<(String, Vec<Overlay>)> {
+    let shown = path.display().to_string();
+    if !api::workbook::is_workbook(&shown) {
+        let text = read_input(path, Kind::Stress)?;
+        let overlays = api::parse_stress(&text, &shown)?;
+        return Ok((text, overlays));
+    }
+    match sheet(path)? {
+        Some(s) => Ok((s.toml, s.overlays)),
+        None => Err(BadInput(format!(
+            "{shown}: the workbook has no stresses on a Stresses sheet; allowed: a stress file (.toml), or a workbook with one row per operation on its Stresses sheet (carefund init --xlsx writes one)"
+        ))
+        .into()),
+    }
 }
 
 fn parse_range(s: &str) -> anyhow::Result<(f64, f64)> {

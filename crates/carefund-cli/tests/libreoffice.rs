@@ -1,8 +1,9 @@
 //! The workbook `carefund init --xlsx` writes opens in LibreOffice: converted to PDF
-//! headless, it has one page per sheet and shows the labels, the example's values and the
-//! forms table. Needs `soffice` (LibreOffice) and `pdfinfo`/`pdftotext` (poppler-utils):
-//! skipped with a printed reason when they are missing, except under CI (`CI` set), where
-//! their absence fails the test (`.ci/run` installs them).
+//! headless, it has one page per sheet and shows the labels, the example's values, the
+//! forms table and the sceptical pack on the Stresses sheet. Needs `soffice`
+//! (LibreOffice) and `pdfinfo`/`pdftotext` (poppler-utils): skipped with a printed reason
+//! when they are missing, except under CI (`CI` set), where their absence fails the test
+//! (`.ci/run` installs them).
 
 mod common;
 
@@ -81,8 +82,9 @@ fn the_init_workbook_renders_in_libreoffice() {
     );
     let pages = pages(&pdf);
     // One page per sheet: About, Scenario, Fund and demand, Costs, Plan and P4P, Schemes,
-    // Correlations (each sheet is fitted to one page wide, and the example is short).
-    assert_eq!(pages.len(), 7, "pages: {pages:#?}");
+    // Correlations, Stresses (each sheet is fitted to one page wide, and the example and
+    // the sceptical pack are short).
+    assert_eq!(pages.len(), 8, "pages: {pages:#?}");
     let expect = [
         (
             0,
@@ -123,6 +125,17 @@ fn the_init_workbook_renders_in_libreoffice() {
             ][..],
         ),
         (6, &["Correlations", "scheme.Reablement.effect", "0.3"][..]),
+        (
+            7,
+            &[
+                "Stresses",
+                "Effects halved",
+                "scheme.*.effect",
+                "never release capacity",
+                "scheme.{largest}.success_probability",
+                "Nuffield Trust",
+            ][..],
+        ),
     ];
     for (page, words) in expect {
         for w in words {

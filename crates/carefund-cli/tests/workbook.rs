@@ -37,7 +37,7 @@ fn rezip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// Sheet files by position: About, Scenario, Fund and demand, Costs, Plan and P4P,
-/// Schemes, Correlations.
+/// Schemes, Correlations, Stresses.
 fn sheet_file(sheet: &str) -> String {
     let n = [
         "About",
@@ -47,6 +47,7 @@ fn sheet_file(sheet: &str) -> String {
         "Plan and P4P",
         "Schemes",
         "Correlations",
+        "Stresses",
     ]
     .iter()
     .position(|s| *s == sheet)
@@ -244,6 +245,49 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Edit>)> {
             vec![Edit::Cell("Scenario", "E20", leak(number("1.5")))],
         ),
         (
+            "14-unknown-stress-operation",
+            "Stresses!C2 (the operation of Effects halved) is \"scales\"",
+            vec![Edit::Cell("Stresses", "C2", leak(inline_text("scales")))],
+        ),
+        (
+            "15-stress-selector-matching-no-input",
+            "Stresses!D2 (the selector of Effects halved) is \"scheme.*.efect\"",
+            vec![Edit::Cell(
+                "Stresses",
+                "D2",
+                leak(inline_text("scheme.*.efect")),
+            )],
+        ),
+        (
+            "16-stress-value-as-text",
+            "Stresses!F2 (the factor of Effects halved) is the text \"half\"",
+            vec![Edit::Cell("Stresses", "F2", leak(inline_text("half")))],
+        ),
+        (
+            "18-stress-rows-apart",
+            "Stresses!A4 names Effects halved (row 2) again, after Ramps doubled",
+            vec![Edit::Cell(
+                "Stresses",
+                "A4",
+                leak(inline_text("Effects halved")),
+            )],
+        ),
+        (
+            "19-stress-distribution-for-scale",
+            "Stresses!E2:H2 give Effects halved's scale as pert 0.4, 0.5, 0.6",
+            vec![
+                Edit::Cell("Stresses", "E2", leak(inline_text("pert"))),
+                Edit::Cell("Stresses", "F2", leak(number("0.4"))),
+                Edit::Cell("Stresses", "G2", leak(number("0.5"))),
+                Edit::Cell("Stresses", "H2", leak(number("0.6"))),
+            ],
+        ),
+        (
+            "17-unknown-scheme-kind",
+            "Schemes!J2 (the kind of Reablement) is \"reablment\"",
+            vec![Edit::Cell("Schemes", "J2", leak(inline_text("reablment")))],
+        ),
+        (
             "12-unknown-correlation-input",
             "Correlations!B2 names scheme.Reablment.effect",
             vec![Edit::Cell(
@@ -263,16 +307,24 @@ fn snapshot(name: &str, description: &str, message: &str) {
     settings.bind(|| insta::assert_snapshot!(name, message));
 }
 
-/// Run `check`, `run` and `convert` on `plan.xlsx` in `dir`: each must fail with status 2
-/// and one message, write nothing, and agree; the message is returned.
+/// Run `check`, and `run` and `convert` or (for a broken Stresses sheet) `stress` and
+/// `convert` (or, for a scheme kind, only `run`, as convert holds no evidence) on
+/// `plan.xlsx` in `dir`: each must fail with status 2 and one message, write nothing, and
+/// agree; the message is returned.
 fn refused(dir: &Path, name: &str) -> String {
     let mut first: Option<String> = None;
-    for args in [
-        vec!["check", "plan.xlsx"],
-        vec!["run", "plan.xlsx", "--paths", "20", "--out", "out"],
-        vec!["convert", "plan.xlsx", "plan.toml"],
-    ] {
-        let out = carefund(&args, dir);
+    let run = ["run", "plan.xlsx", "--paths", "20", "--out", "out"];
+    let stress = ["stress", "plan.xlsx", "--paths", "20", "--out", "out"];
+    let convert = ["convert", "plan.xlsx", "plan.toml"];
+    let commands: Vec<&[&str]> = if name.contains("-stress-") {
+        vec![&["check", "plan.xlsx"], &stress, &convert]
+    } else if name.contains("-kind") {
+        vec![&["check", "plan.xlsx"], &run]
+    } else {
+        vec![&["check", "plan.xlsx"], &run, &convert]
+    };
+    for args in commands {
+        let out = carefund(args, dir);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {args:?}: {err}");
         assert!(
@@ -280,7 +332,11 @@ fn refused(dir: &Path, name: &str) -> String {
             "{name}: {args:?}: one message naming the workbook: {err}"
         );
         assert!(!err.contains("panicked"), "{name}: {err}");
-        assert!(!dir.join("out").exists() && !dir.join("plan.toml").exists());
+        assert!(
+            !dir.join("out").exists()
+                && !dir.join("plan.toml").exists()
+                && !dir.join("plan.stresses.toml").exists()
+        );
         match &first {
             None => first = Some(err),
             Some(f) => assert_eq!(f, &err, "{name}: commands disagree"),
@@ -469,4 +525,155 @@ fn convert_refuses_what_it_cannot_do_and_writes_nothing() {
         Some(2),
         "init keeps an existing workbook"
     );
+}
+
+/// The files of a stress run that do not name their inputs.
+fn stress_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    ["stress.csv", "stress-fan.png", "stress-bars.png"]
+        .iter()
+        .map(|f| {
+            let bytes = fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            ((*f).to_string(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn stress_runs_the_stresses_of_the_workbook() {
+    let dir = TempDir::new("stresses");
+    init_workbook(&dir.0);
+    fs::rename(dir.join("init.xlsx"), dir.join("plan.xlsx")).expect("rename");
+    // The workbook's own stresses, said to be so.
+    let out = carefund(
+        &["stress", "plan.xlsx", "--paths", "60", "--out", "a"],
+        &dir.0,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("stresses: the Stresses sheet of plan.xlsx (8 stresses)\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    // convert writes them beside the scenario; run from the two files, they give the
+    // same results, and they are the sceptical pack init put there.
+    let out = carefund(&["convert", "plan.xlsx", "plan.toml"], &dir.0);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "wrote plan.toml\nwrote plan.stresses.toml\n"
+    );
+    for (args, out_dir) in [
+        (vec!["--with", "plan.stresses.toml"], "b"),
+        (vec!["--pack", "sceptical"], "c"),
+        (vec!["--with", "plan.xlsx"], "d"),
+    ] {
+        let mut all = vec!["stress", "plan.toml", "--paths", "60", "--out", out_dir];
+        all.extend(args);
+        let out = carefund(&all, &dir.0);
+        assert!(out.status.success(), "{all:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stdout).starts_with("stresses:"), "{all:?}");
+        assert!(
+            stress_outputs(&dir.join("a")) == stress_outputs(&dir.join(out_dir)),
+            "{all:?}: the stress outputs differ from the workbook's"
+        );
+    }
+    // And back: the stress file lays out on the sheet, and the workbook gives the same
+    // two files again.
+    let out = carefund(
+        &[
+            "convert",
+            "plan.toml",
+            "again.xlsx",
+            "--stresses",
+            "plan.stresses.toml",
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = carefund(&["convert", "again.xlsx", "back.toml"], &dir.0);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for (a, b) in [
+        ("plan.toml", "back.toml"),
+        ("plan.stresses.toml", "back.stresses.toml"),
+    ] {
+        assert_eq!(
+            fs::read_to_string(dir.join(a)).expect("read"),
+            fs::read_to_string(dir.join(b)).expect("read"),
+            "{a} and {b} differ"
+        );
+    }
+}
+
+#[test]
+fn a_workbook_without_stresses_runs_the_sceptical_pack() {
+    let dir = TempDir::new("no-stresses");
+    let good = init_workbook(&dir.0);
+    // A workbook written before the Stresses sheet existed: the sheet is not listed.
+    let old = apply(
+        &good,
+        &[Edit::Text(
+            "xl/workbook.xml",
+            "<sheet name=\"Stresses\" sheetId=\"8\" r:id=\"rId8\"/>",
+            "",
+        )],
+    );
+    // A shipped workbook has the sheet, with no rows on it.
+    let shipped = fs::read(root().join("data/scenarios/swindon-2015.xlsx")).expect("shipped");
+    for (name, bytes) in [("old.xlsx", old), ("shipped.xlsx", shipped)] {
+        fs::write(dir.join(name), bytes).expect("write");
+        let out = carefund(&["check", name], &dir.0);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        let out = carefund(&["stress", name, "--paths", "40", "--out", "s"], &dir.0);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).starts_with(&format!(
+                "stresses: the built-in sceptical pack ({name} has none on its Stresses sheet)\n"
+            )),
+            "{name}: {}",
+            text(&out.stdout)
+        );
+        // convert writes the scenario only; --with refuses a workbook without stresses.
+        let out = carefund(&["convert", name, "plan.toml", "--force"], &dir.0);
+        assert_eq!(text(&out.stdout), "wrote plan.toml\n", "{name}");
+        assert!(!dir.join("plan.stresses.toml").exists(), "{name}");
+        let out = carefund(
+            &["stress", "plan.toml", "--with", name, "--out", "t"],
+            &dir.0,
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            text(&out.stderr).contains("has no stresses on a Stresses sheet"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    // --stresses goes with a TOML input only.
+    let out = carefund(
+        &["convert", "old.xlsx", "x.toml", "--stresses", "plan.toml"],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--stresses goes with a TOML input"));
+    assert!(!dir.join("x.toml").exists());
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_named_for_what_it_is() {
+    let dir = TempDir::new("kinds");
+    fs::create_dir(dir.join("plan.xlsx")).expect("mkdir");
+    fs::create_dir(dir.join("plan.toml")).expect("mkdir");
+    for (file, noun) in [
+        ("plan.xlsx", "a scenario workbook (.xlsx)"),
+        ("plan.toml", "a scenario file (.toml)"),
+    ] {
+        let out = carefund(&["check", file], &dir.0);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains(&format!(
+                "is a directory, not a regular file; expected {noun}"
+            )),
+            "{}",
+            text(&out.stderr)
+        );
+    }
 }

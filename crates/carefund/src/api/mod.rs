@@ -50,8 +50,10 @@ pub use crate::national::{Factors, Portfolio};
 pub use crate::scenario::{EXAMPLE as EXAMPLE_SCENARIO, Sampling, Scenario, workbook};
 pub use crate::sensitivity::Output;
 pub use crate::shard::{ShardFile, Source, read as read_shard};
+pub use crate::stress::workbook as stress_sheet;
 pub use crate::stress::{
-    Factor, Metric as ReverseMetric, ReverseOptions, pack as stress_pack, parse as parse_stress,
+    Factor, Metric as ReverseMetric, Overlay, ReverseOptions, SCEPTICAL, pack as stress_pack,
+    parse as parse_stress,
 };
 pub use crate::twoway::{Axis, Metric as TwowayMetric, parse_axis};
 pub use crate::voi::{Group, Value, VoiOptions, do_nothing_toml};

@@ -47,9 +47,9 @@ use toml::Spanned;
 
 use crate::dist::Dist;
 use crate::error::{Diagnostic, Result, did_you_mean};
-use crate::scenario::Scenario;
 use crate::scenario::check::{Ctx, EFFECT, RAMP_YEARS, bernoulli, hex_sha256, toml_error_with};
 use crate::scenario::raw::RawInput;
+use crate::scenario::{Scenario, Written};
 
 /// The evidence file shipped with carefund (`data/evidence/admission-avoidance.toml`).
 pub const SHIPPED: &str = include_str!("../../../../data/evidence/admission-avoidance.toml");
@@ -288,8 +288,8 @@ impl Evidence {
     /// Check that every scheme's `kind` is one of this evidence's kinds.
     ///
     /// # Errors
-    /// [`Error::Input`](crate::Error::Input) naming the scenario file, the line of the
-    /// `kind`, the scheme, the unknown kind, every known kind and the closest one.
+    /// [`Error::Input`](crate::Error::Input) naming the scenario file, the line (or a
+    /// workbook's cell) of the `kind`, the scheme, the unknown kind, every known kind and the closest one.
     pub fn check_kinds(&self, scenario: &Scenario) -> Result<()> {
         for s in scenario.schemes() {
             let Some((kind, at)) = &s.kind else { continue };
@@ -309,9 +309,13 @@ impl Evidence {
                         .join(", ")
                 ))
                 .suggestion(did_you_mean(kind, ids.iter().copied()));
-            if let Some((line, column)) = at {
-                d.line = Some(*line);
-                d.column = Some(*column);
+            match at {
+                Some(Written::Line(line, column)) => {
+                    d.line = Some(*line);
+                    d.column = Some(*column);
+                }
+                Some(Written::Cell(cell)) => d.cell = Some(cell.clone()),
+                None => {}
             }
             return Err(d.into());
         }

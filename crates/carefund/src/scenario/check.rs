@@ -1024,7 +1024,10 @@ fn scheme(
         persists_after_end: r.persists_after_end.unwrap_or(false),
         kind: r.kind.as_ref().map(|k| {
             let (line, column) = crate::error::line_column(ctx.text, k.span().start);
-            (k.get_ref().trim().to_string(), Some((line, column)))
+            (
+                k.get_ref().trim().to_string(),
+                Some(super::Written::Line(line, column)),
+            )
         }),
         additional_share_set: r.additional_share.is_some(),
     })

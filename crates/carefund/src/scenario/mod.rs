@@ -97,8 +97,8 @@ pub struct Scheme {
     pub(crate) decay: f64,
     pub(crate) persists_after_end: bool,
     /// The scheme's kind (`kind = "case-management"`), checked against an evidence file
-    /// by [`crate::evidence`], with its byte offset in the scenario text.
-    pub(crate) kind: Option<(String, Option<(usize, usize)>)>,
+    /// by [`crate::evidence`], with where it was written.
+    pub(crate) kind: Option<(String, Option<Written>)>,
     /// Whether the file sets `additional_share` for this scheme.
     pub(crate) additional_share_set: bool,
 }
@@ -326,6 +326,16 @@ pub struct Scenario {
     pub(crate) optimism_bias_set: bool,
 }
 
+/// Where a value was written, for the messages of later checks: a line and column of the
+/// TOML text, or the cell of a workbook (`Schemes!E2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// 1-based line and column.
+    Line(usize, usize),
+    /// A workbook's cell.
+    Cell(String),
+}
+
 impl Scenario {
     /// Parse and check a scenario from TOML text. `origin` names the file in messages
     /// (the library never reads files itself).
@@ -337,7 +347,8 @@ impl Scenario {
     ///
     /// When `origin` names a workbook (`*.xlsx`), `text` is its translation
     /// ([`workbook::to_toml`]), whose lines the user never sees: later messages (such as an
-    /// unknown scheme kind) then name the key without a line.
+    /// unknown scheme kind) then name the key without a line ([`workbook::from_xlsx`]
+    /// gives them the cell).
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
         let mut scenario = check::load(text, origin)?;
         if workbook::is_workbook(origin) {

@@ -216,6 +216,7 @@ fn check_op(text: &str, origin: &str, op: &Spanned<RawOp>) -> Result<Op> {
             line: Some(line),
             column: Some(column),
             option: None,
+            cell: None,
         },
     })
 }

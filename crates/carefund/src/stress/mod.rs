@@ -8,6 +8,8 @@
 //! - [`reverse_stress`]: the value of one factor at which a metric crosses a level.
 //! - [`compare()`]: two or more scenarios on common random numbers, pairwise.
 //! - [`report`]: text tables and CSV bytes; [`figures`]: the charts.
+//! - [`workbook`]: the stresses of a scenario workbook's Stresses sheet, and a stress
+//!   file laid out on one.
 //!
 //! ```
 //! use carefund::{RunOptions, Scenario, stress};
@@ -33,6 +35,7 @@ pub mod report;
 mod reverse;
 #[cfg(feature = "report")]
 pub mod section;
+pub mod workbook;
 
 pub use compare::{Comparison, PairDiff, compare};
 pub use file::{PACKS, SCEPTICAL, pack, parse};

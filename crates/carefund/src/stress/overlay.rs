@@ -62,6 +62,8 @@ pub struct Origin {
     /// The request's option the op came from (a reverse stress test's factor), if not a
     /// file.
     pub option: Option<crate::Opt>,
+    /// The cell of a workbook's Stresses sheet (`Stresses!D5`), for an op read from one.
+    pub cell: Option<String>,
 }
 
 /// One change: a selector and an action.
@@ -105,6 +107,7 @@ impl Op {
         d.line = self.origin.line;
         d.column = self.origin.column;
         d.option = self.origin.option;
+        d.cell.clone_from(&self.origin.cell);
         d
     }
 }

@@ -640,9 +640,38 @@ pub(crate) mod corr {
     ];
 }
 
+/// Columns of the Stresses sheet: one row per operation of a stress, the rows of one
+/// stress one after another under the same name (docs/model.md §9).
+pub(crate) mod stress {
+    pub const NAME: u16 = 0;
+    pub const DESCRIPTION: u16 = 1;
+    pub const OPERATION: u16 = 2;
+    pub const SELECT: u16 = 3;
+    pub const FORM: u16 = 4;
+    pub const P1: u16 = 5;
+    pub const SOURCE: u16 = 9;
+    pub const HEADERS: [&str; 10] = [
+        "Stress",
+        "Description",
+        "Operation",
+        "Selector (input names, * wildcards)",
+        "Form (set only)",
+        "Value / p1",
+        "p2",
+        "p3",
+        "p4",
+        "Source",
+    ];
+    /// The operations; the last takes no selector and no value (a stress file's
+    /// `capacity_release = "never"`).
+    pub const OPERATIONS: &[&str] = &["scale", "shift", "set", NEVER];
+    pub const NEVER: &str = "never release capacity";
+}
+
 /// The sheet names in order.
 pub(crate) const SCHEMES: &str = "Schemes";
 pub(crate) const CORRELATIONS: &str = "Correlations";
+pub(crate) const STRESSES: &str = "Stresses";
 pub(crate) const ABOUT: &str = "About";
 
 /// `A1`-style address of a 0-based cell.

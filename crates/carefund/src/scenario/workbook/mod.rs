@@ -16,8 +16,12 @@
 
 mod layout;
 mod read;
+mod stresses;
 #[cfg(feature = "report")]
 mod write;
+
+pub(crate) use read::stresses as read_stresses;
+pub(crate) use stresses::StressCells;
 
 use std::ops::Range;
 
@@ -104,8 +108,18 @@ pub fn to_toml(bytes: &[u8], origin: &str) -> Result<String> {
 /// # Errors
 /// As [`to_toml`].
 pub fn from_xlsx(bytes: &[u8], origin: &str) -> Result<Scenario> {
+    Ok(read(bytes, origin)?.0)
+}
+
+/// Read and check a scenario workbook: the scenario ([`from_xlsx`]) and its TOML
+/// translation ([`to_toml`]), from one reading.
+///
+/// # Errors
+/// As [`to_toml`].
+pub fn read(bytes: &[u8], origin: &str) -> Result<(Scenario, String)> {
     let t = read::translate(bytes, origin)?;
-    check(&t, origin)
+    let scenario = check(&t, origin)?;
+    Ok((scenario, t.text))
 }
 
 /// Lay a TOML scenario out as a workbook (`carefund convert plan.toml plan.xlsx`, and
@@ -117,8 +131,20 @@ pub fn from_xlsx(bytes: &[u8], origin: &str) -> Result<Scenario> {
 /// the TOML file and line), and [`Error::Export`] if the workbook cannot be assembled.
 #[cfg(feature = "report")]
 pub fn from_toml(text: &str, origin: &str, sources: bool) -> Result<Vec<u8>> {
+    write_with_stresses(text, origin, sources, None)
+}
+
+/// [`from_toml`] with the text of a stress file, already checked (by
+/// `crate::stress::workbook`), for the Stresses sheet.
+#[cfg(feature = "report")]
+pub(crate) fn write_with_stresses(
+    text: &str,
+    origin: &str,
+    sources: bool,
+    stresses: Option<&str>,
+) -> Result<Vec<u8>> {
     super::check::load(text, origin)?;
-    write::workbook(text, origin, sources)
+    write::workbook(text, origin, sources, stresses)
 }
 
 /// Whether a file name names a workbook (ends in `.xlsx`, any case).
@@ -128,14 +154,33 @@ pub fn is_workbook(name: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
-fn check(t: &Translation, origin: &str) -> Result<Scenario> {
-    let relocated = |e| match e {
+/// An error of the check on a workbook's translation `t`, its diagnostic moved from the
+/// line of the translation to the cell the value came from.
+pub(crate) fn relocated(e: Error, t: &Translation) -> Error {
+    match e {
         Error::Input(d) => Error::Input(Box::new(relocate(*d, t))),
         other => other,
-    };
-    let scenario = Scenario::from_toml(&t.text, origin).map_err(relocated)?;
+    }
+}
+
+fn check(t: &Translation, origin: &str) -> Result<Scenario> {
+    let relocated = |e| relocated(e, t);
+    let mut scenario = Scenario::from_toml(&t.text, origin).map_err(relocated)?;
     // The Scenario sheet's national rows, checked here so that a bad one names its cell.
     super::national::factors(&t.text, origin).map_err(relocated)?;
+    // A scheme's kind is checked against evidence later: it keeps its cell for that.
+    for (i, scheme) in scenario.schemes.iter_mut().enumerate() {
+        let path = [
+            Seg::Key("scheme".into()),
+            Seg::Index(i),
+            Seg::Key("kind".into()),
+        ];
+        if let Some((_, at)) = &mut scheme.kind
+            && let Some((_, loc)) = t.cells.iter().find(|(p, _)| p.as_slice() == path)
+        {
+            *at = Some(super::Written::Cell(loc.address()));
+        }
+    }
     Ok(scenario)
 }
 

@@ -30,23 +30,23 @@ impl V {
     }
 }
 
-struct Sheet {
-    name: &'static str,
+pub(super) struct Sheet {
+    pub(super) name: &'static str,
     values: calamine::Range<Data>,
     formulas: calamine::Range<String>,
 }
 
 impl Sheet {
-    fn last_row(&self) -> u32 {
+    pub(super) fn last_row(&self) -> u32 {
         let v = self.values.end().map_or(0, |(r, _)| r);
         let f = self.formulas.end().map_or(0, |(r, _)| r);
         v.max(f)
     }
 }
 
-struct Book<'a> {
-    origin: &'a str,
-    cells: Vec<(Vec<Seg>, Loc)>,
+pub(super) struct Book<'a> {
+    pub(super) origin: &'a str,
+    pub(super) cells: Vec<(Vec<Seg>, Loc)>,
 }
 
 fn path(segs: &[&str]) -> Vec<Seg> {
@@ -54,7 +54,7 @@ fn path(segs: &[&str]) -> Vec<Seg> {
 }
 
 /// An empty or comment-only Source cell gives no comment.
-fn comment(source: &str) -> String {
+pub(super) fn comment(source: &str) -> String {
     source
         .lines()
         .map(|l| {
@@ -78,7 +78,7 @@ pub(crate) fn number(x: f64) -> Value {
 }
 
 impl Book<'_> {
-    fn diag(&self, loc: &Loc, key: &str, problem: impl Into<String>) -> Diagnostic {
+    pub(super) fn diag(&self, loc: &Loc, key: &str, problem: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::new(self.origin, problem);
         if !key.is_empty() {
             d = d.key(key);
@@ -135,12 +135,19 @@ impl Book<'_> {
         })
     }
 
-    fn empty(&self, s: &Sheet, row: u32, col: u16, key: &str, allowed: &str) -> Diagnostic {
+    pub(super) fn empty(
+        &self,
+        s: &Sheet,
+        row: u32,
+        col: u16,
+        key: &str,
+        allowed: &str,
+    ) -> Diagnostic {
         self.diag(&Loc::cell(s.name, row, col), key, "the cell is empty")
             .allowed(format!("{allowed}; this value is required"))
     }
 
-    fn num(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<f64>> {
+    pub(super) fn num(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<f64>> {
         match self.get(s, row, col, key)? {
             V::Empty => Ok(None),
             V::Num(x) => Ok(Some(x)),
@@ -156,7 +163,7 @@ impl Book<'_> {
         }
     }
 
-    fn text(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<String>> {
+    pub(super) fn text(&self, s: &Sheet, row: u32, col: u16, key: &str) -> Result<Option<String>> {
         Ok(match self.get(s, row, col, key)? {
             V::Empty => None,
             V::Text(t) => Some(t),
@@ -180,7 +187,7 @@ impl Book<'_> {
         }
     }
 
-    fn choice(
+    pub(super) fn choice(
         &self,
         s: &Sheet,
         row: u32,
@@ -204,7 +211,7 @@ impl Book<'_> {
     }
 
     /// A number or distribution from a form cell and [`PARAMS`] parameter cells.
-    fn dist(
+    pub(super) fn dist(
         &self,
         s: &Sheet,
         row: u32,
@@ -226,18 +233,8 @@ impl Book<'_> {
             .map(|(n, _, _)| *n)
             .chain(extra.iter().copied())
             .collect();
-        let form = match form {
-            None if params.iter().all(Option::is_none) => return Ok(None),
-            // A number without a form is a fixed value.
-            None if params[0].is_some() && params[1..].iter().all(Option::is_none) => {
-                "fixed".to_string()
-            }
-            None => {
-                return Err(self
-                    .empty(s, row, col, key, &format!("a form: {}", names.join(", ")))
-                    .into());
-            }
-            Some(f) => f,
+        let Some(form) = self.form(s, (row, col), key, form, &params, &names)? else {
+            return Ok(None);
         };
         if extra.contains(&form.as_str()) {
             if let Some(k) = params.iter().position(Option::is_some) {
@@ -265,6 +262,54 @@ impl Book<'_> {
                 .suggestion(did_you_mean(&form, names.iter().copied()))
                 .into());
         };
+        self.params(s, (row, col), key, &form, names_of, *required, &params)?;
+        let shown_params: Vec<String> = params
+            .iter()
+            .take(names_of.len())
+            .map(|p| p.map_or("empty".into(), |x| x.to_string()))
+            .collect();
+        loc.shown = Some(format!("{form} {}", shown_params.join(", ")));
+        Ok(Some((dist_value(&form, &params), loc)))
+    }
+
+    /// The form of a distribution: the form cell's (`form`), or `fixed` for a lone number in p1;
+    /// `None` when the form and every parameter are empty.
+    fn form(
+        &self,
+        s: &Sheet,
+        (row, col): (u32, u16),
+        key: &str,
+        form: Option<String>,
+        params: &[Option<f64>],
+        names: &[&str],
+    ) -> Result<Option<String>> {
+        Ok(match form {
+            None if params.iter().all(Option::is_none) => None,
+            // A number without a form is a fixed value.
+            None if params[0].is_some() && params[1..].iter().all(Option::is_none) => {
+                Some("fixed".to_string())
+            }
+            None => {
+                return Err(self
+                    .empty(s, row, col, key, &format!("a form: {}", names.join(", ")))
+                    .into());
+            }
+            Some(f) => Some(f),
+        })
+    }
+
+    /// Every required parameter of `form` is given, and no parameter beyond its own.
+    #[allow(clippy::too_many_arguments)]
+    fn params(
+        &self,
+        s: &Sheet,
+        (row, col): (u32, u16),
+        key: &str,
+        form: &str,
+        names_of: &[&str],
+        required: usize,
+        params: &[Option<f64>],
+    ) -> Result<()> {
         for (k, p) in params.iter().enumerate() {
             let at = col + 1 + k as u16;
             match (k < names_of.len(), p) {
@@ -284,7 +329,7 @@ impl Book<'_> {
                         .allowed("an empty cell")
                         .into());
                 }
-                (true, None) if k < *required => {
+                (true, None) if k < required => {
                     return Err(self
                         .empty(
                             s,
@@ -293,7 +338,7 @@ impl Book<'_> {
                             key,
                             &format!(
                                 "{form} needs {} in p1 to p{required}; here p{} = {}",
-                                names_of[..*required].join(", "),
+                                names_of[..required].join(", "),
                                 k + 1,
                                 names_of[k]
                             ),
@@ -303,36 +348,7 @@ impl Book<'_> {
                 _ => {}
             }
         }
-        let shown_params: Vec<String> = params
-            .iter()
-            .take(names_of.len())
-            .map(|p| p.map_or("empty".into(), |x| x.to_string()))
-            .collect();
-        loc.shown = Some(format!("{form} {}", shown_params.join(", ")));
-        let p = |k: usize| params[k].unwrap_or(f64::NAN);
-        let array = |n: usize| Value::Array((0..n).map(|k| number(p(k))).collect::<Array>());
-        let named = |keys: &[(&str, usize)]| {
-            let mut t = InlineTable::new();
-            for (name, k) in keys {
-                if let Some(x) = params[*k] {
-                    t.insert(*name, number(x));
-                }
-            }
-            Value::InlineTable(t)
-        };
-        let inner = match form.as_str() {
-            "fixed" => return Ok(Some((number(p(0)), loc))),
-            "uniform" | "ci90" => array(2),
-            "triangular" | "pert" => array(3),
-            "normal" => named(&[("mean", 0), ("sd", 1), ("min", 2), ("max", 3)]),
-            "lognormal" => named(&[("median", 0), ("p90", 1)]),
-            "lognormal mean-sd" => named(&[("mean", 0), ("sd", 1)]),
-            _ => named(&[("alpha", 0), ("beta", 1)]),
-        };
-        let toml_form = form.split(' ').next().unwrap_or(&form);
-        let mut t = InlineTable::new();
-        t.insert(toml_form, inner);
-        Ok(Some((Value::InlineTable(t), loc)))
+        Ok(())
     }
 
     /// A single-cell value of `kind`.
@@ -385,6 +401,35 @@ impl Book<'_> {
     }
 }
 
+/// A checked form and its parameters as the TOML value: a number for `fixed`, else an
+/// inline table `{ form = … }`.
+fn dist_value(form: &str, params: &[Option<f64>]) -> Value {
+    let p = |k: usize| params[k].unwrap_or(f64::NAN);
+    let array = |n: usize| Value::Array((0..n).map(|k| number(p(k))).collect::<Array>());
+    let named = |keys: &[(&str, usize)]| {
+        let mut t = InlineTable::new();
+        for (name, k) in keys {
+            if let Some(x) = params[*k] {
+                t.insert(*name, number(x));
+            }
+        }
+        Value::InlineTable(t)
+    };
+    let inner = match form {
+        "fixed" => return number(p(0)),
+        "uniform" | "ci90" => array(2),
+        "triangular" | "pert" => array(3),
+        "normal" => named(&[("mean", 0), ("sd", 1), ("min", 2), ("max", 3)]),
+        "lognormal" => named(&[("median", 0), ("p90", 1)]),
+        "lognormal mean-sd" => named(&[("mean", 0), ("sd", 1)]),
+        _ => named(&[("alpha", 0), ("beta", 1)]),
+    };
+    let toml_form = form.split(' ').next().unwrap_or(form);
+    let mut t = InlineTable::new();
+    t.insert(toml_form, inner);
+    Value::InlineTable(t)
+}
+
 /// An Excel date serial (days since 1899-12-30) as `yyyy-mm-dd`.
 fn date(serial: f64) -> String {
     // Days from 1970-01-01, then the civil date (H. Hinnant's algorithm).
@@ -400,7 +445,7 @@ fn date(serial: f64) -> String {
     format!("{year:04}-{month:02}-{day:02} (date serial {serial})")
 }
 
-fn open<'a>(bytes: &'a [u8], origin: &str) -> Result<Xlsx<Cursor<&'a [u8]>>> {
+pub(super) fn open<'a>(bytes: &'a [u8], origin: &str) -> Result<Xlsx<Cursor<&'a [u8]>>> {
     let problem = if bytes.is_empty() {
         "not an Excel workbook (.xlsx): the file is empty"
     } else if !bytes.starts_with(b"PK") {
@@ -428,7 +473,7 @@ fn open<'a>(bytes: &'a [u8], origin: &str) -> Result<Xlsx<Cursor<&'a [u8]>>> {
     })
 }
 
-fn sheet(
+pub(super) fn sheet(
     xl: &mut Xlsx<Cursor<&[u8]>>,
     book: &Book<'_>,
     name: &'static str,
@@ -450,7 +495,7 @@ fn sheet(
         )
         .value(format!("the sheets {}", names.join(", ")))
         .allowed(format!(
-            "a scenario workbook with the sheets {} (Correlations is optional); carefund init --xlsx writes one",
+            "a scenario workbook with the sheets {} (Correlations and Stresses are optional); carefund init --xlsx writes one",
             expected.join(", ")
         ))
         .suggestion(did_you_mean(name, names.iter().map(String::as_str)))
@@ -490,6 +535,20 @@ struct Entry {
     /// Per-year values: the cell of each element.
     elements: Vec<Loc>,
     source: String,
+}
+
+/// Read the workbook's Stresses sheet into the text of a stress file and the cell of each
+/// value; `None` without the sheet or without rows on it.
+pub(crate) fn stresses(bytes: &[u8], origin: &str) -> Result<Option<super::StressCells>> {
+    let mut xl = open(bytes, origin)?;
+    let mut book = Book {
+        origin,
+        cells: Vec::new(),
+    };
+    match sheet(&mut xl, &book, layout::STRESSES, true)? {
+        Some(s) => super::stresses::read(&mut book, &s),
+        None => Ok(None),
+    }
 }
 
 /// Read the workbook into TOML text and the cell of each value.
@@ -538,43 +597,7 @@ pub(crate) fn translate(bytes: &[u8], origin: &str) -> Result<Translation> {
             let key = field.key.split('.').nth(1).unwrap_or(field.key);
             let Some(e) = entries.remove(field.key) else {
                 if field.required {
-                    let (sheet_name, row) = rows.get(field.key).copied().unwrap_or(("", 0));
-                    if sheet_name.is_empty() {
-                        let sheet_of = KV_SHEETS
-                            .iter()
-                            .find(|s| s.fields.iter().any(|f| f.key == field.key))
-                            .map_or("", |s| s.name);
-                        return Err(Diagnostic::new(
-                            origin,
-                            format!("sheet `{sheet_of}` has no row for `{}`", field.key),
-                        )
-                        .key(field.key)
-                        .allowed(format!(
-                            "a row with `{}` in the Key column (column B) and its value in column E",
-                            field.key
-                        ))
-                        .into());
-                    }
-                    let col = if matches!(field.kind, Kind::Dist(_)) {
-                        kv::FORM
-                    } else {
-                        kv::P1
-                    };
-                    let what = match field.kind {
-                        Kind::Text => "text".to_string(),
-                        Kind::Dist(_) => {
-                            "a form (fixed, uniform, pert …) and its parameters".to_string()
-                        }
-                        _ => format!("a number ({})", field.unit.replace("{cur}", "money")),
-                    };
-                    return Err(book
-                        .diag(
-                            &Loc::cell(sheet_name, row, col),
-                            field.key,
-                            "the cell is empty",
-                        )
-                        .allowed(format!("{what}; this value is required"))
-                        .into());
+                    return Err(missing(&book, field, rows.get(field.key).copied()).into());
                 }
                 continue;
             };
@@ -610,6 +633,45 @@ pub(crate) fn translate(bytes: &[u8], origin: &str) -> Result<Translation> {
     })
 }
 
+/// A required key/value field without a value: its empty cell, or, where the sheet has
+/// no row for it (`row` is `None`), the sheet.
+fn missing(book: &Book<'_>, field: &Field, row: Option<(&'static str, u32)>) -> Diagnostic {
+    let Some((sheet_name, row)) = row else {
+        let sheet_of = KV_SHEETS
+            .iter()
+            .find(|s| s.fields.iter().any(|f| f.key == field.key))
+            .map_or("", |s| s.name);
+        return Diagnostic::new(
+            book.origin,
+            format!("sheet `{sheet_of}` has no row for `{}`", field.key),
+        )
+        .key(field.key)
+        .allowed(format!(
+            "a row with `{}` in the Key column (column B) and its value in column E",
+            field.key
+        ));
+    };
+    let col = if matches!(field.kind, Kind::Dist(_)) {
+        kv::FORM
+    } else {
+        kv::P1
+    };
+    let what = match field.kind {
+        Kind::Text => "text".to_string(),
+        Kind::Dist(_) => "a form (fixed, uniform, pert …) and its parameters".to_string(),
+        _ => format!("a number ({})", field.unit.replace("{cur}", "money")),
+    };
+    book.diag(
+        &Loc::cell(sheet_name, row, col),
+        field.key,
+        "the cell is empty",
+    )
+    .allowed(format!("{what}; this value is required"))
+}
+
+/// Per-year rows of one key: (row, value, whether the row is the `fixed` one).
+type Years = Vec<(u32, f64, bool)>;
+
 fn read_kv(
     book: &Book<'_>,
     s: &Sheet,
@@ -617,34 +679,12 @@ fn read_kv(
     entries: &mut BTreeMap<&'static str, Entry>,
     rows: &mut BTreeMap<&'static str, (&'static str, u32)>,
 ) -> Result<()> {
-    // Per-year rows: (row, value) and whether the row is the `fixed` one.
-    let mut years: BTreeMap<&'static str, Vec<(u32, f64, bool)>> = BTreeMap::new();
+    let mut years: BTreeMap<&'static str, Years> = BTreeMap::new();
     let mut year_sources: BTreeMap<&'static str, String> = BTreeMap::new();
     for row in 1..=s.last_row() {
-        let Some(key) = book.text(s, row, kv::KEY, "")? else {
+        let Some(field) = kv_field(book, s, row, fields, rows)? else {
             continue;
         };
-        let key = key.trim();
-        let Some(field) = fields.iter().find(|f| f.key == key) else {
-            let keys: Vec<&str> = fields.iter().map(|f| f.key).collect();
-            return Err(book
-                .diag(&Loc::cell(s.name, row, kv::KEY), "", "unknown key")
-                .value(format!("\"{key}\""))
-                .allowed(format!("on sheet `{}`: {}", s.name, keys.join(", ")))
-                .suggestion(did_you_mean(key, keys.iter().copied()))
-                .into());
-        };
-        let per_year = matches!(field.kind, Kind::PerYear | Kind::FixedOrPerYear);
-        if rows.contains_key(field.key) && !per_year {
-            return Err(book
-                .diag(
-                    &Loc::cell(s.name, row, kv::KEY),
-                    field.key,
-                    "this key has two rows",
-                )
-                .allowed("one row per key")
-                .into());
-        }
         rows.entry(field.key).or_insert((s.name, row));
         let source = book
             .text(s, row, kv::SOURCE, field.key)?
@@ -658,26 +698,7 @@ fn read_kv(
                     v
                 }),
             Kind::PerYear | Kind::FixedOrPerYear => {
-                let form = book.text(s, row, kv::FORM, field.key)?;
-                let fixed = match form.as_deref().map(str::trim) {
-                    Some("fixed") if field.kind == Kind::FixedOrPerYear => true,
-                    Some("per year") | None => false,
-                    Some(other) => {
-                        return Err(book
-                            .diag(
-                                &Loc::cell(s.name, row, kv::FORM),
-                                field.key,
-                                "unknown form of a yearly figure",
-                            )
-                            .value(format!("\"{other}\""))
-                            .allowed(if field.kind == Kind::FixedOrPerYear {
-                                "fixed (one figure for every year) or per year"
-                            } else {
-                                "per year"
-                            })
-                            .into());
-                    }
-                };
+                let fixed = yearly_form(book, s, row, field)?;
                 if let Some(x) = book.num(s, row, kv::P1, field.key)? {
                     years.entry(field.key).or_default().push((row, x, fixed));
                 }
@@ -699,51 +720,122 @@ fn read_kv(
         }
     }
     for (key, ys) in years {
-        let fixed: Vec<&(u32, f64, bool)> = ys.iter().filter(|y| y.2).collect();
-        let per: Vec<&(u32, f64, bool)> = ys.iter().filter(|y| !y.2).collect();
-        let first = ys[0].0;
         let source = year_sources.remove(key).unwrap_or_default();
-        let (value, elements, last) = if let Some(f) = fixed.first() {
-            if let Some(p) = per.first() {
-                return Err(book
-                    .diag(
-                        &Loc::cell(s.name, p.0, kv::P1),
-                        key,
-                        "both a fixed figure and figures per year",
-                    )
-                    .allowed("either one figure for every year (the fixed row) or one per year, not both")
-                    .into());
-            }
-            (number(f.1), Vec::new(), f.0)
-        } else {
-            let rows_: Vec<u32> = per.iter().map(|y| y.0).collect();
-            let array: Array = per.iter().map(|y| number(y.1)).collect();
-            let elements = rows_
-                .iter()
-                .map(|r| Loc::cell(s.name, *r, kv::P1))
-                .collect();
-            (
-                Value::Array(array),
-                elements,
-                *rows_.last().unwrap_or(&first),
-            )
-        };
-        let mut loc = Loc::cell(s.name, first, kv::P1);
-        loc.last_row = last;
-        entries.insert(
-            key,
-            Entry {
-                value,
-                loc,
-                elements,
-                source,
-            },
-        );
+        entries.insert(key, yearly_entry(book, s, key, &ys, source)?);
     }
     Ok(())
 }
 
-fn check_headers(book: &Book<'_>, s: &Sheet, expected: &[(u16, String)]) -> Result<()> {
+/// The field of a key/value row, by its Key cell; `None` for a row without a key. A
+/// key that is not on this sheet, or a second row of a key that is not yearly, is an
+/// error.
+fn kv_field(
+    book: &Book<'_>,
+    s: &Sheet,
+    row: u32,
+    fields: &'static [Field],
+    rows: &BTreeMap<&'static str, (&'static str, u32)>,
+) -> Result<Option<&'static Field>> {
+    let Some(key) = book.text(s, row, kv::KEY, "")? else {
+        return Ok(None);
+    };
+    let key = key.trim();
+    let Some(field) = fields.iter().find(|f| f.key == key) else {
+        let keys: Vec<&str> = fields.iter().map(|f| f.key).collect();
+        return Err(book
+            .diag(&Loc::cell(s.name, row, kv::KEY), "", "unknown key")
+            .value(format!("\"{key}\""))
+            .allowed(format!("on sheet `{}`: {}", s.name, keys.join(", ")))
+            .suggestion(did_you_mean(key, keys.iter().copied()))
+            .into());
+    };
+    let per_year = matches!(field.kind, Kind::PerYear | Kind::FixedOrPerYear);
+    if rows.contains_key(field.key) && !per_year {
+        return Err(book
+            .diag(
+                &Loc::cell(s.name, row, kv::KEY),
+                field.key,
+                "this key has two rows",
+            )
+            .allowed("one row per key")
+            .into());
+    }
+    Ok(Some(field))
+}
+
+/// Whether a yearly figure's row is the `fixed` one (one figure for every year) rather
+/// than a year's, by its Form cell.
+fn yearly_form(book: &Book<'_>, s: &Sheet, row: u32, field: &Field) -> Result<bool> {
+    let form = book.text(s, row, kv::FORM, field.key)?;
+    match form.as_deref().map(str::trim) {
+        Some("fixed") if field.kind == Kind::FixedOrPerYear => Ok(true),
+        Some("per year") | None => Ok(false),
+        Some(other) => Err(book
+            .diag(
+                &Loc::cell(s.name, row, kv::FORM),
+                field.key,
+                "unknown form of a yearly figure",
+            )
+            .value(format!("\"{other}\""))
+            .allowed(if field.kind == Kind::FixedOrPerYear {
+                "fixed (one figure for every year) or per year"
+            } else {
+                "per year"
+            })
+            .into()),
+    }
+}
+
+/// A yearly figure's rows as one entry: the fixed figure, or the list of figures per
+/// year with the cell of each.
+fn yearly_entry(
+    book: &Book<'_>,
+    s: &Sheet,
+    key: &str,
+    ys: &[(u32, f64, bool)],
+    source: String,
+) -> Result<Entry> {
+    let fixed: Vec<&(u32, f64, bool)> = ys.iter().filter(|y| y.2).collect();
+    let per: Vec<&(u32, f64, bool)> = ys.iter().filter(|y| !y.2).collect();
+    let first = ys[0].0;
+    let (value, elements, last) = if let Some(f) = fixed.first() {
+        if let Some(p) = per.first() {
+            return Err(book
+                .diag(
+                    &Loc::cell(s.name, p.0, kv::P1),
+                    key,
+                    "both a fixed figure and figures per year",
+                )
+                .allowed(
+                    "either one figure for every year (the fixed row) or one per year, not both",
+                )
+                .into());
+        }
+        (number(f.1), Vec::new(), f.0)
+    } else {
+        let rows_: Vec<u32> = per.iter().map(|y| y.0).collect();
+        let array: Array = per.iter().map(|y| number(y.1)).collect();
+        let elements = rows_
+            .iter()
+            .map(|r| Loc::cell(s.name, *r, kv::P1))
+            .collect();
+        (
+            Value::Array(array),
+            elements,
+            *rows_.last().unwrap_or(&first),
+        )
+    };
+    let mut loc = Loc::cell(s.name, first, kv::P1);
+    loc.last_row = last;
+    Ok(Entry {
+        value,
+        loc,
+        elements,
+        source,
+    })
+}
+
+pub(super) fn check_headers(book: &Book<'_>, s: &Sheet, expected: &[(u16, String)]) -> Result<()> {
     for (col, header) in expected {
         let found = book.text(s, 0, *col, "")?.unwrap_or_default();
         if !found.trim().starts_with(header.as_str()) {
@@ -774,110 +866,10 @@ fn read_schemes(book: &mut Book<'_>, s: &Sheet, doc: &mut DocumentMut) -> Result
     check_headers(book, s, &headers)?;
     let mut aot = ArrayOfTables::new();
     for row in 1..=s.last_row() {
-        let mut any = false;
-        for col in 0..source_col {
-            if !matches!(book.get(s, row, col, "")?, V::Empty) {
-                any = true;
-                break;
-            }
-        }
-        if !any {
+        if blank_row(book, s, row, source_col)? {
             continue;
         }
-        let i = aot.len();
-        let mut t = Table::new();
-        t.decor_mut().set_prefix("\n");
-        let name = book
-            .text(s, row, cols[0], "scheme.name")?
-            .unwrap_or_default();
-        let here = |key: &str| {
-            if name.trim().is_empty() {
-                format!("scheme.{key}")
-            } else {
-                format!("scheme.{}.{key}", name.trim())
-            }
-        };
-        for (c, &at) in SCHEME_COLS.iter().zip(&cols) {
-            let key = here(c.key);
-            let mut loc = Loc::cell(s.name, row, at);
-            let value = match c.kind {
-                Kind::Dist(extra) => book.dist(s, row, at, &key, extra)?.map(|(v, l)| {
-                    loc = l;
-                    v
-                }),
-                Kind::Choice(layout::FUNDER) => {
-                    let funder = book.choice(s, row, at, &key, layout::FUNDER)?;
-                    let share = book.num(s, row, at + 1, &key)?;
-                    match (funder.as_deref(), share) {
-                        (Some("split"), Some(x)) => {
-                            loc.last_col = at + 1;
-                            let mut split = InlineTable::new();
-                            split.insert("nhs", number(x));
-                            split.insert("council", number(1.0 - x));
-                            Some(Value::InlineTable(split))
-                        }
-                        (Some("split"), None) => {
-                            return Err(book
-                                .empty(
-                                    s,
-                                    row,
-                                    at + 1,
-                                    &key,
-                                    "the NHS share of the cost, 0 to 1, when the funder is split",
-                                )
-                                .into());
-                        }
-                        (f, Some(x)) => {
-                            return Err(book
-                                .diag(
-                                    &Loc::cell(s.name, row, at + 1),
-                                    &key,
-                                    "an NHS share is given but the funder is not split",
-                                )
-                                .value(x.to_string())
-                                .allowed(format!(
-                                    "an empty cell, or funder split (found {})",
-                                    f.unwrap_or("an empty funder")
-                                ))
-                                .into());
-                        }
-                        (f, None) => f.map(Value::from),
-                    }
-                }
-                kind => book.scalar(s, row, at, &key, kind)?,
-            };
-            match value {
-                Some(v) => {
-                    t.insert(c.key, Item::Value(v));
-                    book.cells.push((
-                        vec![
-                            Seg::Key("scheme".into()),
-                            Seg::Index(i),
-                            Seg::Key(c.key.into()),
-                        ],
-                        loc,
-                    ));
-                }
-                None if c.required => {
-                    let allowed = match c.kind {
-                        Kind::Text => "a name used by one scheme only".to_string(),
-                        Kind::Dist(_) => {
-                            "a form (fixed, uniform, pert …) and its parameters".to_string()
-                        }
-                        _ => format!("a number ({})", c.unit.replace("{cur}", "money")),
-                    };
-                    return Err(book.empty(s, row, at, &key, &allowed).into());
-                }
-                None => {}
-            }
-        }
-        if let Some(source) = book.text(s, row, source_col, &here("source"))? {
-            t.decor_mut().set_prefix(format!("\n{}", comment(&source)));
-        }
-        book.cells.push((
-            vec![Seg::Key("scheme".into()), Seg::Index(i)],
-            Loc::cell(s.name, row, cols[0]),
-        ));
+        let t = read_scheme(book, s, row, aot.len())?;
         aot.push(t);
     }
     if aot.is_empty() {
@@ -888,6 +880,121 @@ fn read_schemes(book: &mut Book<'_>, s: &Sheet, doc: &mut DocumentMut) -> Result
     }
     doc.insert("scheme", Item::ArrayOfTables(aot));
     Ok(())
+}
+
+/// Whether every cell of a row before column `end` is empty.
+pub(super) fn blank_row(book: &Book<'_>, s: &Sheet, row: u32, end: u16) -> Result<bool> {
+    for col in 0..end {
+        if !matches!(book.get(s, row, col, "")?, V::Empty) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The `i`-th scheme, from its row.
+fn read_scheme(book: &mut Book<'_>, s: &Sheet, row: u32, i: usize) -> Result<Table> {
+    let (cols, source_col) = layout::scheme_columns();
+    let mut t = Table::new();
+    t.decor_mut().set_prefix("\n");
+    let name = book
+        .text(s, row, cols[0], "scheme.name")?
+        .unwrap_or_default();
+    let here = |key: &str| {
+        if name.trim().is_empty() {
+            format!("scheme.{key}")
+        } else {
+            format!("scheme.{}.{key}", name.trim())
+        }
+    };
+    for (c, &at) in SCHEME_COLS.iter().zip(&cols) {
+        let key = here(c.key);
+        let mut loc = Loc::cell(s.name, row, at);
+        let value = match c.kind {
+            Kind::Dist(extra) => book.dist(s, row, at, &key, extra)?.map(|(v, l)| {
+                loc = l;
+                v
+            }),
+            Kind::Choice(layout::FUNDER) => funder(book, s, row, at, &key, &mut loc)?,
+            kind => book.scalar(s, row, at, &key, kind)?,
+        };
+        match value {
+            Some(v) => {
+                t.insert(c.key, Item::Value(v));
+                book.cells.push((
+                    vec![
+                        Seg::Key("scheme".into()),
+                        Seg::Index(i),
+                        Seg::Key(c.key.into()),
+                    ],
+                    loc,
+                ));
+            }
+            None if c.required => {
+                let allowed = match c.kind {
+                    Kind::Text => "a name used by one scheme only".to_string(),
+                    Kind::Dist(_) => {
+                        "a form (fixed, uniform, pert …) and its parameters".to_string()
+                    }
+                    _ => format!("a number ({})", c.unit.replace("{cur}", "money")),
+                };
+                return Err(book.empty(s, row, at, &key, &allowed).into());
+            }
+            None => {}
+        }
+    }
+    if let Some(source) = book.text(s, row, source_col, &here("source"))? {
+        t.decor_mut().set_prefix(format!("\n{}", comment(&source)));
+    }
+    book.cells.push((
+        vec![Seg::Key("scheme".into()), Seg::Index(i)],
+        Loc::cell(s.name, row, cols[0]),
+    ));
+    Ok(t)
+}
+
+/// A scheme's funder (`at`) and, when split, its NHS share (the next cell).
+fn funder(
+    book: &Book<'_>,
+    s: &Sheet,
+    row: u32,
+    at: u16,
+    key: &str,
+    loc: &mut Loc,
+) -> Result<Option<Value>> {
+    let funder = book.choice(s, row, at, key, layout::FUNDER)?;
+    let share = book.num(s, row, at + 1, key)?;
+    match (funder.as_deref(), share) {
+        (Some("split"), Some(x)) => {
+            loc.last_col = at + 1;
+            let mut split = InlineTable::new();
+            split.insert("nhs", number(x));
+            split.insert("council", number(1.0 - x));
+            Ok(Some(Value::InlineTable(split)))
+        }
+        (Some("split"), None) => Err(book
+            .empty(
+                s,
+                row,
+                at + 1,
+                key,
+                "the NHS share of the cost, 0 to 1, when the funder is split",
+            )
+            .into()),
+        (f, Some(x)) => Err(book
+            .diag(
+                &Loc::cell(s.name, row, at + 1),
+                key,
+                "an NHS share is given but the funder is not split",
+            )
+            .value(x.to_string())
+            .allowed(format!(
+                "an empty cell, or funder split (found {})",
+                f.unwrap_or("an empty funder")
+            ))
+            .into()),
+        (f, None) => Ok(f.map(Value::from)),
+    }
 }
 
 fn read_correlations(book: &mut Book<'_>, s: &Sheet, doc: &mut DocumentMut) -> Result<()> {

@@ -6,23 +6,23 @@ use rust_xlsxwriter::{
 };
 use toml_edit::{Decor, DocumentMut, Item, Table, Value};
 
-use super::layout::{self, FORMS, KV_SHEETS, Kind, PARAMS, SCHEME_COLS, kv};
+use super::layout::{self, FORMS, Field, KV_SHEETS, Kind, PARAMS, SCHEME_COLS, SchemeCol, kv};
 use crate::error::{Diagnostic, Error, Result};
 
 /// Rows of the Schemes and Correlations sheets laid out for input beyond those in use.
-const SPARE_ROWS: u32 = 10;
+pub(super) const SPARE_ROWS: u32 = 10;
 
-struct Formats {
-    header: Format,
+pub(super) struct Formats {
+    pub(super) header: Format,
     label: Format,
-    locked: Format,
-    input: Format,
+    pub(super) locked: Format,
+    pub(super) input: Format,
     title: Format,
     wrap: Format,
     /// Input cells of amounts and counts: thousands separated.
     amount: Format,
     /// Source cells: wrapped, so that several lines of sources stay readable.
-    source: Format,
+    pub(super) source: Format,
 }
 
 fn formats() -> Formats {
@@ -67,7 +67,7 @@ fn formats() -> Formats {
 }
 
 /// The TOML comments of a key: the lines above it and the one after its value.
-fn comments(decors: &[&Decor]) -> String {
+pub(super) fn comments(decors: &[&Decor]) -> String {
     let mut lines = Vec::new();
     for d in decors {
         for raw in [d.prefix(), d.suffix()].into_iter().flatten() {
@@ -93,7 +93,7 @@ fn comments(decors: &[&Decor]) -> String {
     lines.join("\n")
 }
 
-fn key_comment(table: &Table, key: &str) -> String {
+pub(super) fn key_comment(table: &Table, key: &str) -> String {
     let Some((k, item)) = table.get_key_value(key) else {
         return String::new();
     };
@@ -104,7 +104,7 @@ fn key_comment(table: &Table, key: &str) -> String {
     comments(&decors)
 }
 
-fn as_f64(v: &Value) -> Option<f64> {
+pub(super) fn as_f64(v: &Value) -> Option<f64> {
     match v {
         Value::Integer(i) => Some(*i.value() as f64),
         Value::Float(f) => Some(*f.value()),
@@ -152,10 +152,24 @@ fn fit(
     text: &str,
     width: usize,
 ) -> std::result::Result<(), XlsxError> {
-    let lines: usize = text
-        .lines()
-        .map(|l| l.chars().count().div_ceil(width).max(1))
-        .sum();
+    fit_all(ws, row, &[(text, width)])
+}
+
+/// [`fit`] for several wrapped cells of one row: tall enough for the longest.
+pub(super) fn fit_all(
+    ws: &mut Worksheet,
+    row: u32,
+    texts: &[(&str, usize)],
+) -> std::result::Result<(), XlsxError> {
+    let lines: usize = texts
+        .iter()
+        .map(|(text, width)| {
+            text.lines()
+                .map(|l| l.chars().count().div_ceil(*width).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0);
     if lines > 1 {
         ws.set_row_height(row, 15 * lines.min(26) as u32)?;
     }
@@ -174,7 +188,7 @@ fn xlsx(e: XlsxError) -> Error {
     }
 }
 
-fn forms_list(extra: &[&str]) -> Vec<String> {
+pub(super) fn forms_list(extra: &[&str]) -> Vec<String> {
     FORMS
         .iter()
         .map(|(n, _, _)| (*n).to_string())
@@ -182,23 +196,23 @@ fn forms_list(extra: &[&str]) -> Vec<String> {
         .collect()
 }
 
-const FORMS_NOTE: &str = "How the value is given: fixed (p1 = the value), uniform (min, max), triangular (min, mode, max), pert (min, mode, max), normal (mean, sd, optional min, max), lognormal (median, p90), lognormal mean-sd (mean, sd), ci90 (the 5% and 95% points: lognormal if low > 0, else normal), beta (alpha, beta). Parameters go in p1, p2, … in that order.";
-const SOURCE_NOTE: &str = "Where the figure comes from (a document, page, table, or 'illustrative assumption'). carefund convert writes it into the TOML file as the comment above the value.";
+pub(super) const FORMS_NOTE: &str = "How the value is given: fixed (p1 = the value), uniform (min, max), triangular (min, mode, max), pert (min, mode, max), normal (mean, sd, optional min, max), lognormal (median, p90), lognormal mean-sd (mean, sd), ci90 (the 5% and 95% points: lognormal if low > 0, else normal), beta (alpha, beta). Parameters go in p1, p2, … in that order.";
+pub(super) const SOURCE_NOTE: &str = "Where the figure comes from (a document, page, table, or 'illustrative assumption'). carefund convert writes it into the TOML file as the comment above the value.";
 
-fn list(options: &[String]) -> std::result::Result<DataValidation, XlsxError> {
+pub(super) fn list(options: &[String]) -> std::result::Result<DataValidation, XlsxError> {
     DataValidation::new()
         .allow_list_strings(options)?
         .set_error_message("Choose a value from the drop-down list.")
 }
 
-fn note(text: &str) -> Note {
+pub(super) fn note(text: &str) -> Note {
     Note::new(text)
         .add_author_prefix(false)
         .set_width(320)
         .set_height(140)
 }
 
-fn setup(ws: &mut Worksheet, name: &str) -> std::result::Result<(), XlsxError> {
+pub(super) fn setup(ws: &mut Worksheet, name: &str) -> std::result::Result<(), XlsxError> {
     ws.set_name(name)?;
     ws.set_landscape();
     ws.set_paper_size(9); // A4
@@ -215,14 +229,30 @@ fn setup(ws: &mut Worksheet, name: &str) -> std::result::Result<(), XlsxError> {
 }
 
 /// Lay the (already checked) scenario `text` out as a workbook.
-pub(crate) fn workbook(text: &str, origin: &str, sources: bool) -> Result<Vec<u8>> {
-    let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        Error::from(Diagnostic::new(origin, format!("not valid TOML: {e}")))
-    })?;
-    build(&doc, sources).map_err(xlsx)
+/// With `stresses` (the text of an already checked stress file), its stresses go on the
+/// Stresses sheet.
+pub(crate) fn workbook(
+    text: &str,
+    origin: &str,
+    sources: bool,
+    stresses: Option<&str>,
+) -> Result<Vec<u8>> {
+    let parse = |text: &str| {
+        text.parse::<DocumentMut>()
+            .map_err(|e: toml_edit::TomlError| {
+                Error::from(Diagnostic::new(origin, format!("not valid TOML: {e}")))
+            })
+    };
+    let doc = parse(text)?;
+    let stresses = stresses.map(parse).transpose()?;
+    build(&doc, sources, stresses.as_ref()).map_err(xlsx)
 }
 
-fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxError> {
+fn build(
+    doc: &DocumentMut,
+    sources: bool,
+    stresses: Option<&DocumentMut>,
+) -> std::result::Result<Vec<u8>, XlsxError> {
     let fm = formats();
     let currency = doc
         .get("scenario")
@@ -248,27 +278,7 @@ fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxE
     about(wb.add_worksheet(), &fm)?;
     for spec in KV_SHEETS {
         let ws = wb.add_worksheet();
-        setup(ws, spec.name)?;
-        for (c, h) in kv::HEADERS.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &fm.header)?;
-        }
-        ws.insert_note(0, kv::FORM, &note(FORMS_NOTE))?;
-        ws.insert_note(0, kv::SOURCE, &note(SOURCE_NOTE))?;
-        ws.insert_note(
-            0,
-            kv::LABEL,
-            &note("What the row is; the note on each label gives its meaning. Fill in the yellow cells only."),
-        )?;
-        ws.insert_note(
-            0,
-            kv::KEY,
-            &note("The key in the TOML scenario file (docs/model.md §8). carefund reads the rows by this key."),
-        )?;
-        for (c, w) in [46, 44, 20, 16, 13, 13, 13, 13, 60].iter().enumerate() {
-            ws.set_column_width(c as u16, *w)?;
-        }
-        ws.set_freeze_panes(1, 2)?;
-        ws.set_repeat_rows(0, 0)?;
+        kv_headers(ws, spec.name, &fm)?;
         let mut row = 1u32;
         for field in spec.fields {
             let (table, key) = field.key.split_once('.').unwrap_or(("", field.key));
@@ -279,82 +289,14 @@ fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxE
             } else {
                 String::new()
             };
-            let rows: Vec<(String, String, Option<&Value>)> = match field.kind {
-                Kind::PerYear | Kind::FixedOrPerYear => {
-                    let mut rows = Vec::new();
-                    let list = value.and_then(Value::as_array);
-                    if field.kind == Kind::FixedOrPerYear {
-                        rows.push((
-                            format!("{}, every year", field.label),
-                            "fixed".to_string(),
-                            value.filter(|v| v.as_array().is_none()),
-                        ));
-                    }
-                    let n = list.map_or(0, |l| l.len() as u32).max(horizon);
-                    for y in 0..n {
-                        rows.push((
-                            format!("{}, year {}", field.label, y + 1),
-                            "per year".to_string(),
-                            list.and_then(|l| l.get(y as usize)),
-                        ));
-                    }
-                    rows
-                }
-                _ => vec![(field.label.to_string(), String::new(), value)],
-            };
-            for (i, (label, form, v)) in rows.iter().enumerate() {
+            for (i, (label, form, v)) in kv_rows(field, value, horizon).iter().enumerate() {
                 ws.write_string_with_format(row, kv::LABEL, label, &fm.label)?;
                 if i == 0 {
                     ws.insert_note(row, kv::LABEL, &note(field.note))?;
                 }
                 ws.write_string_with_format(row, kv::KEY, field.key, &fm.locked)?;
                 ws.write_string_with_format(row, kv::UNIT, unit(field.unit), &fm.locked)?;
-                for c in kv::FORM..=kv::P1 + PARAMS - 1 {
-                    ws.write_blank(row, c, &fm.locked)?;
-                }
-                match field.kind {
-                    Kind::Dist(extra) => {
-                        for c in kv::FORM..=kv::P1 + PARAMS - 1 {
-                            ws.write_blank(row, c, &fm.input)?;
-                        }
-                        ws.add_data_validation(
-                            row,
-                            kv::FORM,
-                            row,
-                            kv::FORM,
-                            &list(&forms_list(extra))?,
-                        )?;
-                        if let Some(v) = v {
-                            let (form, params) = dist_cells(v);
-                            ws.write_string_with_format(row, kv::FORM, form, &fm.input)?;
-                            for (k, p) in params.iter().enumerate() {
-                                if let Some(x) = p {
-                                    ws.write_number_with_format(
-                                        row,
-                                        kv::P1 + k as u16,
-                                        *x,
-                                        &fm.input,
-                                    )?;
-                                }
-                            }
-                        }
-                    }
-                    Kind::PerYear | Kind::FixedOrPerYear => {
-                        ws.write_string_with_format(row, kv::FORM, form, &fm.locked)?;
-                        ws.write_blank(row, kv::P1, &fm.amount)?;
-                        if let Some(x) = v.and_then(as_f64) {
-                            ws.write_number_with_format(row, kv::P1, x, &fm.amount)?;
-                        }
-                    }
-                    kind => {
-                        let format = if is_amount(field.unit) {
-                            &fm.amount
-                        } else {
-                            &fm.input
-                        };
-                        scalar(ws, row, kv::P1, kind, *v, format)?;
-                    }
-                }
+                kv_value(ws, row, field, form, *v, &fm)?;
                 let text = if i == 0 { source.as_str() } else { "" };
                 ws.write_string_with_format(row, kv::SOURCE, text, &fm.source)?;
                 fit(ws, row, text, 60)?;
@@ -364,7 +306,124 @@ fn build(doc: &DocumentMut, sources: bool) -> std::result::Result<Vec<u8>, XlsxE
     }
     schemes(&mut wb, doc, &fm, sources, &unit)?;
     correlations(&mut wb, doc, &fm, sources)?;
+    super::stresses::write(&mut wb, stresses, &fm)?;
     wb.save_to_buffer()
+}
+
+/// The head of a key/value sheet: its set-up, the headings with their notes, the
+/// column widths and the frozen panes.
+fn kv_headers(ws: &mut Worksheet, name: &str, fm: &Formats) -> std::result::Result<(), XlsxError> {
+    setup(ws, name)?;
+    for (c, h) in kv::HEADERS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &fm.header)?;
+    }
+    ws.insert_note(0, kv::FORM, &note(FORMS_NOTE))?;
+    ws.insert_note(0, kv::SOURCE, &note(SOURCE_NOTE))?;
+    ws.insert_note(
+        0,
+        kv::LABEL,
+        &note("What the row is; the note on each label gives its meaning. Fill in the yellow cells only."),
+    )?;
+    ws.insert_note(
+        0,
+        kv::KEY,
+        &note("The key in the TOML scenario file (docs/model.md §8). carefund reads the rows by this key."),
+    )?;
+    for (c, w) in [46, 44, 20, 16, 13, 13, 13, 13, 60].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_freeze_panes(1, 2)?;
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// The rows of one field: (label, form cell, value). A yearly figure takes a row per
+/// year of the horizon (and a `fixed` row first, where one figure may serve every year).
+fn kv_rows<'a>(
+    field: &Field,
+    value: Option<&'a Value>,
+    horizon: u32,
+) -> Vec<(String, String, Option<&'a Value>)> {
+    if !matches!(field.kind, Kind::PerYear | Kind::FixedOrPerYear) {
+        return vec![(field.label.to_string(), String::new(), value)];
+    }
+    let mut rows = Vec::new();
+    let list = value.and_then(Value::as_array);
+    if field.kind == Kind::FixedOrPerYear {
+        rows.push((
+            format!("{}, every year", field.label),
+            "fixed".to_string(),
+            value.filter(|v| v.as_array().is_none()),
+        ));
+    }
+    let n = list.map_or(0, |l| l.len() as u32).max(horizon);
+    for y in 0..n {
+        rows.push((
+            format!("{}, year {}", field.label, y + 1),
+            "per year".to_string(),
+            list.and_then(|l| l.get(y as usize)),
+        ));
+    }
+    rows
+}
+
+/// The form and value cells of one key/value row.
+fn kv_value(
+    ws: &mut Worksheet,
+    row: u32,
+    field: &Field,
+    form: &str,
+    v: Option<&Value>,
+    fm: &Formats,
+) -> std::result::Result<(), XlsxError> {
+    for c in kv::FORM..=kv::P1 + PARAMS - 1 {
+        ws.write_blank(row, c, &fm.locked)?;
+    }
+    match field.kind {
+        Kind::Dist(extra) => {
+            for c in kv::FORM..=kv::P1 + PARAMS - 1 {
+                ws.write_blank(row, c, &fm.input)?;
+            }
+            ws.add_data_validation(row, kv::FORM, row, kv::FORM, &list(&forms_list(extra))?)?;
+            if let Some(v) = v {
+                write_dist(ws, row, kv::FORM, v, &fm.input)?;
+            }
+        }
+        Kind::PerYear | Kind::FixedOrPerYear => {
+            ws.write_string_with_format(row, kv::FORM, form, &fm.locked)?;
+            ws.write_blank(row, kv::P1, &fm.amount)?;
+            if let Some(x) = v.and_then(as_f64) {
+                ws.write_number_with_format(row, kv::P1, x, &fm.amount)?;
+            }
+        }
+        kind => {
+            let format = if is_amount(field.unit) {
+                &fm.amount
+            } else {
+                &fm.input
+            };
+            scalar(ws, row, kv::P1, kind, v, format)?;
+        }
+    }
+    Ok(())
+}
+
+/// A number or distribution as its form cell at `col` and the parameter cells after it.
+pub(super) fn write_dist(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: &Value,
+    input: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let (form, params) = dist_cells(v);
+    ws.write_string_with_format(row, col, form, input)?;
+    for (k, p) in params.iter().enumerate() {
+        if let Some(x) = p {
+            ws.write_number_with_format(row, col + 1 + k as u16, *x, input)?;
+        }
+    }
+    Ok(())
 }
 
 /// One cell of a scalar kind, with its drop-down.
@@ -421,7 +480,68 @@ fn schemes(
     let (cols, source_col) = layout::scheme_columns();
     ws.set_paper_size(8); // A3: the sheet is wide
     ws.set_row_height(0, 62)?;
-    for (c, &at) in SCHEME_COLS.iter().zip(&cols) {
+    scheme_headers(ws, fm, &cols, unit)?;
+    ws.write_string_with_format(0, source_col, "Source", &fm.header)?;
+    ws.insert_note(0, source_col, &note(SOURCE_NOTE))?;
+    ws.set_column_width(source_col, 110)?;
+    ws.set_freeze_panes(1, 1)?;
+    ws.set_repeat_rows(0, 0)?;
+    let list_of = doc
+        .get("scheme")
+        .and_then(Item::as_array_of_tables)
+        .map(|a| a.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let last = list_of.len() as u32 + SPARE_ROWS;
+    scheme_validations(ws, &cols, last)?;
+    let amount_col = cols[1];
+    for row in 1..=last {
+        for col in 0..=source_col {
+            ws.write_blank(
+                row,
+                col,
+                if col == amount_col {
+                    &fm.amount
+                } else {
+                    &fm.input
+                },
+            )?;
+        }
+    }
+    for (i, t) in list_of.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, &at) in SCHEME_COLS.iter().zip(&cols) {
+            if let Some(v) = t.get(c.key).and_then(Item::as_value) {
+                scheme_value(ws, row, at, c, v, fm)?;
+            }
+        }
+        if sources {
+            let mut parts = Vec::new();
+            let head = comments(&[t.decor()]);
+            if !head.is_empty() {
+                parts.push(head);
+            }
+            for c in SCHEME_COLS {
+                let text = key_comment(t, c.key);
+                if !text.is_empty() {
+                    parts.push(format!("{}: {}", c.key, text.replace('\n', " ")));
+                }
+            }
+            let text = parts.join("\n");
+            ws.write_string_with_format(row, source_col, &text, &fm.source)?;
+            fit(ws, row, &text, 110)?;
+        }
+    }
+    Ok(())
+}
+
+/// The headings of the Schemes sheet (the units in them), their notes and widths.
+fn scheme_headers(
+    ws: &mut Worksheet,
+    fm: &Formats,
+    cols: &[u16],
+    unit: &dyn Fn(&str) -> String,
+) -> std::result::Result<(), XlsxError> {
+    for (c, &at) in SCHEME_COLS.iter().zip(cols) {
         let u = unit(c.unit);
         let head = if u.is_empty() {
             c.header.to_string()
@@ -467,18 +587,16 @@ fn schemes(
             }
         }
     }
-    ws.write_string_with_format(0, source_col, "Source", &fm.header)?;
-    ws.insert_note(0, source_col, &note(SOURCE_NOTE))?;
-    ws.set_column_width(source_col, 110)?;
-    ws.set_freeze_panes(1, 1)?;
-    ws.set_repeat_rows(0, 0)?;
-    let list_of = doc
-        .get("scheme")
-        .and_then(Item::as_array_of_tables)
-        .map(|a| a.iter().collect::<Vec<_>>())
-        .unwrap_or_default();
-    let last = list_of.len() as u32 + SPARE_ROWS;
-    for (c, &at) in SCHEME_COLS.iter().zip(&cols) {
+    Ok(())
+}
+
+/// The drop-downs of the Schemes sheet, on rows 1 to `last`.
+fn scheme_validations(
+    ws: &mut Worksheet,
+    cols: &[u16],
+    last: u32,
+) -> std::result::Result<(), XlsxError> {
+    for (c, &at) in SCHEME_COLS.iter().zip(cols) {
         let options = match c.kind {
             Kind::Dist(extra) => Some(forms_list(extra)),
             Kind::Choice(o) => Some(o.iter().map(|s| (*s).to_string()).collect()),
@@ -495,94 +613,50 @@ fn schemes(
             ws.add_data_validation(1, at, last, at, &list(&o)?)?;
         }
     }
-    let amount_col = cols[1];
-    for row in 1..=last {
-        for col in 0..=source_col {
-            ws.write_blank(
-                row,
-                col,
-                if col == amount_col {
-                    &fm.amount
-                } else {
-                    &fm.input
-                },
-            )?;
+    Ok(())
+}
+
+/// One scheme's value of column `c`, in its cell (or cells) from `at`.
+fn scheme_value(
+    ws: &mut Worksheet,
+    row: u32,
+    at: u16,
+    c: &SchemeCol,
+    v: &Value,
+    fm: &Formats,
+) -> std::result::Result<(), XlsxError> {
+    match (c.kind, v) {
+        (Kind::Dist(_), v) => write_dist(ws, row, at, v, &fm.input)?,
+        (Kind::Choice(layout::FUNDER), Value::String(s)) => {
+            ws.write_string_with_format(row, at, s.value(), &fm.input)?;
         }
-    }
-    for (i, t) in list_of.iter().enumerate() {
-        let row = i as u32 + 1;
-        for (c, &at) in SCHEME_COLS.iter().zip(&cols) {
-            let v = t.get(c.key).and_then(Item::as_value);
-            match c.kind {
-                Kind::Dist(_) => {
-                    if let Some(v) = v {
-                        let (form, params) = dist_cells(v);
-                        ws.write_string_with_format(row, at, form, &fm.input)?;
-                        for (k, p) in params.iter().enumerate() {
-                            if let Some(x) = p {
-                                ws.write_number_with_format(row, at + 1 + k as u16, *x, &fm.input)?;
-                            }
-                        }
-                    }
-                }
-                Kind::Choice(layout::FUNDER) => match v {
-                    Some(Value::String(s)) => {
-                        ws.write_string_with_format(row, at, s.value(), &fm.input)?;
-                    }
-                    Some(Value::InlineTable(split)) => {
-                        let nhs = split.get("nhs").and_then(as_f64).unwrap_or(0.0);
-                        ws.write_string_with_format(row, at, "split", &fm.input)?;
-                        ws.write_number_with_format(row, at + 1, nhs, &fm.input)?;
-                    }
-                    _ => {}
-                },
-                Kind::Num if c.key == "success_probability" => {
-                    if let Some(v) = v {
-                        let (_, p) = dist_cells(v);
-                        if let Some(Some(x)) = p.first() {
-                            ws.write_number_with_format(row, at, *x, &fm.input)?;
-                        }
-                    }
-                }
-                _ => {
-                    let format = if is_amount(c.unit) {
-                        &fm.amount
-                    } else {
-                        &fm.input
-                    };
-                    if let Some(v) = v {
-                        match v {
-                            Value::String(s) => {
-                                ws.write_string_with_format(row, at, s.value(), &fm.input)?;
-                            }
-                            Value::Boolean(b) => {
-                                ws.write_boolean_with_format(row, at, *b.value(), &fm.input)?;
-                            }
-                            other => {
-                                if let Some(x) = as_f64(other) {
-                                    ws.write_number_with_format(row, at, x, format)?;
-                                }
-                            }
-                        }
-                    }
-                }
+        (Kind::Choice(layout::FUNDER), Value::InlineTable(split)) => {
+            let nhs = split.get("nhs").and_then(as_f64).unwrap_or(0.0);
+            ws.write_string_with_format(row, at, "split", &fm.input)?;
+            ws.write_number_with_format(row, at + 1, nhs, &fm.input)?;
+        }
+        (Kind::Choice(layout::FUNDER), _) => {}
+        (Kind::Num, v) if c.key == "success_probability" => {
+            let (_, p) = dist_cells(v);
+            if let Some(Some(x)) = p.first() {
+                ws.write_number_with_format(row, at, *x, &fm.input)?;
             }
         }
-        if sources {
-            let mut parts = Vec::new();
-            let head = comments(&[t.decor()]);
-            if !head.is_empty() {
-                parts.push(head);
+        (_, Value::String(s)) => {
+            ws.write_string_with_format(row, at, s.value(), &fm.input)?;
+        }
+        (_, Value::Boolean(b)) => {
+            ws.write_boolean_with_format(row, at, *b.value(), &fm.input)?;
+        }
+        (_, other) => {
+            let format = if is_amount(c.unit) {
+                &fm.amount
+            } else {
+                &fm.input
+            };
+            if let Some(x) = as_f64(other) {
+                ws.write_number_with_format(row, at, x, format)?;
             }
-            for c in SCHEME_COLS {
-                let text = key_comment(t, c.key);
-                if !text.is_empty() {
-                    parts.push(format!("{}: {}", c.key, text.replace('\n', " ")));
-                }
-            }
-            let text = parts.join("\n");
-            ws.write_string_with_format(row, source_col, &text, &fm.source)?;
-            fit(ws, row, &text, 110)?;
         }
     }
     Ok(())
@@ -674,7 +748,7 @@ fn about(ws: &mut Worksheet, fm: &Formats) -> std::result::Result<(), XlsxError>
     ws.write_string_with_format(0, 0, "carefund scenario workbook", &fm.title)?;
     let text = [
         "A pooled fund that pays for out-of-hospital schemes meant to avoid emergency hospital admissions, as a carefund scenario. Run it with: carefund run plan.xlsx (every command that takes a scenario takes this workbook). carefund convert plan.xlsx plan.toml writes the same scenario as a TOML file, and back.",
-        "Fill in the yellow cells only; the other cells are protected (Review, Unprotect sheet: there is no password). Hover over a column heading or a label for its meaning. Each sheet is one part of the scenario: Scenario (name, years, discounting, rating thresholds), Fund and demand, Costs, Plan and P4P (what the plan claims, payment for performance), Schemes (one row per scheme), Correlations (optional).",
+        "Fill in the yellow cells only; the other cells are protected (Review, Unprotect sheet: there is no password). Hover over a column heading or a label for its meaning. Each sheet is one part of the scenario: Scenario (name, years, discounting, rating thresholds), Fund and demand, Costs, Plan and P4P (what the plan claims, payment for performance), Schemes (one row per scheme), Correlations (optional), Stresses (optional: the stresses carefund stress plan.xlsx runs, one row per operation; convert writes them to a stress file beside the TOML).",
         "Units are in the headings and the Unit column. Money is in real terms at the scenario's price base, in the scenario's currency (Scenario sheet). Shares are fractions: 0.035 means 3.5% (a cell formatted as a percentage is fine).",
         "An uncertain input is a form and its parameters, one per cell, in the order below. A plain number with an empty form is fixed. A Source cell holds where the figure comes from; it becomes the comment above the value in the TOML file.",
         "Years: avoided admissions and claimed savings per year take one row per year of the horizon. Add a scheme or a correlation on the next empty yellow row. A formula is fine if the workbook was saved with its result. Errors name the sheet and cell, e.g. Schemes!M4.",
