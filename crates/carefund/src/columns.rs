@@ -165,7 +165,7 @@ impl Moments {
     /// `block[c·len .. (c+1)·len]`, its moments go to `out[c]` (`out.len()` columns).
     ///
     /// Bit for bit [`Moments::of`] of each column (the same pairwise splits, the same
-    /// order of additions within a column), but [`LANES`] columns are summed side by
+    /// order of additions within a column), but four columns are summed side by
     /// side, so that their independent additions overlap instead of each waiting for
     /// the previous one (a block's moments took about twice as long one column at a
     /// time; see benches/README.md).

@@ -18,8 +18,8 @@ use crate::scenario::Scenario;
 /// Paths per block (defined with the column store, which keeps per-block moments).
 pub use crate::columns::BLOCK;
 
-/// Paths projected together before their ledgers are stored (one 64-byte cache line of
-/// each column).
+/// Paths projected together before their ledgers are stored: four 64-byte cache lines
+/// of each column (8, 16 and 64 measured slower; see benches/README.md).
 const TILE: usize = 32;
 
 /// The most paths one run accepts.
