@@ -18,9 +18,9 @@ use crate::scenario::Scenario;
 /// Paths per block (defined with the column store, which keeps per-block moments).
 pub use crate::columns::BLOCK;
 
-/// Paths projected together before their ledgers are stored (one 64-byte cache line of
-/// each column).
-const TILE: usize = 8;
+/// Paths projected together before their ledgers are stored: four 64-byte cache lines
+/// of each column (8, 16 and 64 measured slower; see benches/README.md).
+const TILE: usize = 32;
 
 /// The most paths one run accepts.
 pub const MAX_PATHS: u64 = 100_000_000;
@@ -616,41 +616,50 @@ impl Worker {
         ledger: &mut Option<&mut [f64]>,
     ) {
         let len = summaries.len();
+        let Self {
+            u,
+            z,
+            x,
+            row,
+            ledger: scratch,
+        } = self;
         let block: &mut [f64] = match ledger {
             Some(l) => l,
             None => {
-                self.ledger.resize(len * run.width, 0.0);
-                &mut self.ledger[..len * run.width]
+                scratch.resize(len * run.width, 0.0);
+                &mut scratch[..len * run.width]
             }
         };
-        // Paths are projected TILE at a time into row-major `self.row` and then
-        // stored column by column as runs of TILE values: storing each path's
-        // row straight into the column-major block writes 15·T values 8 kB
-        // apart, which all fall in one cache set (measured 11% slower).
+        // Paths are projected TILE at a time into row-major `row` and then stored
+        // column by column as runs of TILE values: storing each path's row straight
+        // into the column-major block writes 15·T values 8 kB apart, which all fall in
+        // one cache set (measured 11% slower).
         for (t, tile) in summaries.chunks_mut(TILE).enumerate() {
             let j0 = t * TILE;
             for (jj, summary) in tile.iter_mut().enumerate() {
                 let path = ((run.first_block + i) * BLOCK + j0 + jj) as u64;
-                run.sampler.uniforms(path, &mut self.u, &mut self.z);
-                run.sampler.values(&self.u, &mut self.x);
+                run.sampler.uniforms(path, u, z);
+                run.sampler.values(u, x);
                 let mut noise = run.sampler.noise(path);
                 *summary = run.model.project(
-                    &self.x,
+                    x,
                     Some(&mut noise),
-                    &mut self.row[jj * run.width..(jj + 1) * run.width],
+                    &mut row[jj * run.width..(jj + 1) * run.width],
                 );
             }
-            let g = tile.len();
-            for c in 0..run.width {
-                let column = &mut block[c * len + j0..c * len + j0 + g];
-                for (jj, v) in column.iter_mut().enumerate() {
-                    *v = self.row[jj * run.width + c];
+            // A local slice, so that its address is not reloaded for every value.
+            let rows: &[f64] = &row[..tile.len() * run.width];
+            for (c, column) in block.chunks_exact_mut(len).enumerate() {
+                let column = &mut column[j0..j0 + tile.len()];
+                for (v, r) in column
+                    .iter_mut()
+                    .zip(rows.iter().skip(c).step_by(run.width))
+                {
+                    *v = *r;
                 }
             }
         }
-        for (c, m) in moments.iter_mut().enumerate() {
-            *m = Moments::of(&block[c * len..(c + 1) * len]);
-        }
+        Moments::of_columns(block, len, moments);
         if !run.shared.is_empty() {
             let first = (i * 61) % run.width;
             for c in (first..run.width).chain(0..first) {
