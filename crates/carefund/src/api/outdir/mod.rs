@@ -44,6 +44,8 @@ mod error;
 mod places;
 mod recover;
 mod swap;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;

@@ -835,6 +835,15 @@ fn yearly_entry(
     })
 }
 
+/// Headings of consecutive columns from A, for [`check_headers`].
+pub(super) fn in_order(headers: &[&str]) -> Vec<(u16, String)> {
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (i as u16, (*h).to_string()))
+        .collect()
+}
+
 pub(super) fn check_headers(book: &Book<'_>, s: &Sheet, expected: &[(u16, String)]) -> Result<()> {
     for (col, header) in expected {
         let found = book.text(s, 0, *col, "")?.unwrap_or_default();
@@ -998,12 +1007,7 @@ fn funder(
 }
 
 fn read_correlations(book: &mut Book<'_>, s: &Sheet, doc: &mut DocumentMut) -> Result<()> {
-    let headers: Vec<(u16, String)> = layout::corr::HEADERS
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (i as u16, (*h).to_string()))
-        .collect();
-    check_headers(book, s, &headers)?;
+    check_headers(book, s, &in_order(&layout::corr::HEADERS))?;
     let mut aot = ArrayOfTables::new();
     for row in 1..=s.last_row() {
         let cells: Vec<V> = (0..4)

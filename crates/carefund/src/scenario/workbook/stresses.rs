@@ -9,7 +9,7 @@
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
 use super::layout::{self, stress as col};
-use super::read::{Book, Sheet, blank_row, check_headers, comment};
+use super::read::{Book, Sheet, blank_row, check_headers, comment, in_order};
 use super::{Loc, Seg, Translation};
 use crate::error::Result;
 
@@ -32,12 +32,7 @@ struct Open {
 
 /// Read the sheet; `None` when it has no rows.
 pub(super) fn read(book: &mut Book<'_>, s: &Sheet) -> Result<Option<StressCells>> {
-    let headers: Vec<(u16, String)> = col::HEADERS
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (i as u16, (*h).to_string()))
-        .collect();
-    check_headers(book, s, &headers)?;
+    check_headers(book, s, &in_order(&col::HEADERS))?;
     let mut stresses = ArrayOfTables::new();
     let mut ops: Vec<Vec<Loc>> = Vec::new();
     let mut done: Vec<(String, u32)> = Vec::new();
@@ -285,7 +280,7 @@ mod write {
     use super::super::layout::{self, stress as col};
     use super::super::write::{
         FORMS_NOTE, Formats, SPARE_ROWS, as_f64, comments, fit_all, forms_list, key_comment, list,
-        note, setup, write_dist,
+        note, setup, tables, write_dist,
     };
 
     const NOTES: [&str; 10] = [
@@ -366,19 +361,11 @@ mod write {
     }
 
     fn rows(doc: &DocumentMut) -> Vec<Row> {
-        let stresses = doc
-            .get("stress")
-            .and_then(Item::as_array_of_tables)
-            .map(|a| a.iter().collect::<Vec<_>>())
-            .unwrap_or_default();
+        let stresses = tables(doc.get("stress"));
         let mut rows = Vec::new();
         for st in stresses {
             let name = st.get("name").and_then(Item::as_str).unwrap_or("").trim();
-            let ops = st
-                .get("op")
-                .and_then(Item::as_array_of_tables)
-                .map(|a| a.iter().collect::<Vec<_>>())
-                .unwrap_or_default();
+            let ops = tables(st.get("op"));
             for (j, op) in ops.iter().enumerate() {
                 let mut parts = Vec::new();
                 if j == 0 {

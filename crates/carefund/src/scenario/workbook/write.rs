@@ -104,6 +104,13 @@ pub(super) fn key_comment(table: &Table, key: &str) -> String {
     comments(&decors)
 }
 
+/// The tables of an array of tables (`[[scheme]]`), none where there is none.
+pub(super) fn tables(item: Option<&Item>) -> Vec<&Table> {
+    item.and_then(Item::as_array_of_tables)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
 pub(super) fn as_f64(v: &Value) -> Option<f64> {
     match v {
         Value::Integer(i) => Some(*i.value() as f64),
@@ -486,11 +493,7 @@ fn schemes(
     ws.set_column_width(source_col, 110)?;
     ws.set_freeze_panes(1, 1)?;
     ws.set_repeat_rows(0, 0)?;
-    let list_of = doc
-        .get("scheme")
-        .and_then(Item::as_array_of_tables)
-        .map(|a| a.iter().collect::<Vec<_>>())
-        .unwrap_or_default();
+    let list_of = tables(doc.get("scheme"));
     let last = list_of.len() as u32 + SPARE_ROWS;
     scheme_validations(ws, &cols, last)?;
     let amount_col = cols[1];
@@ -685,11 +688,7 @@ fn correlations(
         ws.set_column_width(c as u16, *w)?;
     }
     ws.set_row_height(0, 30)?;
-    let list_of = doc
-        .get("correlation")
-        .and_then(Item::as_array_of_tables)
-        .map(|a| a.iter().collect::<Vec<_>>())
-        .unwrap_or_default();
+    let list_of = tables(doc.get("correlation"));
     let last = list_of.len() as u32 + SPARE_ROWS;
     for row in 1..=last {
         for col in 0..5 {
