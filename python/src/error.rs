@@ -11,8 +11,8 @@ use pyo3::exceptions::{
 };
 use pyo3::prelude::*;
 
-use carefund::api::outdir::WriteError;
 use carefund::{Diagnostic, Error};
+use carefund_outdir::WriteError;
 
 pyo3::create_exception!(
     _carefund,

@@ -7,10 +7,11 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use carefund::api::{Charts, OutputFile, OutputOptions, PathsFile, outdir};
+use carefund::api::{Charts, OutputFile, OutputOptions, PathsFile};
 use carefund::columns::Percentiles;
 use carefund::scenario::Sampling;
 use carefund::{Quantity, RunOutcome, RunRequest};
+use carefund_outdir as outdir;
 
 use crate::drive::drive;
 use crate::error::{to_py, write_error};

@@ -5,7 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use carefund::api::{OutputFile, outdir, stress_sheet, workbook};
+use carefund::api::{OutputFile, stress_sheet, workbook};
+use carefund_outdir as outdir;
 
 use crate::args::ConvertArgs;
 use crate::files::{BadInput, Kind, read_bytes, read_input};

@@ -1,8 +1,8 @@
 //! The library's typed errors in the command's words: each option under its flag, and
 //! the exit status (2 for bad input, 1 for a runtime failure).
 
-use carefund::api::outdir::WriteError;
 use carefund::api::{Error, Opt};
+use carefund_outdir::WriteError;
 
 /// The flag that sets `name` (`run` spells [`Opt::Value`] `--evpi-value`: see
 /// [`with_flag`]).

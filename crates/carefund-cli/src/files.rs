@@ -5,7 +5,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use carefund::api::outdir;
+use carefund_outdir as outdir;
 
 /// A problem with what the user gave us (exit status 2).
 #[derive(Debug)]
@@ -242,7 +242,7 @@ pub struct Written {
     pub reports: Vec<PathBuf>,
 }
 
-/// Write a library outcome's `files` as one commit (see [`carefund::api::outdir`]):
+/// Write a library outcome's `files` as one commit (see [`carefund_outdir`]):
 /// files of the output directory into `dir` (streamed files piece by piece), the
 /// workbook and the page where `--xlsx` and `--report` say. The output directory then
 /// holds either its previous complete set or the new one, never a mix or a half-written

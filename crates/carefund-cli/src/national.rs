@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::api::{self, RunOptions, outdir};
+use carefund::api::{self, RunOptions};
 use carefund::api::{Factors, Portfolio};
+use carefund_outdir as outdir;
 
 use crate::args::NationalArgs;
 use crate::files::{Kind, finish, read_input, read_text};

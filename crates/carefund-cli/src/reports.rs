@@ -1,5 +1,5 @@
 //! `--xlsx` and `--report`: checked before any work, rendered before anything is
-//! written, and committed together with the command's outputs (see [`carefund::api::outdir`]), so
+//! written, and committed together with the command's outputs (see [`carefund_outdir`]), so
 //! a report that cannot be written leaves no output.
 
 use std::path::Path;
@@ -8,7 +8,7 @@ use carefund::api::{Charts, OutputOptions, PathsFile};
 
 use crate::args::{ChartFormat, ReportArgs};
 use crate::files::BadInput;
-use carefund::api::outdir::{resolve, same_file};
+use carefund_outdir::{resolve, same_file};
 
 impl ReportArgs {
     /// Whether any report was asked for.

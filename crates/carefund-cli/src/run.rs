@@ -8,8 +8,9 @@ use anyhow::Context;
 
 use carefund::api::{
     Contents, FileRole, Opt, OutputFile, OutputOptions, PathsFile, Percentiles, RunOptions,
-    RunOutcome, RunRequest, Sampling, Scenario, Shard, ShardRequest, Source, Target, outdir,
+    RunOutcome, RunRequest, Sampling, Scenario, Shard, ShardRequest, Source, Target,
 };
+use carefund_outdir as outdir;
 
 use crate::args::{
     CheckArgs, InitArgs, MergeArgs, PathsFileArg, PercentilesArg, ReportArgs, RunArgs, SamplingArg,

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use carefund::api::Output;
-use carefund::api::{self, Method, RunOptions, SensitivityRequest, outdir};
+use carefund::api::{self, Method, RunOptions, SensitivityRequest};
+use carefund_outdir as outdir;
 
 use crate::args::{MethodArg, OutputArg, SensitivityArgs};
 use crate::files::finish;

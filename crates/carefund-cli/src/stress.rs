@@ -5,9 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use carefund::api::{
-    self, Factor, Overlay, ReverseOptions, RunOptions, Scenario, outdir, stress_sheet,
-};
+use carefund::api::{self, Factor, Overlay, ReverseOptions, RunOptions, Scenario, stress_sheet};
+use carefund_outdir as outdir;
 
 use crate::args::{ChartFormat, CompareArgs, PairedRunArgs, ReportArgs, ReverseArgs, StressArgs};
 use crate::files::{BadInput, Kind, finish, read_bytes, read_input};

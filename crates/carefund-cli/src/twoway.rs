@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use carefund::api::{self, Opt, RunOptions, outdir};
+use carefund::api::{self, Opt, RunOptions};
+use carefund_outdir as outdir;
 
 use crate::args::{ReportArgs, TwowayArgs};
 use crate::files::finish;

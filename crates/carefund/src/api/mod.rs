@@ -18,7 +18,6 @@
 
 mod analyses;
 mod memory;
-pub mod outdir;
 mod output;
 mod paired;
 mod progress;

@@ -24,10 +24,13 @@
 //! - an old OUT moved away (unmarked) is renamed back if OUT is missing; otherwise the
 //!   entries it still holds that were to be kept are moved into OUT, and it is removed.
 //!
-//! The `carefund` command and the Python package both write through [`commit`].
+//! The `carefund` command and the Python package both write through [`commit`]; the
+//! `carefund` library itself never touches the file system (its outcomes give their
+//! files as bytes or streams, [`OutputFile`]).
 //!
 //! ```
-//! use carefund::api::{OutputFile, outdir};
+//! use carefund::api::OutputFile;
+//! use carefund_outdir as outdir;
 //!
 //! # let tmp = std::env::temp_dir().join(format!("carefund-doc-{}", std::process::id()));
 //! # std::fs::create_dir_all(&tmp).unwrap();
@@ -55,7 +58,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::output::{Contents, OutputFile};
+use carefund::api::{Contents, OutputFile};
 use error::{io_error, nothing_written};
 
 pub use error::WriteError;

@@ -73,7 +73,7 @@ pub enum WriteError {
         /// The file being written.
         path: PathBuf,
         /// What its writer returned.
-        source: Box<crate::Error>,
+        source: Box<carefund::Error>,
     },
     /// Nothing was written to `dir`: everything is as it was. The source says why.
     #[error("nothing was written to {}", dir.display())]

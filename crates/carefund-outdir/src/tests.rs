@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use super::*;
-use crate::api::output::{Contents, FileRole, OutputFile};
+use carefund::api::{Contents, FileRole, OutputFile};
 
 /// A fresh directory for one test, removed when dropped.
 struct Scratch(PathBuf);
@@ -57,7 +57,7 @@ fn a_stream_that_fails_leaves_the_previous_set_and_nothing_beside_it() {
     let failing = OutputFile {
         name: "b.csv".into(),
         role: FileRole::Output,
-        contents: Contents::Stream(Box::new(|_| Err(crate::Error::Invalid("no".into())))),
+        contents: Contents::Stream(Box::new(|_| Err(carefund::Error::Invalid("no".into())))),
     };
     let e = commit(&out, &[&file("a.csv", "new\n"), &failing], &[]).unwrap_err();
     assert!(matches!(e, WriteError::NothingWritten { .. }), "{e:?}");
