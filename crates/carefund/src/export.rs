@@ -68,21 +68,22 @@ pub fn paths_csv(scenario: &Scenario, sim: &Simulation) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// `paths.csv` written to `out` as it is made, in pieces of 65,536 paths, so that a
+/// `paths.csv` written to `out` as it is made, in pieces of [`PIECE`] paths, so that a
 /// run of millions of paths never holds the whole table (or all paths' inputs) in
-/// memory.
+/// memory. The pieces are drawn and formatted in parallel, a batch of one piece per
+/// worker thread at a time (the run's thread count), and written in path order: the
+/// bytes are those of one writer going through the paths in order.
 ///
 /// # Errors
-/// [`Error::Export`] if writing fails.
+/// [`Error::Export`] if writing fails; [`Error::Threads`] if the worker threads cannot
+/// be started.
 pub fn write_paths_csv(
     scenario: &Scenario,
     sim: &Simulation,
     out: &mut dyn std::io::Write,
 ) -> Result<()> {
-    const PIECE: usize = 1 << 16;
+    use rayon::prelude::*;
     let err = export_err("paths.csv");
-    let tl = scenario.timeline();
-    let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = [
         "path",
         "npv",
@@ -106,79 +107,110 @@ pub fn write_paths_csv(
     .map(|s| (*s).to_string())
     .collect();
     header.extend(scenario.inputs().iter().map(|i| i.name().to_string()));
+    let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).map_err(|e| err(e.to_string()))?;
+    let text = w.into_inner().map_err(|e| err(e.to_string()))?;
+    out.write_all(&text).map_err(|e| err(e.to_string()))?;
+    let n = sim.path_summaries().len();
+    let pieces: Vec<std::ops::Range<usize>> = (0..n)
+        .step_by(PIECE)
+        .map(|start| start..(start + PIECE).min(n))
+        .collect();
+    let pool = crate::threads::pool(sim.options().threads, pieces.len())?;
+    for batch in pieces.chunks(pool.current_num_threads().max(1)) {
+        let texts: Vec<Result<Vec<u8>>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|range| paths_piece(scenario, sim, range.clone()))
+                .collect()
+        });
+        for text in texts {
+            out.write_all(&text?).map_err(|e| err(e.to_string()))?;
+        }
+    }
+    out.flush().map_err(|e| err(e.to_string()))
+}
+
+/// Paths a piece of `paths.csv` holds (drawn and formatted by one worker thread).
+const PIECE: usize = 1 << 14;
+
+/// The rows of `paths.csv` for the paths `range` (indices among the paths held).
+fn paths_piece(
+    scenario: &Scenario,
+    sim: &Simulation,
+    range: std::ops::Range<usize>,
+) -> Result<Vec<u8>> {
+    let err = export_err("paths.csv");
+    let tl = scenario.timeline();
     let k = scenario.inputs().len();
-    let first = sim.first_path();
-    let summaries = sim.path_summaries();
+    let first = sim.first_path() + range.start;
+    let inputs = sim.inputs(range.clone());
+    let mut w = csv::Writer::from_writer(Vec::new());
     // One text buffer per row, fields marked by their ends: no allocation per field.
     let mut row = String::new();
     let mut ends: Vec<usize> = Vec::with_capacity(17 + k);
-    for start in (0..summaries.len()).step_by(PIECE) {
-        let end = (start + PIECE).min(summaries.len());
-        let inputs = sim.inputs(start..end);
-        for (i, s) in summaries[start..end].iter().enumerate() {
-            row.clear();
-            ends.clear();
-            let mut mark = |row: &mut String| ends.push(row.len());
-            use std::fmt::Write as _;
-            let _ = write!(row, "{}", first + start + i);
+    for (i, s) in sim.path_summaries()[range].iter().enumerate() {
+        row.clear();
+        ends.clear();
+        let mut mark = |row: &mut String| ends.push(row.len());
+        use std::fmt::Write as _;
+        let _ = write!(row, "{}", first + i);
+        mark(&mut row);
+        for x in [s.npv, s.cum_net] {
+            push_num(&mut row, x);
             mark(&mut row);
-            for x in [s.npv, s.cum_net] {
-                push_num(&mut row, x);
-                mark(&mut row);
-            }
-            match s.break_even {
-                Some(b) => {
-                    row.push_str(&tl.label(b as usize));
-                    mark(&mut row);
-                    row.push_str(&tl.year_label(tl.year_of(b as usize)));
-                    mark(&mut row);
-                }
-                None => {
-                    row.push_str("never");
-                    mark(&mut row);
-                    row.push_str("never");
-                    mark(&mut row);
-                }
-            }
-            for x in [s.avoided, s.avoided_year1] {
-                push_num(&mut row, x);
-                mark(&mut row);
-            }
-            row.push_str(if s.target_met_year1 { "true" } else { "false" });
-            mark(&mut row);
-            for x in [s.investment, s.cashable] {
-                push_num(&mut row, x);
-                mark(&mut row);
-            }
-            if let Some(r) = s.roi {
-                push_num(&mut row, r);
-            }
-            mark(&mut row);
-            for x in [
-                s.commissioner,
-                s.provider,
-                s.council,
-                s.released,
-                s.withheld,
-                s.contingency,
-            ] {
-                push_num(&mut row, x);
-                mark(&mut row);
-            }
-            for &x in &inputs[i * k..(i + 1) * k] {
-                push_num(&mut row, x);
-                mark(&mut row);
-            }
-            let fields = ends.iter().scan(0, |from, &to| {
-                let f = &row[*from..to];
-                *from = to;
-                Some(f)
-            });
-            w.write_record(fields).map_err(|e| err(e.to_string()))?;
         }
+        match s.break_even {
+            Some(b) => {
+                row.push_str(&tl.label(b as usize));
+                mark(&mut row);
+                row.push_str(&tl.year_label(tl.year_of(b as usize)));
+                mark(&mut row);
+            }
+            None => {
+                row.push_str("never");
+                mark(&mut row);
+                row.push_str("never");
+                mark(&mut row);
+            }
+        }
+        for x in [s.avoided, s.avoided_year1] {
+            push_num(&mut row, x);
+            mark(&mut row);
+        }
+        row.push_str(if s.target_met_year1 { "true" } else { "false" });
+        mark(&mut row);
+        for x in [s.investment, s.cashable] {
+            push_num(&mut row, x);
+            mark(&mut row);
+        }
+        if let Some(r) = s.roi {
+            push_num(&mut row, r);
+        }
+        mark(&mut row);
+        for x in [
+            s.commissioner,
+            s.provider,
+            s.council,
+            s.released,
+            s.withheld,
+            s.contingency,
+        ] {
+            push_num(&mut row, x);
+            mark(&mut row);
+        }
+        for &x in &inputs[i * k..(i + 1) * k] {
+            push_num(&mut row, x);
+            mark(&mut row);
+        }
+        let fields = ends.iter().scan(0, |from, &to| {
+            let f = &row[*from..to];
+            *from = to;
+            Some(f)
+        });
+        w.write_record(fields).map_err(|e| err(e.to_string()))?;
     }
-    w.flush().map_err(|e| err(e.to_string()))
+    w.into_inner().map_err(|e| err(e.to_string()))
 }
 
 /// Shortest text that reads back as the same `f64` (Rust's `Display` round-trips).
@@ -248,6 +280,41 @@ pub fn push_num(out: &mut String, x: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `paths.csv` drawn and formatted in parallel pieces: every path once, in order,
+    /// each row's inputs those the path drew (checked on both sides of each piece's
+    /// edge), and the same bytes on one thread and on two.
+    #[test]
+    fn paths_csv_pieces_join_in_path_order_whatever_the_threads() {
+        let scenario = Scenario::from_toml(crate::EXAMPLE_SCENARIO, "example.toml").unwrap();
+        let paths = 2 * PIECE + 7;
+        let run = |threads| {
+            let options = crate::RunOptions {
+                paths: paths as u64,
+                seed: 11,
+                threads: Some(threads),
+            };
+            crate::simulate(&scenario, &options, &|_| {}).unwrap()
+        };
+        let sim = run(2);
+        let bytes = paths_csv(&scenario, &sim).unwrap();
+        assert_eq!(bytes, paths_csv(&scenario, &run(1)).unwrap());
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let k = scenario.inputs().len();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), paths);
+        for (j, row) in rows.iter().enumerate() {
+            assert_eq!(row[0].parse::<usize>().unwrap(), j);
+        }
+        for j in [0, PIECE - 1, PIECE, 2 * PIECE - 1, 2 * PIECE, paths - 1] {
+            let drawn = sim.path_inputs(j);
+            let written: Vec<f64> = (0..k).map(|c| rows[j][17 + c].parse().unwrap()).collect();
+            assert_eq!(written.len(), drawn.len());
+            for (w, d) in written.iter().zip(&drawn) {
+                assert_eq!(w.to_bits(), d.to_bits(), "path {j}");
+            }
+        }
+    }
 
     /// `push_num` prints what `format!("{x}")` prints (special values, powers of ten,
     /// integers, money-like values, two million bit patterns from all over the range),
