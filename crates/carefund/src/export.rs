@@ -68,7 +68,7 @@ pub fn paths_csv(scenario: &Scenario, sim: &Simulation) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// `paths.csv` written to `out` as it is made, in pieces of [`PIECE`] paths, so that a
+/// `paths.csv` written to `out` as it is made, in pieces of 16,384 paths, so that a
 /// run of millions of paths never holds the whole table (or all paths' inputs) in
 /// memory. The pieces are drawn and formatted in parallel, a batch of one piece per
 /// worker thread at a time (the run's thread count), and written in path order: the
